@@ -1,5 +1,93 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Grains.Hosting.Postgres;
+using QuantaSeal.Server.Features.Tenants;
+using QuantaSeal.Server.Hosting;
+using QuantaSeal.Server.Http;
+using QuantaSeal.Server.Security;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings);
+
+var options = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
+var optionErrors = options.Validate();
+if (optionErrors.Count > 0)
+{
+    await Console.Error.WriteLineAsync("quantaseal: invalid configuration:\n  " + string.Join("\n  ", optionErrors));
+    return 2;
+}
+
+using var startupLoggerFactory = LoggerFactory.Create(l => l.AddConsole());
+var startupLog = startupLoggerFactory.CreateLogger("QuantaSeal.Startup");
+
+// Secrets: the operator key and the local master key live in files (0600) created on first start.
+var (operatorKey, operatorKeyCreated) = SecretFile.ReadOrCreate(options.OperatorKeyFile, SecretFile.NewOperatorKey);
+if (operatorKeyCreated)
+{
+    startupLog.LogInformation("Created a new operator key in {OperatorKeyFile}", Path.GetFullPath(options.OperatorKeyFile));
+}
+
+if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null)
+{
+    var (_, masterCreated) = SecretFile.ReadOrCreate(options.MasterKeyFile, LocalKeyWrapProvider.GenerateMasterKeyBase64);
+    if (masterCreated)
+    {
+        startupLog.LogWarning("Created a new local master key in {MasterKeyFile}: back it up; without it no tenant key can be unwrapped", Path.GetFullPath(options.MasterKeyFile));
+    }
+}
+
+if (!options.IsMemory && options.RunsSilo)
+{
+    await PostgresSchemaMigrator.MigrateAsync(options.ConnectionString!, startupLog, CancellationToken.None);
+}
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(new OperatorKeyVerifier(operatorKey));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+});
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<QuantaSealExceptionHandler>();
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization(ScopePolicies.Add);
+builder.Services.AddOpenApi();
+var health = builder.Services.AddHealthChecks().AddCheck<OrleansHealthCheck>("orleans", tags: ["ready"]);
+if (!options.IsMemory)
+{
+    health.AddCheck("postgres", new PostgresHealthCheck(options.ConnectionString!), tags: ["ready"]);
+}
+
+builder.AddQuantaSealOrleans(options, options.MasterKeyFile);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+if (options.RunsFrontDoor)
+{
+    app.MapOpenApi();
+    app.MapScalarApiReference();
+    app.MapTenantEndpoints();
+}
+
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point marker for WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,62 @@
+using Orleans.Concurrency;
+
+namespace QuantaSeal.Abstractions.Tenants;
+
+/// <summary>
+/// A tenant: its key material (vault ML-KEM-768 key pair, ML-DSA-65 signing keys, HMAC key, all private parts
+/// KEK-wrapped at rest), its registered client recipient keys and its API keys. Key = tenant id (<c>ten_...</c>).
+/// </summary>
+/// <remarks>
+/// Every call must carry the caller's tenant in the request context (<see cref="TenantCallContext"/>); a call for
+/// another tenant is refused. Only <see cref="CreateAsync"/> is an operator call.
+/// </remarks>
+[Alias("qs.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant, its keys and its first admin API key. Secrets in the result are shown once.</summary>
+    [Alias("Create")]
+    Task<TenantCreated> CreateAsync(CreateTenantCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the tenant's public description, or <see langword="null"/> when it does not exist.</summary>
+    [Alias("GetInfo")]
+    [ReadOnly]
+    Task<TenantInfo?> GetInfoAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the signing public keys (current and retired) and the registered recipient keys.</summary>
+    [Alias("GetPublicKeys")]
+    [ReadOnly]
+    Task<TenantPublicKeys> GetPublicKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Registers a client ML-KEM-768 public key that envelopes may be sealed to.</summary>
+    [Alias("RegisterRecipientKey")]
+    Task<RecipientKeyInfo> RegisterRecipientKeyAsync(RegisterRecipientKeyCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a recipient key; returns <see langword="null"/> when it is unknown.</summary>
+    [Alias("RevokeRecipientKey")]
+    Task<RecipientKeyInfo?> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Rotates the ML-DSA-65 signing key (the old public key stays listed as retired), optionally the HMAC key.</summary>
+    [Alias("RotateSigningKey")]
+    Task<SigningKeyRotated> RotateSigningKeyAsync(RotateSigningKeyCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a scoped API key. The key itself is in the result once and is stored only as a hash.</summary>
+    [Alias("CreateApiKey")]
+    Task<ApiKeyCreated> CreateApiKeyAsync(CreateApiKeyCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the tenant's API keys (metadata only).</summary>
+    [Alias("ListApiKeys")]
+    [ReadOnly]
+    Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes an API key; returns <see langword="null"/> when the tenant has no such key.</summary>
+    [Alias("RevokeApiKey")]
+    Task<ApiKeyInfo?> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the tenant's current sealing material in wrapped form (never plaintext) for the stateless
+    /// sealer workers, which unwrap it once per activation and cache it by <see cref="SealingMaterial.KeyVersion"/>.
+    /// </summary>
+    [Alias("GetSealingMaterial")]
+    [ReadOnly]
+    Task<SealingMaterial> GetSealingMaterialAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,92 @@
+namespace QuantaSeal.Abstractions.Tenants;
+
+/// <summary>Operator command that creates a tenant.</summary>
+/// <param name="Name">Display name of the tenant.</param>
+/// <param name="ApiKeyEnvironment"><c>live</c> or <c>test</c>: the prefix of the first admin key.</param>
+[GenerateSerializer, Immutable, Alias("qs.CreateTenantCommand")]
+public sealed record CreateTenantCommand(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string ApiKeyEnvironment);
+
+/// <summary>Result of tenant creation; carries the first admin API key and the HMAC key exactly once.</summary>
+[GenerateSerializer, Immutable, Alias("qs.TenantCreated")]
+public sealed record TenantCreated(
+    [property: Id(0)] TenantInfo Tenant,
+    [property: Id(1)] ApiKeyCreated AdminKey,
+    [property: Id(2)] byte[] HmacKey,
+    [property: Id(3)] SigningKeyInfo SigningKey);
+
+/// <summary>Public description of a tenant.</summary>
+[GenerateSerializer, Immutable, Alias("qs.TenantInfo")]
+public sealed record TenantInfo(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] string CurrentSigningKeyId,
+    [property: Id(4)] int KeyVersion);
+
+/// <summary>An ML-DSA-65 signing public key.</summary>
+[GenerateSerializer, Immutable, Alias("qs.SigningKeyInfo")]
+public sealed record SigningKeyInfo(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] string Algorithm,
+    [property: Id(2)] byte[] PublicKey,
+    [property: Id(3)] string Status,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] DateTimeOffset? RetiredAt);
+
+/// <summary>A registered client ML-KEM-768 public key.</summary>
+[GenerateSerializer, Immutable, Alias("qs.RecipientKeyInfo")]
+public sealed record RecipientKeyInfo(
+    [property: Id(0)] string RecipientKeyId,
+    [property: Id(1)] string Algorithm,
+    [property: Id(2)] byte[] PublicKey,
+    [property: Id(3)] string? Label,
+    [property: Id(4)] string Status,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset? RevokedAt);
+
+/// <summary>The tenant's published public keys.</summary>
+[GenerateSerializer, Immutable, Alias("qs.TenantPublicKeys")]
+public sealed record TenantPublicKeys(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string CurrentSigningKeyId,
+    [property: Id(2)] IReadOnlyList<SigningKeyInfo> SigningKeys,
+    [property: Id(3)] IReadOnlyList<RecipientKeyInfo> RecipientKeys);
+
+/// <summary>Registers a client recipient key.</summary>
+[GenerateSerializer, Immutable, Alias("qs.RegisterRecipientKeyCommand")]
+public sealed record RegisterRecipientKeyCommand(
+    [property: Id(0)] byte[] PublicKey,
+    [property: Id(1)] string? Label);
+
+/// <summary>Rotates the signing key, and the HMAC key when <paramref name="RotateHmacKey"/> is set.</summary>
+[GenerateSerializer, Immutable, Alias("qs.RotateSigningKeyCommand")]
+public sealed record RotateSigningKeyCommand(
+    [property: Id(0)] bool RotateHmacKey);
+
+/// <summary>Result of a rotation: the new signing key, the retired one, and a new HMAC key when one was made (shown once).</summary>
+[GenerateSerializer, Immutable, Alias("qs.SigningKeyRotated")]
+public sealed record SigningKeyRotated(
+    [property: Id(0)] SigningKeyInfo NewKey,
+    [property: Id(1)] SigningKeyInfo RetiredKey,
+    [property: Id(2)] byte[]? NewHmacKey);
+
+/// <summary>
+/// Wrapped (KEK-encrypted) key material a sealer worker needs. Never contains plaintext keys.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("qs.SealingMaterial")]
+public sealed record SealingMaterial(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] int KeyVersion,
+    [property: Id(2)] string SigningKeyId,
+    [property: Id(3)] WrappedKeyData WrappedSigningSeed,
+    [property: Id(4)] WrappedKeyData WrappedHmacKey,
+    [property: Id(5)] IReadOnlyList<RecipientKeyInfo> RecipientKeys);
+
+/// <summary>A key wrapped by the key-wrap provider (KMS or local master key).</summary>
+[GenerateSerializer, Immutable, Alias("qs.WrappedKeyData")]
+public sealed record WrappedKeyData(
+    [property: Id(0)] string Provider,
+    [property: Id(1)] string KeyRef,
+    [property: Id(2)] byte[] Ciphertext);

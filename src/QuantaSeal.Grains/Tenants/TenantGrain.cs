@@ -1,0 +1,367 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Crypto.Keys;
+using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Security;
+
+namespace QuantaSeal.Grains.Tenants;
+
+/// <inheritdoc cref="ITenantGrain"/>
+/// <remarks>
+/// Not reentrant: every state change runs in one turn, and the only awaits inside a change are the key-wrap
+/// provider and the state write, which are short. No per-request crypto happens here (sealing runs in the stateless
+/// sealer workers), so this activation is never the bottleneck of a tenant's proxy traffic.
+/// </remarks>
+[GrainType("qs.tenant")]
+internal sealed partial class TenantGrain(
+    [PersistentState("tenant", StorageNames.QuantaSeal)] IPersistentState<TenantState> state,
+    IKeyWrapProvider keyWrap,
+    TimeProvider timeProvider,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantOwned
+{
+    internal const string AlgorithmMlDsa65 = "ML-DSA-65";
+    internal const string AlgorithmMlKem768 = "ML-KEM-768";
+    internal const int MaxActiveRecipientKeys = 16;
+    internal const int MaxApiKeys = 256;
+    private const string PurposeVault = "vault-kem-seed";
+    private const string PurposeHmacPrefix = "hmac-key:";
+    private const string PurposeSigningPrefix = "signing-seed:";
+
+    private MlKem768KeyPair? _vaultKey;
+
+    private TenantState S => state.State;
+
+    private string TenantId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.TenantId is not null && S.VaultPrivateSeed is not null)
+        {
+            // Unwrapped once per activation (never per request); this also proves at activation that the configured
+            // master key / KMS key still opens this tenant's material, instead of failing on a user's request later.
+            var seed = await UnwrapAsync(S.VaultPrivateSeed, cancellationToken);
+            try
+            {
+                _vaultKey = MlKem768KeyPair.FromSeed(seed);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(seed);
+            }
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _vaultKey?.Dispose();
+        _vaultKey = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task<TenantCreated> CreateAsync(CreateTenantCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (S.TenantId is not null)
+        {
+            throw new InvalidOperationException("Tenant already exists.");
+        }
+
+        var name = TenantValidation.RequireName(command.Name, "name");
+        var environment = TenantValidation.RequireEnvironment(command.ApiKeyEnvironment, "api_key_environment");
+        var now = timeProvider.GetUtcNow();
+        var tenantId = TenantId;
+
+        using var vault = MlKem768KeyPair.Generate();
+        using var signing = MlDsa65KeyPair.Generate();
+        var hmacKey = RandomNumberGenerator.GetBytes(PqcSizes.HmacKey);
+        var signingKeyId = Ids.New(Ids.SigningKey);
+
+        var wrappedVault = await WrapAsync(PurposeVault, vault.Seed!, cancellationToken);
+        var wrappedSigning = await WrapAsync(PurposeSigningPrefix + signingKeyId, signing.Seed, cancellationToken);
+        var wrappedHmac = await WrapAsync(PurposeHmacPrefix + "1", hmacKey, cancellationToken);
+
+        // The admin key is registered before the tenant is written: if the write fails, the orphan key points at a
+        // tenant that does not exist and authenticates to nothing useful; the reverse order could leave a tenant
+        // nobody can administer.
+        TenantCallContext.SetTenant(tenantId);
+        var admin = await IssueApiKeyAsync(tenantId, "admin", [ApiKeyScopes.Admin], environment, now);
+
+        S.TenantId = tenantId;
+        S.Name = name;
+        S.CreatedAt = now;
+        S.KeyVersion = 1;
+        S.VaultPublicKey = vault.PublicKey.ToArray();
+        S.VaultPrivateSeed = wrappedVault;
+        S.SigningKeys = [new SigningKeyState { KeyId = signingKeyId, PublicKey = signing.PublicKey.ToArray(), WrappedSeed = wrappedSigning, CreatedAt = now }];
+        S.CurrentSigningKeyId = signingKeyId;
+        S.HmacKey = wrappedHmac;
+        S.ApiKeys = [admin.State];
+        await state.WriteStateAsync(cancellationToken);
+
+        _vaultKey?.Dispose();
+        _vaultKey = MlKem768KeyPair.FromSeed(vault.Seed!);
+        Log.TenantCreated(logger, tenantId, signingKeyId, admin.State.ApiKeyId);
+        return new TenantCreated(ToInfo(), admin.Created, hmacKey, ToInfo(S.SigningKeys[0]));
+    }
+
+    public Task<TenantInfo?> GetInfoAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(S.TenantId is null ? null : ToInfo());
+
+    public Task<TenantPublicKeys> GetPublicKeysAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        return Task.FromResult(new TenantPublicKeys(
+            TenantId,
+            S.CurrentSigningKeyId,
+            [.. S.SigningKeys.Select(ToInfo)],
+            [.. S.RecipientKeys.Select(ToInfo)]));
+    }
+
+    public async Task<RecipientKeyInfo> RegisterRecipientKeyAsync(RegisterRecipientKeyCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var publicKey = TenantValidation.RequireMlKemPublicKey(command.PublicKey, "public_key");
+        var label = TenantValidation.OptionalLabel(command.Label, "label");
+
+        var existing = S.RecipientKeys.Find(k => k.RevokedAt is null && CryptographicOperations.FixedTimeEquals(k.PublicKey, publicKey));
+        if (existing is not null)
+        {
+            // Registering the same key twice is idempotent: the client gets the id it already has.
+            return ToInfo(existing);
+        }
+
+        if (S.RecipientKeys.Count(k => k.RevokedAt is null) >= MaxActiveRecipientKeys)
+        {
+            throw new QuantaSealValidationException("public_key", $"A tenant may have at most {MaxActiveRecipientKeys} active recipient keys; revoke one first.");
+        }
+
+        var key = new RecipientKeyState
+        {
+            RecipientKeyId = Ids.New(Ids.RecipientKey),
+            PublicKey = publicKey,
+            Label = label,
+            CreatedAt = timeProvider.GetUtcNow(),
+        };
+        S.RecipientKeys.Add(key);
+        S.KeyVersion++;
+        await WriteOrRollbackAsync(() => { S.RecipientKeys.Remove(key); S.KeyVersion--; }, cancellationToken);
+        Log.RecipientKeyRegistered(logger, TenantId, key.RecipientKeyId);
+        return ToInfo(key);
+    }
+
+    public async Task<RecipientKeyInfo?> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var key = S.RecipientKeys.Find(k => string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = timeProvider.GetUtcNow();
+            S.KeyVersion++;
+            await WriteOrRollbackAsync(() => { key.RevokedAt = null; S.KeyVersion--; }, cancellationToken);
+            Log.RecipientKeyRevoked(logger, TenantId, key.RecipientKeyId);
+        }
+
+        return ToInfo(key);
+    }
+
+    public async Task<SigningKeyRotated> RotateSigningKeyAsync(RotateSigningKeyCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var now = timeProvider.GetUtcNow();
+        using var signing = MlDsa65KeyPair.Generate();
+        var keyId = Ids.New(Ids.SigningKey);
+        var wrapped = await WrapAsync(PurposeSigningPrefix + keyId, signing.Seed, cancellationToken);
+        byte[]? newHmac = null;
+        WrappedKeyState? wrappedHmac = null;
+        if (command.RotateHmacKey)
+        {
+            newHmac = RandomNumberGenerator.GetBytes(PqcSizes.HmacKey);
+            wrappedHmac = await WrapAsync(PurposeHmacPrefix + (S.KeyVersion + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), newHmac, cancellationToken);
+        }
+
+        // All mutation happens after the last await above, so a failed wrap changes nothing.
+        var old = S.SigningKeys.Single(k => string.Equals(k.KeyId, S.CurrentSigningKeyId, StringComparison.Ordinal));
+        var oldHmac = S.HmacKey;
+        var created = new SigningKeyState { KeyId = keyId, PublicKey = signing.PublicKey.ToArray(), WrappedSeed = wrapped, CreatedAt = now };
+        old.RetiredAt = now;
+        S.SigningKeys.Add(created);
+        S.CurrentSigningKeyId = keyId;
+        S.KeyVersion++;
+        if (wrappedHmac is not null)
+        {
+            S.HmacKey = wrappedHmac;
+        }
+
+        await WriteOrRollbackAsync(
+            () =>
+            {
+                old.RetiredAt = null;
+                S.SigningKeys.Remove(created);
+                S.CurrentSigningKeyId = old.KeyId;
+                S.KeyVersion--;
+                S.HmacKey = oldHmac;
+            },
+            cancellationToken);
+        Log.SigningKeyRotated(logger, TenantId, old.KeyId, keyId, command.RotateHmacKey);
+        return new SigningKeyRotated(ToInfo(created), ToInfo(old), newHmac);
+    }
+
+    public async Task<ApiKeyCreated> CreateApiKeyAsync(CreateApiKeyCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var name = TenantValidation.RequireName(command.Name, "name");
+        var scopes = TenantValidation.RequireScopes(command.Scopes, "scopes");
+        var environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
+        if (S.ApiKeys.Count >= MaxApiKeys)
+        {
+            throw new QuantaSealValidationException("name", $"A tenant may have at most {MaxApiKeys} API keys.");
+        }
+
+        var issued = await IssueApiKeyAsync(TenantId, name, scopes, environment, timeProvider.GetUtcNow());
+        S.ApiKeys.Add(issued.State);
+        await WriteOrRollbackAsync(() => S.ApiKeys.Remove(issued.State), cancellationToken);
+        Log.ApiKeyCreated(logger, TenantId, issued.State.ApiKeyId, string.Join(' ', scopes));
+        return issued.Created;
+    }
+
+    public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        return Task.FromResult<IReadOnlyList<ApiKeyInfo>>([.. S.ApiKeys.Select(ToInfo)]);
+    }
+
+    public async Task<ApiKeyInfo?> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var key = S.ApiKeys.Find(k => string.Equals(k.ApiKeyId, apiKeyId, StringComparison.Ordinal));
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (key.RevokedAt is null)
+        {
+            // The key's own grain is what authentication reads, so it is revoked first: once this returns, the key
+            // no longer works even if the tenant's list write below fails.
+            await GrainFactory.GetGrain<IApiKeyGrain>(key.ApiKeyId).RevokeAsync(cancellationToken);
+            key.RevokedAt = timeProvider.GetUtcNow();
+            await WriteOrRollbackAsync(() => key.RevokedAt = null, cancellationToken);
+            Log.ApiKeyRevoked(logger, TenantId, key.ApiKeyId);
+        }
+
+        return ToInfo(key);
+    }
+
+    public Task<SealingMaterial> GetSealingMaterialAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        var current = S.SigningKeys.Single(k => string.Equals(k.KeyId, S.CurrentSigningKeyId, StringComparison.Ordinal));
+        return Task.FromResult(new SealingMaterial(
+            TenantId,
+            S.KeyVersion,
+            current.KeyId,
+            ToData(current.WrappedSeed!),
+            ToData(S.HmacKey!),
+            [.. S.RecipientKeys.Where(k => k.RevokedAt is null).Select(ToInfo)]));
+    }
+
+    bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
+    {
+        if (methodName == nameof(CreateAsync))
+        {
+            return isOperator;
+        }
+
+        return callerTenantId is not null && string.Equals(callerTenantId, TenantId, StringComparison.Ordinal);
+    }
+
+    private async Task<(ApiKeyState State, ApiKeyCreated Created)> IssueApiKeyAsync(
+        string tenantId, string name, IReadOnlyList<string> scopes, string environment, DateTimeOffset now)
+    {
+        var (keyId, key) = ApiKeyFormat.Generate(environment);
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(tenantId, ApiKeyFormat.Hash(key), scopes));
+        var stateEntry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [.. scopes], Environment = environment, CreatedAt = now };
+        return (stateEntry, new ApiKeyCreated(ToInfo(stateEntry), key));
+    }
+
+    private async Task WriteOrRollbackAsync(Action rollback, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            // Keep memory equal to storage: a failed write must not leave a change that was never persisted.
+            rollback();
+            throw;
+        }
+    }
+
+    private async Task<WrappedKeyState> WrapAsync(string purpose, byte[] key, CancellationToken cancellationToken)
+    {
+        var wrapped = await keyWrap.WrapAsync(TenantId, purpose, key, cancellationToken);
+        return new WrappedKeyState { Provider = wrapped.Provider, KeyRef = wrapped.KeyRef, Ciphertext = wrapped.Ciphertext, Purpose = purpose };
+    }
+
+    private async Task<byte[]> UnwrapAsync(WrappedKeyState wrapped, CancellationToken cancellationToken) =>
+        await keyWrap.UnwrapAsync(TenantId, wrapped.Purpose, new WrappedKey(wrapped.Provider, wrapped.KeyRef, wrapped.Ciphertext), cancellationToken);
+
+    private void RequireExists()
+    {
+        if (S.TenantId is null)
+        {
+            throw new TenantAccessDeniedException();
+        }
+    }
+
+    private TenantInfo ToInfo() => new(TenantId, S.Name, S.CreatedAt, S.CurrentSigningKeyId, S.KeyVersion);
+
+    private static SigningKeyInfo ToInfo(SigningKeyState k) =>
+        new(k.KeyId, AlgorithmMlDsa65, k.PublicKey, k.RetiredAt is null ? "current" : "retired", k.CreatedAt, k.RetiredAt);
+
+    private static RecipientKeyInfo ToInfo(RecipientKeyState k) =>
+        new(k.RecipientKeyId, AlgorithmMlKem768, k.PublicKey, k.Label, k.RevokedAt is null ? "active" : "revoked", k.CreatedAt, k.RevokedAt);
+
+    private static ApiKeyInfo ToInfo(ApiKeyState k) =>
+        new(k.ApiKeyId, k.Name, [.. k.Scopes], k.Environment, ApiKeyFormat.PrefixFor(k.Environment), k.CreatedAt, k.RevokedAt);
+
+    private static WrappedKeyData ToData(WrappedKeyState w) => new(w.Provider, w.KeyRef, w.Ciphertext);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Tenant {TenantId} created with signing key {SigningKeyId} and admin API key {ApiKeyId}")]
+        public static partial void TenantCreated(ILogger logger, string tenantId, string signingKeyId, string apiKeyId);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Tenant {TenantId} registered recipient key {RecipientKeyId}")]
+        public static partial void RecipientKeyRegistered(ILogger logger, string tenantId, string recipientKeyId);
+
+        [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Tenant {TenantId} revoked recipient key {RecipientKeyId}")]
+        public static partial void RecipientKeyRevoked(ILogger logger, string tenantId, string recipientKeyId);
+
+        [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Tenant {TenantId} rotated signing key {OldKeyId} -> {NewKeyId} (HMAC rotated: {HmacRotated})")]
+        public static partial void SigningKeyRotated(ILogger logger, string tenantId, string oldKeyId, string newKeyId, bool hmacRotated);
+
+        [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Tenant {TenantId} created API key {ApiKeyId} with scopes {Scopes}")]
+        public static partial void ApiKeyCreated(ILogger logger, string tenantId, string apiKeyId, string scopes);
+
+        [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Tenant {TenantId} revoked API key {ApiKeyId}")]
+        public static partial void ApiKeyRevoked(ILogger logger, string tenantId, string apiKeyId);
+    }
+}

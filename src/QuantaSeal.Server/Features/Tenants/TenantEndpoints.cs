@@ -1,0 +1,189 @@
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Http;
+using QuantaSeal.Server.Security;
+
+namespace QuantaSeal.Server.Features.Tenants;
+
+/// <summary>Tenant endpoints: creation (operator) and the tenant's own keys and API keys.</summary>
+internal static class TenantEndpoints
+{
+    public static IEndpointRouteBuilder MapTenantEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v2/tenants", CreateTenantAsync)
+            .WithName("CreateTenant")
+            .WithSummary("Create a tenant (operator key). Returns the first admin API key and the HMAC key once.")
+            .WithTags("Tenants")
+            .Accepts<CreateTenantRequest>("application/json")
+            .Produces<TenantCreatedResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        var tenant = app.MapGroup("/api/v2/tenant")
+            .WithTags("Tenant")
+            .RequireAuthorization(ScopePolicies.Authenticated)
+            .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        tenant.MapGet("/", GetTenantAsync).WithName("GetTenant").WithSummary("The calling key's tenant.");
+        tenant.MapGet("/keys", GetKeysAsync)
+            .WithName("GetTenantKeys")
+            .WithSummary("Signing public keys (current and retired, by key_id) and registered recipient keys.");
+        tenant.MapPost("/recipient-keys", RegisterRecipientKeyAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithName("RegisterRecipientKey")
+            .WithSummary("Register a client ML-KEM-768 public key (1184 bytes, standard base64).")
+            .Accepts<RegisterRecipientKeyRequest>("application/json")
+            .Produces<RecipientKeyInfo>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        tenant.MapDelete("/recipient-keys/{recipientKeyId}", RevokeRecipientKeyAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithName("RevokeRecipientKey")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        tenant.MapPost("/signing-keys/rotate", RotateSigningKeyAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithName("RotateSigningKey")
+            .WithSummary("Rotate the ML-DSA-65 signing key (the old public key stays listed); optionally the HMAC key.")
+            .Produces<SigningKeyRotatedResponse>();
+        tenant.MapPost("/api-keys", CreateApiKeyAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithName("CreateApiKey")
+            .WithSummary("Create a scoped API key (admin, proxy, audit:read). The key is shown once.")
+            .Accepts<CreateApiKeyRequest>("application/json")
+            .Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        tenant.MapGet("/api-keys", ListApiKeysAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithName("ListApiKeys")
+            .Produces<ListResponse<ApiKeyInfo>>();
+        tenant.MapDelete("/api-keys/{apiKeyId}", RevokeApiKeyAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithName("RevokeApiKey")
+            .Produces<ApiKeyInfo>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!operatorKey.Verify(http.Request.Headers[OperatorKeyVerifier.HeaderName]))
+        {
+            http.Response.Headers.WWWAuthenticate = "OperatorKey header=\"X-Operator-Key\"";
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Operator authentication required.", "Send the operator key in the X-Operator-Key header."));
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var name = TenantValidation.RequireName(body!.Name, "name");
+        var environment = TenantValidation.RequireEnvironment(body.ApiKeyEnvironment ?? "live", "api_key_environment");
+        var tenantId = Ids.New(Ids.Tenant);
+        TenantCallContext.SetOperator();
+        var created = await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand(name, environment), cancellationToken);
+        NoStore(http);
+        return TypedResults.Created($"/api/v2/tenant", new TenantCreatedResponse(
+            created.Tenant.TenantId,
+            created.Tenant.Name,
+            created.Tenant.CreatedAt,
+            created.AdminKey.Key,
+            created.AdminKey.Info.ApiKeyId,
+            created.AdminKey.Info.Scopes,
+            created.HmacKey,
+            created.SigningKey));
+    }
+
+    private static async Task<IResult> GetTenantAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var info = await Tenant(http, grains).GetInfoAsync(cancellationToken);
+        return info is null ? Problems.NotFound("tenant") : TypedResults.Ok(info);
+    }
+
+    private static async Task<IResult> GetKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await Tenant(http, grains).GetPublicKeysAsync(cancellationToken));
+
+    private static async Task<IResult> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<RegisterRecipientKeyRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var publicKey = TenantValidation.RequireMlKemPublicKey(body!.PublicKey, "public_key");
+        var label = TenantValidation.OptionalLabel(body.Label, "label");
+        var key = await Tenant(http, grains).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(publicKey, label), cancellationToken);
+        return TypedResults.Created($"/api/v2/tenant/recipient-keys/{key.RecipientKeyId}", key);
+    }
+
+    private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(recipientKeyId, Ids.RecipientKey))
+        {
+            return Problems.NotFound("recipient key");
+        }
+
+        var key = await Tenant(http, grains).RevokeRecipientKeyAsync(recipientKeyId, cancellationToken);
+        return key is null ? Problems.NotFound("recipient key") : TypedResults.Ok(key);
+    }
+
+    private static async Task<IResult> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var rotateHmac = false;
+        if (http.Request.ContentLength is not 0 && (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType()))
+        {
+            var (body, problem) = await JsonBody.ReadAsync<RotateSigningKeyRequest>(http.Request, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            rotateHmac = body!.RotateHmacKey ?? false;
+        }
+
+        var rotated = await Tenant(http, grains).RotateSigningKeyAsync(new RotateSigningKeyCommand(rotateHmac), cancellationToken);
+        NoStore(http);
+        return TypedResults.Ok(new SigningKeyRotatedResponse(rotated.NewKey, rotated.RetiredKey, rotated.NewHmacKey));
+    }
+
+    private static async Task<IResult> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var name = TenantValidation.RequireName(body!.Name, "name");
+        var scopes = TenantValidation.RequireScopes(body.Scopes, "scopes");
+        var environment = TenantValidation.RequireEnvironment(body.Environment ?? "live", "environment");
+        var created = await Tenant(http, grains).CreateApiKeyAsync(new CreateApiKeyCommand(name, scopes, environment), cancellationToken);
+        NoStore(http);
+        var info = created.Info;
+        return TypedResults.Created(
+            $"/api/v2/tenant/api-keys/{info.ApiKeyId}",
+            new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
+    }
+
+    private static async Task<IResult> ListApiKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ListResponse<ApiKeyInfo>(await Tenant(http, grains).ListApiKeysAsync(cancellationToken)));
+
+    private static async Task<IResult> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(apiKeyId, QuantaSeal.Grains.Security.ApiKeyFormat.IdPrefix))
+        {
+            return Problems.NotFound("API key");
+        }
+
+        var key = await Tenant(http, grains).RevokeApiKeyAsync(apiKeyId, cancellationToken);
+        return key is null ? Problems.NotFound("API key") : TypedResults.Ok(key);
+    }
+
+    private static ITenantGrain Tenant(HttpContext http, IGrainFactory grains) =>
+        grains.GetGrain<ITenantGrain>(CallerContext.From(http.User).TenantId);
+
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Hosting.Postgres;
+
+namespace QuantaSeal.Server.Hosting;
+
+/// <summary>Wires the co-hosted silo or the front door's cluster client for the configured role and storage.</summary>
+internal static class OrleansHosting
+{
+    public static WebApplicationBuilder AddQuantaSealOrleans(this WebApplicationBuilder builder, ServerOptions options, string? masterKeyFile)
+    {
+        if (options.RunsSilo)
+        {
+            builder.UseOrleans(silo =>
+            {
+                silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                if (options.IsMemory)
+                {
+                    silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                    silo.UseQuantaSealInMemory();
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+                    silo.UseQuantaSealPostgres(options.ConnectionString!);
+                }
+
+                silo.AddQuantaSeal(o => o.MasterKeyFile = masterKeyFile);
+            });
+        }
+        else
+        {
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = options.ConnectionString;
+                });
+            });
+        }
+
+        return builder;
+    }
+}

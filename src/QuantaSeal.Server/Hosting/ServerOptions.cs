@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace QuantaSeal.Server.Hosting;
+
+/// <summary>
+/// Server options. Command line: <c>--storage</c>, <c>--connection-string</c>, <c>--role</c>, <c>--operator-key-file</c>,
+/// <c>--master-key-file</c> (plus ASP.NET's <c>--urls</c>); environment: <c>QuantaSeal__Storage</c> etc.;
+/// appsettings: the <c>QuantaSeal</c> section.
+/// </summary>
+internal sealed class ServerOptions
+{
+    public const string SectionName = "QuantaSeal";
+
+    /// <summary><c>postgres</c> (default) or <c>memory</c> (quick trials and tests; nothing survives a restart).</summary>
+    [Required]
+    public string Storage { get; set; } = "postgres";
+
+    /// <summary>Npgsql connection string (required for <c>postgres</c>).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary><c>all</c> (silo + front door, default), <c>silo</c> or <c>frontdoor</c>.</summary>
+    [Required]
+    public string Role { get; set; } = "all";
+
+    /// <summary>File holding the operator key; created with a fresh key (mode 0600) when it does not exist.</summary>
+    [Required]
+    public string OperatorKeyFile { get; set; } = ".quantaseal/operator.key";
+
+    /// <summary>File holding the base64 local master key (KEK root); created when missing unless <c>QUANTASEAL_MASTER_KEY</c> is set.</summary>
+    [Required]
+    public string MasterKeyFile { get; set; } = ".quantaseal/master.key";
+
+    /// <summary>Largest accepted request body in bytes.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Orleans silo-to-silo port.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans gateway port (front doors connect here).</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Orleans cluster id (silos and front doors of one deployment share it).</summary>
+    [Required]
+    public string ClusterId { get; set; } = "quantaseal";
+
+    /// <summary>Orleans service id (stable across deployments: grain state is keyed by it).</summary>
+    [Required]
+    public string ServiceId { get; set; } = "quantaseal";
+
+    /// <summary>Address advertised to other silos; loopback by default (single node).</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    public bool IsMemory => string.Equals(Storage, "memory", StringComparison.Ordinal);
+
+    public bool RunsSilo => Role is "all" or "silo";
+
+    public bool RunsFrontDoor => Role is "all" or "frontdoor";
+
+    /// <summary>Command-line switches mapped onto this section.</summary>
+    public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--storage"] = $"{SectionName}:Storage",
+        ["--connection-string"] = $"{SectionName}:ConnectionString",
+        ["--role"] = $"{SectionName}:Role",
+        ["--operator-key-file"] = $"{SectionName}:OperatorKeyFile",
+        ["--master-key-file"] = $"{SectionName}:MasterKeyFile",
+        ["--silo-port"] = $"{SectionName}:SiloPort",
+        ["--gateway-port"] = $"{SectionName}:GatewayPort",
+        ["--advertised-ip"] = $"{SectionName}:AdvertisedIp",
+    };
+
+    /// <summary>Every problem with the options, each with how to fix it.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Storage is not ("postgres" or "memory"))
+        {
+            errors.Add("--storage must be 'postgres' or 'memory'.");
+        }
+
+        if (Role is not ("all" or "silo" or "frontdoor"))
+        {
+            errors.Add("--role must be 'all', 'silo' or 'frontdoor'.");
+        }
+
+        if (Storage == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            errors.Add("--storage postgres needs --connection-string (or QuantaSeal__ConnectionString); use --storage memory for a quick trial.");
+        }
+
+        if (Storage == "memory" && Role != "all")
+        {
+            errors.Add("--storage memory runs a single process: --role must be 'all'.");
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("MaxRequestBodyBytes must be at least 1024.");
+        }
+
+        return errors;
+    }
+}

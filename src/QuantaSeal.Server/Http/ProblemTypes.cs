@@ -1,0 +1,20 @@
+namespace QuantaSeal.Server.Http;
+
+/// <summary>
+/// The stable problem <c>type</c> URIs (RFC 9457 §3.1.1). A type never changes meaning once shipped.
+/// </summary>
+internal static class ProblemTypes
+{
+    private const string Base = "https://quantaseal.dev/problems/";
+
+    public const string ValidationFailed = Base + "validation-failed";
+    public const string MalformedJson = Base + "malformed-json";
+    public const string UnsupportedMediaType = Base + "unsupported-media-type";
+    public const string PayloadTooLarge = Base + "payload-too-large";
+    public const string Unauthenticated = Base + "unauthenticated";
+    public const string InsufficientScope = Base + "insufficient-scope";
+    public const string NotFound = Base + "not-found";
+    public const string MethodNotAllowed = Base + "method-not-allowed";
+    public const string ServiceUnavailable = Base + "service-unavailable";
+    public const string Internal = Base + "internal-error";
+}

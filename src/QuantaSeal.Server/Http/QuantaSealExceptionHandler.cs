@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Abstractions.Tenants;
+
+namespace QuantaSeal.Server.Http;
+
+/// <summary>
+/// Maps exceptions to problem+json in one place. Only messages written for clients (validation) reach the
+/// response; anything else becomes a generic problem, and the operator log carries the exception type.
+/// </summary>
+internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService problems, ILogger<QuantaSealExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            QuantaSealValidationException v => WithField(Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is invalid.", v.Message), v.Field),
+            TenantAccessDeniedException => Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", "No such object exists for this tenant."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large."),
+            BadHttpRequestException b => Problems.Create(b.StatusCode, ProblemTypes.MalformedJson, "The request could not be read."),
+            OrleansException or TimeoutException or OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
+                Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ServiceUnavailable, "The service is temporarily unavailable; retry later."),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            Log.Unhandled(logger, exception.GetType().FullName ?? "?", httpContext.TraceIdentifier);
+            problem = Problems.Create(StatusCodes.Status500InternalServerError, ProblemTypes.Internal, "An internal error occurred.", $"Trace id: {httpContext.TraceIdentifier}");
+        }
+        else
+        {
+            Log.Mapped(logger, exception.GetType().Name, problem.Status ?? 0, httpContext.TraceIdentifier);
+        }
+
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
+    }
+
+    private static ProblemDetails WithField(ProblemDetails problem, string field)
+    {
+        problem.Extensions["field"] = field;
+        return problem;
+    }
+
+    private static partial class Log
+    {
+        // Only the exception type: exception messages from lower layers are not trusted to be free of secrets.
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId})")]
+        public static partial void Unhandled(ILogger logger, string exceptionType, string traceId);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{ExceptionType} answered with {Status} (trace {TraceId})")]
+        public static partial void Mapped(ILogger logger, string exceptionType, int status, string traceId);
+    }
+}

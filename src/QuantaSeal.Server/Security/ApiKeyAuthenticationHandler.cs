@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Grains.Security;
+using QuantaSeal.Server.Http;
+
+namespace QuantaSeal.Server.Security;
+
+/// <summary>
+/// <c>X-API-Key</c> authentication: the key's id (embedded in the key) selects its grain, which compares SHA-256
+/// of the presented key with the stored hash in constant time. Unknown, malformed, revoked and wrong keys are one
+/// and the same 401 to the caller.
+/// </summary>
+internal sealed partial class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IGrainFactory grains,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-API-Key";
+    public const string TenantClaim = "qs:tenant";
+    public const string KeyIdClaim = "qs:api_key_id";
+    public const string ScopeClaim = "qs:scope";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (values.Count != 1 || !ApiKeyFormat.TryGetKeyId(values[0], out var keyId))
+        {
+            Log.Rejected(Logger, "malformed");
+            return AuthenticateResult.Fail("invalid api key");
+        }
+
+        var principal = await grains.GetGrain<IApiKeyGrain>(keyId).AuthenticateAsync(ApiKeyFormat.Hash(values[0]!), Context.RequestAborted);
+        if (principal is null)
+        {
+            Log.Rejected(Logger, keyId);
+            return AuthenticateResult.Fail("invalid api key");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(TenantClaim, principal.TenantId),
+            new(KeyIdClaim, principal.ApiKeyId),
+        };
+        claims.AddRange(principal.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        var identity = new ClaimsIdentity(claims, SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "ApiKey header=\"X-API-Key\"";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = Problems.Create(
+                StatusCodes.Status401Unauthorized,
+                ProblemTypes.Unauthenticated,
+                "Authentication required.",
+                "Send a valid, unrevoked API key in the X-API-Key header."),
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = Problems.Create(
+                StatusCodes.Status403Forbidden,
+                ProblemTypes.InsufficientScope,
+                "The API key lacks the scope this operation needs."),
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "API key rejected ({KeyId})")]
+        public static partial void Rejected(ILogger logger, string keyId);
+    }
+}
