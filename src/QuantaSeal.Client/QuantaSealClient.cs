@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using QuantaSeal.Client.Models;
+
+namespace QuantaSeal.Client;
+
+/// <summary>
+/// Typed client for the QuantaSeal REST API (<c>/api/v2</c>). Authenticates with an API key in <c>X-API-Key</c>;
+/// tenant creation uses the operator key instead. Errors surface as <see cref="QuantaSealApiException"/>.
+/// </summary>
+/// <remarks>The caller owns <paramref name="httpClient"/> (set its <see cref="HttpClient.BaseAddress"/>).</remarks>
+/// <param name="httpClient">An HTTP client whose base address is the QuantaSeal server.</param>
+/// <param name="apiKey">The API key (<c>qs_live_...</c> / <c>qs_test_...</c>), or null for operator-only use.</param>
+public sealed class QuantaSealClient(HttpClient httpClient, string? apiKey = null)
+{
+    private const string ApiKeyHeader = "X-API-Key";
+    private const string OperatorKeyHeader = "X-Operator-Key";
+
+    /// <summary>The JSON conventions of the API: snake_case names, nulls omitted.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Creates a tenant with the operator key. The answer holds the admin API key and HMAC key once.</summary>
+    public Task<TenantCreation> CreateTenantAsync(string operatorKey, string name, string apiKeyEnvironment = "live", CancellationToken cancellationToken = default) =>
+        SendAsync<TenantCreation>(HttpMethod.Post, "api/v2/tenants", new { name, api_key_environment = apiKeyEnvironment }, operatorKey, cancellationToken);
+
+    /// <summary>The calling key's tenant.</summary>
+    public Task<TenantDetails> GetTenantAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<TenantDetails>(HttpMethod.Get, "api/v2/tenant", null, null, cancellationToken);
+
+    /// <summary>The tenant's signing public keys (current and retired) and recipient keys.</summary>
+    public Task<TenantKeys> GetKeysAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<TenantKeys>(HttpMethod.Get, "api/v2/tenant/keys", null, null, cancellationToken);
+
+    /// <summary>Registers a client ML-KEM-768 public key (1184 bytes) that envelopes will be sealed to.</summary>
+    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(byte[] publicKey, string? label = null, CancellationToken cancellationToken = default) =>
+        SendAsync<RecipientKeyRegistration>(HttpMethod.Post, "api/v2/tenant/recipient-keys", new { public_key = publicKey, label }, null, cancellationToken);
+
+    /// <summary>Revokes a recipient key.</summary>
+    public Task<RecipientKeyRegistration> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default) =>
+        SendAsync<RecipientKeyRegistration>(HttpMethod.Delete, "api/v2/tenant/recipient-keys/" + Uri.EscapeDataString(recipientKeyId), null, null, cancellationToken);
+
+    /// <summary>Rotates the signing key; with <paramref name="rotateHmacKey"/> also the HMAC key (returned once).</summary>
+    public Task<SigningKeyRotation> RotateSigningKeyAsync(bool rotateHmacKey = false, CancellationToken cancellationToken = default) =>
+        SendAsync<SigningKeyRotation>(HttpMethod.Post, "api/v2/tenant/signing-keys/rotate", new { rotate_hmac_key = rotateHmacKey }, null, cancellationToken);
+
+    /// <summary>Creates a scoped API key (<c>admin</c>, <c>proxy</c>, <c>audit:read</c>); the key is in the answer once.</summary>
+    public Task<ApiKeyCreation> CreateApiKeyAsync(string name, IReadOnlyList<string> scopes, string environment = "live", CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyCreation>(HttpMethod.Post, "api/v2/tenant/api-keys", new { name, scopes, environment }, null, cancellationToken);
+
+    /// <summary>Lists the tenant's API keys.</summary>
+    public async Task<IReadOnlyList<ApiKeyDetails>> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<DataList<ApiKeyDetails>>(HttpMethod.Get, "api/v2/tenant/api-keys", null, null, cancellationToken).ConfigureAwait(false)).Data;
+
+    /// <summary>Revokes an API key.</summary>
+    public Task<ApiKeyDetails> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyDetails>(HttpMethod.Delete, "api/v2/tenant/api-keys/" + Uri.EscapeDataString(apiKeyId), null, null, cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? operatorKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (operatorKey is not null)
+        {
+            request.Headers.Add(OperatorKeyHeader, operatorKey);
+        }
+        else if (apiKey is not null)
+        {
+            request.Headers.Add(ApiKeyHeader, apiKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: JsonOptions);
+        }
+
+        using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = await response.Content.ReadFromJsonAsync<T>(JsonOptions, cancellationToken).ConfigureAwait(false);
+        return result ?? throw new QuantaSealApiException("The server answered with an empty body.");
+    }
+
+    private static async Task<QuantaSealApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? type = null, title = null, detail = null, field = null;
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = doc.RootElement;
+            type = Get(root, "type");
+            title = Get(root, "title");
+            detail = Get(root, "detail");
+            field = Get(root, "field");
+        }
+        catch (JsonException)
+        {
+            // Not a problem document: the status alone describes the failure.
+        }
+
+        return new QuantaSealApiException(response.StatusCode, type, title, detail, field);
+
+        static string? Get(JsonElement root, string name) =>
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    }
+
+    private sealed record DataList<TItem>(IReadOnlyList<TItem> Data);
+}
