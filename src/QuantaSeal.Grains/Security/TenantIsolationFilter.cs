@@ -17,7 +17,7 @@ internal sealed partial class TenantIsolationFilter(ILogger<TenantIsolationFilte
             var methodName = context.ImplementationMethod?.Name ?? context.MethodName;
             if (!owned.IsCallAllowed(methodName, TenantCallContext.CurrentTenant, TenantCallContext.IsOperator))
             {
-                Log.CrossTenantCallRefused(logger, context.TargetId.ToString(), methodName);
+                Log.CrossTenantCallRefused(logger, context.TargetId, methodName);
                 throw new TenantAccessDeniedException();
             }
         }
@@ -28,6 +28,6 @@ internal sealed partial class TenantIsolationFilter(ILogger<TenantIsolationFilte
     private static partial class Log
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Refused a grain call that crosses tenants: {GrainId}.{Method}")]
-        public static partial void CrossTenantCallRefused(ILogger logger, string grainId, string method);
+        public static partial void CrossTenantCallRefused(ILogger logger, GrainId grainId, string method);
     }
 }

@@ -235,7 +235,7 @@ internal sealed partial class TenantGrain(
         var issued = await IssueApiKeyAsync(TenantId, name, scopes, environment, timeProvider.GetUtcNow());
         S.ApiKeys.Add(issued.State);
         await WriteOrRollbackAsync(() => S.ApiKeys.Remove(issued.State), cancellationToken);
-        Log.ApiKeyCreated(logger, TenantId, issued.State.ApiKeyId, string.Join(' ', scopes));
+        Log.ApiKeyCreated(logger, TenantId, issued.State.ApiKeyId, scopes);
         return issued.Created;
     }
 
@@ -359,7 +359,7 @@ internal sealed partial class TenantGrain(
         public static partial void SigningKeyRotated(ILogger logger, string tenantId, string oldKeyId, string newKeyId, bool hmacRotated);
 
         [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Tenant {TenantId} created API key {ApiKeyId} with scopes {Scopes}")]
-        public static partial void ApiKeyCreated(ILogger logger, string tenantId, string apiKeyId, string scopes);
+        public static partial void ApiKeyCreated(ILogger logger, string tenantId, string apiKeyId, IReadOnlyList<string> scopes);
 
         [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Tenant {TenantId} revoked API key {ApiKeyId}")]
         public static partial void ApiKeyRevoked(ILogger logger, string tenantId, string apiKeyId);

@@ -1,7 +1,0 @@
-namespace QuantaSeal.Crypto.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}

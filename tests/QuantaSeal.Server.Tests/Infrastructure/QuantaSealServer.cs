@@ -1,0 +1,70 @@
+using System.Net.Sockets;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using QuantaSeal.Client;
+
+namespace QuantaSeal.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (front door + co-hosted silo) on Kestrel with real HTTP on loopback, configured through the same
+/// options as the command line. Each instance gets its own HTTP, silo and gateway ports and its own key files.
+/// </summary>
+public sealed class QuantaSealServer : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public QuantaSealServer(string storage = "memory", string? connectionString = null, string? stateDirectory = null, long? maxBodyBytes = null)
+    {
+        StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("qs-server-").FullName;
+        _settings = new Dictionary<string, string?>
+        {
+            ["QuantaSeal:Storage"] = storage,
+            ["QuantaSeal:ConnectionString"] = connectionString,
+            ["QuantaSeal:OperatorKeyFile"] = Path.Combine(StateDirectory, "operator.key"),
+            ["QuantaSeal:MasterKeyFile"] = Path.Combine(StateDirectory, "master.key"),
+            ["QuantaSeal:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QuantaSeal:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QuantaSeal:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
+        };
+        if (maxBodyBytes is not null)
+        {
+            _settings["QuantaSeal:MaxRequestBodyBytes"] = maxBodyBytes.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        UseKestrel(0);
+    }
+
+    public string StateDirectory { get; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public string OperatorKey => File.ReadAllText(Path.Combine(StateDirectory, "operator.key")).Trim();
+
+    public HttpClient Http()
+    {
+        StartServer();
+        var client = CreateClient();
+        return client;
+    }
+
+    public QuantaSealClient Sdk(string? apiKey) => new(Http(), apiKey);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
