@@ -89,4 +89,5 @@ public sealed record SealingMaterial(
 public sealed record WrappedKeyData(
     [property: Id(0)] string Provider,
     [property: Id(1)] string KeyRef,
-    [property: Id(2)] byte[] Ciphertext);
+    [property: Id(2)] byte[] Ciphertext,
+    [property: Id(3)] string Purpose);

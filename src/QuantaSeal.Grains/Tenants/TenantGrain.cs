@@ -342,7 +342,7 @@ internal sealed partial class TenantGrain(
     private static ApiKeyInfo ToInfo(ApiKeyState k) =>
         new(k.ApiKeyId, k.Name, [.. k.Scopes], k.Environment, ApiKeyFormat.PrefixFor(k.Environment), k.CreatedAt, k.RevokedAt);
 
-    private static WrappedKeyData ToData(WrappedKeyState w) => new(w.Provider, w.KeyRef, w.Ciphertext);
+    private static WrappedKeyData ToData(WrappedKeyState w) => new(w.Provider, w.KeyRef, w.Ciphertext, w.Purpose);
 
     private static partial class Log
     {

@@ -1,0 +1,14 @@
+namespace QuantaSeal.Abstractions.Envelopes;
+
+/// <summary>
+/// Seals HybridCryptoEnvelopes for one tenant (key = tenant id). A stateless, reentrant worker: activations run on
+/// every core and each caches the tenant's unwrapped signing and HMAC keys by key version, so per-call signing
+/// never queues behind one activation.
+/// </summary>
+[Alias("qs.IEnvelopeSealerGrain")]
+public interface IEnvelopeSealerGrain : IGrainWithStringKey
+{
+    /// <summary>Seals <see cref="EnvelopeRequest.Plaintext"/> to the tenant's recipient key and signs it.</summary>
+    [Alias("Seal")]
+    Task<SealedEnvelope> SealAsync(EnvelopeRequest request, CancellationToken cancellationToken = default);
+}
