@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting.Postgres;
+using QuantaSeal.Server.Features.Envelopes;
 using QuantaSeal.Server.Features.Tenants;
 using QuantaSeal.Server.Hosting;
 using QuantaSeal.Server.Http;
@@ -68,7 +69,7 @@ if (!options.IsMemory)
     health.AddCheck("postgres", new PostgresHealthCheck(options.ConnectionString!), tags: ["ready"]);
 }
 
-builder.AddQuantaSealOrleans(options, options.MasterKeyFile);
+builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -84,6 +85,7 @@ if (options.RunsFrontDoor)
     app.MapOpenApi();
     app.MapScalarApiReference();
     app.MapTenantEndpoints();
+    app.MapEnvelopeEndpoints();
 }
 
 await app.RunAsync();

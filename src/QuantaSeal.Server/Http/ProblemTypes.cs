@@ -16,5 +16,6 @@ internal static class ProblemTypes
     public const string NotFound = Base + "not-found";
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string ServiceUnavailable = Base + "service-unavailable";
+    public const string NoRecipientKey = Base + "no-recipient-key";
     public const string Internal = Base + "internal-error";
 }
