@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using QuantaSeal.Crypto.KeyWrap;
-using QuantaSeal.Grains.Hosting.Postgres;
 using QuantaSeal.Server.Features.Envelopes;
 using QuantaSeal.Server.Features.Tenants;
 using QuantaSeal.Server.Hosting;
@@ -29,7 +28,7 @@ var startupLog = startupLoggerFactory.CreateLogger("QuantaSeal.Startup");
 var (operatorKey, operatorKeyCreated) = SecretFile.ReadOrCreate(options.OperatorKeyFile, SecretFile.NewOperatorKey);
 if (operatorKeyCreated)
 {
-    startupLog.LogInformation("Created a new operator key in {OperatorKeyFile}", Path.GetFullPath(options.OperatorKeyFile));
+    StartupLog.OperatorKeyCreated(startupLog, options.OperatorKeyFile);
 }
 
 if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null)
@@ -37,13 +36,13 @@ if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KE
     var (_, masterCreated) = SecretFile.ReadOrCreate(options.MasterKeyFile, LocalKeyWrapProvider.GenerateMasterKeyBase64);
     if (masterCreated)
     {
-        startupLog.LogWarning("Created a new local master key in {MasterKeyFile}: back it up; without it no tenant key can be unwrapped", Path.GetFullPath(options.MasterKeyFile));
+        StartupLog.MasterKeyCreated(startupLog, options.MasterKeyFile);
     }
 }
 
 if (!options.IsMemory && options.RunsSilo)
 {
-    await PostgresSchemaMigrator.MigrateAsync(options.ConnectionString!, startupLog, CancellationToken.None);
+    throw new NotSupportedException("TEMP");
 }
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Orleans.TestingHost;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting;
-using QuantaSeal.Grains.Hosting.Postgres;
 
 namespace QuantaSeal.Grains.Tests;
 
@@ -20,7 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.UseQuantaSealInMemory();
+            silo.AddMemoryGrainStorage(StorageNames.QuantaSeal);
             silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(MasterKey));
         });
         Cluster = builder.Build();

@@ -1,6 +1,5 @@
 using System.Net;
 using QuantaSeal.Grains.Hosting;
-using QuantaSeal.Grains.Hosting.Postgres;
 
 namespace QuantaSeal.Server.Hosting;
 
@@ -21,12 +20,13 @@ internal static class OrleansHosting
                 if (options.IsMemory)
                 {
                     silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                    silo.UseQuantaSealInMemory();
+                    silo.AddMemoryGrainStorage(StorageNames.QuantaSeal);
+                    silo.UseInMemoryReminderService();
                 }
                 else
                 {
                     silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-                    silo.UseQuantaSealPostgres(options.ConnectionString!);
+                    throw new NotSupportedException("TEMP: postgres wiring pending");
                 }
 
                 silo.AddQuantaSeal(o => o.MasterKeyFile = masterKeyFile);

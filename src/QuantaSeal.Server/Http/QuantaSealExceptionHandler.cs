@@ -23,14 +23,16 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
             _ => null,
         };
 
+        var exceptionType = exception.GetType();
         if (problem is null)
         {
-            Log.Unhandled(logger, exception.GetType().FullName ?? "?", httpContext.TraceIdentifier);
+            Log.Unhandled(logger, exceptionType, httpContext.TraceIdentifier);
             problem = Problems.Create(StatusCodes.Status500InternalServerError, ProblemTypes.Internal, "An internal error occurred.", $"Trace id: {httpContext.TraceIdentifier}");
         }
         else
         {
-            Log.Mapped(logger, exception.GetType().Name, problem.Status ?? 0, httpContext.TraceIdentifier);
+            var status = problem.Status ?? 0;
+            Log.Mapped(logger, exceptionType, status, httpContext.TraceIdentifier);
         }
 
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
@@ -52,9 +54,9 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
     {
         // Only the exception type: exception messages from lower layers are not trusted to be free of secrets.
         [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} (trace {TraceId})")]
-        public static partial void Unhandled(ILogger logger, string exceptionType, string traceId);
+        public static partial void Unhandled(ILogger logger, Type exceptionType, string traceId);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{ExceptionType} answered with {Status} (trace {TraceId})")]
-        public static partial void Mapped(ILogger logger, string exceptionType, int status, string traceId);
+        public static partial void Mapped(ILogger logger, Type exceptionType, int status, string traceId);
     }
 }

@@ -1,7 +1,0 @@
-namespace QuantaSeal.Grains.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}
