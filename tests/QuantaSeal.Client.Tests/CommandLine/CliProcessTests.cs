@@ -1,0 +1,90 @@
+using System.Text;
+using QuantaSeal.Client.Tests.Infrastructure;
+using QuantaSeal.Crypto.Encoding;
+
+namespace QuantaSeal.Client.Tests.CommandLine;
+
+/// <summary>The CLI as a real process (<c>dotnet QuantaSeal.Cli.dll ...</c>): exit codes and stdout discipline.</summary>
+public sealed class CliProcessTests : IDisposable
+{
+    private readonly TenantFixture _tenant = new();
+    private readonly TempDirectory _dir = new();
+    private readonly KeyFiles _keys;
+
+    public CliProcessTests()
+    {
+        _keys = _tenant.WriteKeyFiles(_dir);
+    }
+
+    [Fact]
+    public async Task Process_Open_WritesExactPlaintextBytes_AndExitsZero()
+    {
+        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+
+        var result = await CliHarness.RunProcessAsync(CliHarness.OpenArgs(envelope, _keys), _dir.Path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(TenantFixture.Payload, result.StandardOutput);
+        Assert.Empty(result.StandardError);
+    }
+
+    [Fact]
+    public async Task Process_Open_ReadsStandardInput()
+    {
+        var result = await CliHarness.RunProcessAsync(CliHarness.OpenArgs("-", _keys), _dir.Path, Encoding.UTF8.GetBytes(_tenant.Seal().ToJson()));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(TenantFixture.Payload, result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Process_Open_Rejects_TamperedEnvelope_WithExitTwoAndNothingOnStdout()
+    {
+        var envelope = _tenant.Seal();
+        var data = StrictBase64.Decode(envelope.Encrypted.CiphertextData);
+        data[0] ^= 1;
+        var path = _dir.Write("envelope.json", (envelope with { Encrypted = envelope.Encrypted with { CiphertextData = StrictBase64.Encode(data) } }).ToJson());
+
+        var result = await CliHarness.RunProcessAsync(CliHarness.OpenArgs(path, _keys), _dir.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.StandardOutput);
+        Assert.Contains("SignatureInvalid", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_UsageError_ExitsOne_WithNothingOnStdout()
+    {
+        var result = await CliHarness.RunProcessAsync(["envelope", "open"], _dir.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.StandardOutput);
+        Assert.NotEmpty(result.StandardError);
+    }
+
+    [Fact]
+    public async Task Process_GenerateThenOpen_WorksEndToEnd()
+    {
+        var secret = _dir.File("client.b64");
+        var generated = await CliHarness.RunProcessAsync(["keys", "recipient", "generate", "--out", secret], _dir.Path);
+        Assert.True(generated.ExitCode == 0, generated.ToString());
+        var publicKey = Convert.FromBase64String(generated.StandardOutputText.Trim());
+        var envelope = Crypto.Envelope.HybridEnvelopeSealer.Seal(
+            new Crypto.Envelope.EnvelopeSealInput(TenantFixture.TenantId, "rk_generated", publicKey, TenantFixture.AuditEventId, true, TenantFixture.Payload),
+            _tenant.Signing,
+            TenantFixture.SigningKeyId,
+            _tenant.Hmac);
+        var path = _dir.Write("envelope.json", envelope.ToJson());
+
+        var opened = await CliHarness.RunProcessAsync(CliHarness.OpenArgs(path, _keys with { RecipientPrivateKey = secret }), _dir.Path);
+
+        Assert.True(opened.ExitCode == 0, opened.ToString());
+        Assert.Equal(TenantFixture.Payload, opened.StandardOutput);
+    }
+
+    public void Dispose()
+    {
+        _dir.Dispose();
+        _tenant.Dispose();
+    }
+}
