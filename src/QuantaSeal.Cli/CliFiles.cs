@@ -29,7 +29,8 @@ internal static class CliFiles
                     buffer.Write(chunk, 0, read);
                 }
 
-                return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+                // Editors on some platforms prepend a UTF-8 byte order mark; it is not part of the JSON or base64.
+                return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -39,6 +39,18 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_AcceptsFilesWithByteOrderMark()
+    {
+        var bom = new byte[] { 0xEF, 0xBB, 0xBF };
+        var envelope = _dir.Write("envelope.json", [.. bom, .. Encoding.UTF8.GetBytes(_tenant.Seal().ToJson())]);
+        var keys = _keys with { HmacKey = _dir.Write("hmac-bom.b64", [.. bom, .. Encoding.ASCII.GetBytes(Convert.ToBase64String(_tenant.Hmac) + "\r\n")]) };
+
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, keys));
+
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Open_AcceptsExpandedRecipientKey()
     {
         using var expanded = MlKem768KeyPair.FromSeed(Convert.FromBase64String(_tenant.Recipient.ExportSeedBase64()));

@@ -111,7 +111,7 @@ export function seal({ tenantId, recipientKeyId, recipientPublicKey, auditEventI
 }
 
 function requireString(value, field) {
-  if (typeof value !== 'string' || value.length === 0 || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (typeof value !== 'string' || value.length === 0 || /[\u0000-\u001f\u007f-\u009f]/.test(value)) {
     throw new EnvelopeRejected('Malformed', field);
   }
   return value;
