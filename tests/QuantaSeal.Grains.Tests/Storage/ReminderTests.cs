@@ -66,6 +66,11 @@ public sealed class ReminderTests(PostgresClusterFixture fixture)
         Assert.True(await Table.RemoveRow(grainId, "ranged", secondETag!, Ct));
         Assert.Null(await Table.ReadRow(grainId, "ranged", Ct));
 
+        // DeleteReminderRowsKey removes every reminder of this service id.
+        await Table.UpsertRow(entry, Ct);
+        await Table.TestOnlyClearTable(Ct);
+        Assert.Empty((await Table.ReadRows(grainId, Ct)).Reminders);
+
         bool Ranged(ReminderEntry candidate) => candidate.GrainId == grainId && candidate.ReminderName == "ranged";
     }
 
