@@ -62,10 +62,17 @@ internal static class PostgresSiloBuilderExtensions
     /// named <see cref="QuantaSealStorage.Name"/> (also the default), in-memory reminders and the same serializer,
     /// so state still round-trips through JSON. Nothing survives a restart.
     /// </summary>
-    internal static ISiloBuilder UseQuantaSealInMemory(this ISiloBuilder silo)
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="siloPort">Silo-to-silo port on 127.0.0.1 (localhost clustering sets the endpoints).</param>
+    /// <param name="gatewayPort">Client gateway port on 127.0.0.1.</param>
+    /// <remarks>Cluster and service ids are left to the caller's <see cref="ClusterOptions"/> ("dev" if unset).</remarks>
+    internal static ISiloBuilder UseQuantaSealInMemory(
+        this ISiloBuilder silo,
+        int siloPort = EndpointOptions.DEFAULT_SILO_PORT,
+        int gatewayPort = EndpointOptions.DEFAULT_GATEWAY_PORT)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.UseLocalhostClustering();
+        silo.UseLocalhostClustering(siloPort, gatewayPort);
         silo.AddMemoryGrainStorage(QuantaSealStorage.Name, optionsBuilder =>
             optionsBuilder.Configure<QuantaSealGrainStateSerializer>(
                 (options, serializer) => options.GrainStorageSerializer = serializer));
