@@ -40,11 +40,6 @@ if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KE
     }
 }
 
-if (!options.IsMemory && options.RunsSilo)
-{
-    throw new NotSupportedException("TEMP");
-}
-
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(new OperatorKeyVerifier(operatorKey));

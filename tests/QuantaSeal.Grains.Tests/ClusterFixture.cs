@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Orleans.TestingHost;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Hosting.Postgres;
 
 namespace QuantaSeal.Grains.Tests;
 
@@ -19,7 +20,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.QuantaSeal);
+            silo.UseQuantaSealInMemory();
             silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(MasterKey));
         });
         Cluster = builder.Build();

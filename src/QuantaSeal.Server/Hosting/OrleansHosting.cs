@@ -1,5 +1,6 @@
 using System.Net;
 using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Hosting.Postgres;
 
 namespace QuantaSeal.Server.Hosting;
 
@@ -19,14 +20,12 @@ internal static class OrleansHosting
                 });
                 if (options.IsMemory)
                 {
-                    silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                    silo.AddMemoryGrainStorage(StorageNames.QuantaSeal);
-                    silo.UseInMemoryReminderService();
+                    silo.UseQuantaSealInMemory(options.SiloPort, options.GatewayPort);
                 }
                 else
                 {
                     silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-                    throw new NotSupportedException("TEMP: postgres wiring pending");
+                    silo.UseQuantaSealPostgres(options.ConnectionString!);
                 }
 
                 silo.AddQuantaSeal(o => o.MasterKeyFile = masterKeyFile);
@@ -41,11 +40,7 @@ internal static class OrleansHosting
                     o.ClusterId = options.ClusterId;
                     o.ServiceId = options.ServiceId;
                 });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = options.ConnectionString;
-                });
+                client.UseQuantaSealPostgresClustering(options.ConnectionString!);
             });
         }
 

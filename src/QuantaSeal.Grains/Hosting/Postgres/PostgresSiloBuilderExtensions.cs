@@ -9,7 +9,7 @@ namespace QuantaSeal.Grains.Hosting.Postgres;
 /// Chooses where a silo keeps its cluster membership, grain state and reminders: PostgreSQL through the Orleans
 /// ADO.NET providers (the default for the server), or memory (quick trials and unit tests).
 /// </summary>
-internal static class PostgresSiloBuilderExtensions
+public static class PostgresSiloBuilderExtensions
 {
     /// <summary>The ADO.NET invariant the Orleans providers use to load Npgsql.</summary>
     internal const string Invariant = "Npgsql";
@@ -23,7 +23,7 @@ internal static class PostgresSiloBuilderExtensions
     /// <param name="silo">The silo builder.</param>
     /// <param name="connectionString">An Npgsql connection string; short timeouts are added unless it sets them.
     /// The role needs DDL rights on the database the first time (migrations) and DML rights afterwards.</param>
-    internal static ISiloBuilder UseQuantaSealPostgres(this ISiloBuilder silo, string connectionString)
+    public static ISiloBuilder UseQuantaSealPostgres(this ISiloBuilder silo, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var cs = PostgresConnectionStrings.WithSafeTimeouts(connectionString);
@@ -66,7 +66,7 @@ internal static class PostgresSiloBuilderExtensions
     /// <param name="siloPort">Silo-to-silo port on 127.0.0.1 (localhost clustering sets the endpoints).</param>
     /// <param name="gatewayPort">Client gateway port on 127.0.0.1.</param>
     /// <remarks>Cluster and service ids are left to the caller's <see cref="ClusterOptions"/> ("dev" if unset).</remarks>
-    internal static ISiloBuilder UseQuantaSealInMemory(
+    public static ISiloBuilder UseQuantaSealInMemory(
         this ISiloBuilder silo,
         int siloPort = EndpointOptions.DEFAULT_SILO_PORT,
         int gatewayPort = EndpointOptions.DEFAULT_GATEWAY_PORT)
