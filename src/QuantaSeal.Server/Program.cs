@@ -31,6 +31,16 @@ if (operatorKeyCreated)
     StartupLog.OperatorKeyCreated(startupLog, options.OperatorKeyFile);
 }
 
+if (options.RunsSilo && !options.IsMemory)
+{
+    var problem = await MasterKeyGuard.CheckAsync(options.ConnectionString!, options.MasterKeyFile, CancellationToken.None);
+    if (problem is not null)
+    {
+        await Console.Error.WriteLineAsync("quantaseal: " + problem);
+        return 2;
+    }
+}
+
 if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null)
 {
     var (_, masterCreated) = SecretFile.ReadOrCreate(options.MasterKeyFile, LocalKeyWrapProvider.GenerateMasterKeyBase64);

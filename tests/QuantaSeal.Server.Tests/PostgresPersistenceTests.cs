@@ -82,28 +82,44 @@ public sealed class PostgresPersistenceTests
         Assert.Equal(keysAfter.CurrentSigningKeyId, HybridEnvelope.FromJson(envelopeAfter).Signature.KeyId);
     }
 
-    [Fact]
-    public async Task WrongMasterKey_RefusesToUnwrap_AndLeaksNothing()
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("replaced")]
+    public async Task LostOrSwappedMasterKey_RefusesToStart_AndNamesTheFix(string what)
     {
         await using var db = await PostgresTestDatabase.CreateAsync(migrate: false, Ct);
         var dir = Directory.CreateTempSubdirectory("qs-pg-").FullName;
         var args = PostgresArgs(db.ConnectionString, dir);
-        var port = ServerProcess.FreePort();
-        string apiKey;
-        await using (var first = await ServerProcess.StartAsync(args, Ct, port))
+        var masterKeyFile = Path.Combine(dir, "master.key");
+        await using (var first = await ServerProcess.StartAsync(args, Ct))
         {
             var operatorKey = (await File.ReadAllTextAsync(Path.Combine(dir, "operator.key"), Ct)).Trim();
-            apiKey = (await first.Sdk(null).CreateTenantAsync(operatorKey, "locked", cancellationToken: Ct)).ApiKey;
+            await first.Sdk(null).CreateTenantAsync(operatorKey, "locked", cancellationToken: Ct);
             await first.StopAsync(Ct);
         }
 
-        var originalMaster = await File.ReadAllTextAsync(Path.Combine(dir, "master.key"), Ct);
-        File.Delete(Path.Combine(dir, "master.key"));
-        await using var second = await ServerProcess.StartAsync(args, Ct, port);
-        var ex = await Assert.ThrowsAsync<QuantaSealApiException>(() => second.Sdk(apiKey).GetKeysAsync(Ct));
+        var original = (await File.ReadAllTextAsync(masterKeyFile, Ct)).Trim();
+        File.Delete(masterKeyFile);
+        string? replacement = null;
+        if (what == "replaced")
+        {
+            replacement = QuantaSeal.Crypto.KeyWrap.LocalKeyWrapProvider.GenerateMasterKeyBase64();
+            await File.WriteAllTextAsync(masterKeyFile, replacement, Ct);
+            File.SetUnixFileMode(masterKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
 
-        Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
-        Assert.DoesNotContain(originalMaster.Trim(), second.Output, StringComparison.Ordinal);
+        await using var second = ServerProcess.Launch(args);
+        var exit = await second.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("master key", second.Output, StringComparison.Ordinal);
+        Assert.Contains(what == "missing" ? "does not exist" : "Configure the master key", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(original, second.Output, StringComparison.Ordinal);
+        Assert.Equal(what == "replaced", File.Exists(masterKeyFile));
+        if (replacement is not null)
+        {
+            Assert.DoesNotContain(replacement, second.Output, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
