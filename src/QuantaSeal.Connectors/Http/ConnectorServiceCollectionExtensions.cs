@@ -1,0 +1,97 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace QuantaSeal.Connectors.Http;
+
+/// <summary>Registers the connectors, the outbound host policy and the two outbound HTTP clients.</summary>
+public static class ConnectorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the outbound HTTP clients (<see cref="ConnectorHttpClients"/>) over a YARP-style handler (no redirects,
+    /// no cookies, no proxy, no decompression, connect timeout, pooled-connection lifetime, the host policy in
+    /// <see cref="SocketsHttpHandler.ConnectCallback"/>), each with its own resilience pipeline per upstream authority.
+    /// </summary>
+    public static IServiceCollection AddQuantaSealConnectors(this IServiceCollection services, Action<UpstreamOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<UpstreamOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UpstreamHostPolicy>();
+        AddClient(services, ConnectorHttpClients.Management, retryUnsafeMethods: false);
+        AddClient(services, ConnectorHttpClients.Token, retryUnsafeMethods: true);
+        return services;
+    }
+
+    private static void AddClient(IServiceCollection services, string name, bool retryUnsafeMethods)
+    {
+        services.AddHttpClient(name, client =>
+            {
+                // The resilience pipeline owns time (total and per-attempt timeouts).
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.MaxResponseContentBufferSize = ConnectorHttpClients.MaxResponseBytes;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("QuantaSeal/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;
+                var policy = sp.GetRequiredService<UpstreamHostPolicy>();
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    UseProxy = false,
+                    AutomaticDecompression = DecompressionMethods.None,
+                    ConnectTimeout = options.ConnectTimeout,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    ConnectCallback = policy.ConnectAsync,
+                };
+            })
+            .AddStandardResilienceHandler()
+            .Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
+            {
+                var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;
+                o.AttemptTimeout.Timeout = options.AttemptTimeout;
+                o.TotalRequestTimeout.Timeout = options.TotalTimeout;
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, options.AttemptTimeout.Ticks * 2));
+                o.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
+                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                o.Retry.UseJitter = true;
+                o.Retry.ShouldRetryAfterHeader = true;
+                var maxRetryAfter = options.MaxRetryAfter;
+                var time = sp.GetRequiredService<TimeProvider>();
+                o.Retry.ShouldHandle = args =>
+                {
+                    if (options.MaxRetries == 0 || args.Outcome.Exception?.InnerException is UpstreamBlockedException)
+                    {
+                        return ValueTask.FromResult(false);
+                    }
+
+                    // A long Retry-After is the caller's to honour (it gets the 429 and the header), not a reason to
+                    // hold a request open past its time budget.
+                    if (args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited)
+                    {
+                        var retryAfter = limited.Headers.RetryAfter?.Delta
+                            ?? (limited.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
+                        return ValueTask.FromResult(retryAfter is null || retryAfter <= maxRetryAfter);
+                    }
+
+                    return ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome));
+                };
+                if (!retryUnsafeMethods)
+                {
+                    // create_user, delete_user and friends are never replayed automatically.
+                    o.Retry.DisableForUnsafeHttpMethods();
+                }
+            })
+            .SelectPipelineByAuthority();
+    }
+}
