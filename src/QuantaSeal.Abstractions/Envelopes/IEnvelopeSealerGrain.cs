@@ -11,4 +11,8 @@ public interface IEnvelopeSealerGrain : IGrainWithStringKey
     /// <summary>Seals <see cref="EnvelopeRequest.Plaintext"/> to the tenant's recipient key and signs it.</summary>
     [Alias("Seal")]
     Task<SealedEnvelope> SealAsync(EnvelopeRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether an active recipient key (the named one, or any when null) exists to seal to.</summary>
+    [Alias("HasRecipient")]
+    Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default);
 }

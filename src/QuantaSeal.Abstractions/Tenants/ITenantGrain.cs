@@ -59,4 +59,14 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("GetSealingMaterial")]
     [ReadOnly]
     Task<SealingMaterial> GetSealingMaterialAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's vault ML-KEM-768 public key (credentials are sealed to it at the front door).</summary>
+    [Alias("GetVaultPublicKey")]
+    [ReadOnly]
+    Task<byte[]> GetVaultPublicKeyAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The vault private key, KEK-wrapped, for the grains that unseal credentials inside the silo.</summary>
+    [Alias("GetWrappedVaultKey")]
+    [ReadOnly]
+    Task<WrappedKeyData> GetWrappedVaultKeyAsync(CancellationToken cancellationToken = default);
 }

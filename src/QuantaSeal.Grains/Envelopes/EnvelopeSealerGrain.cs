@@ -56,6 +56,14 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
         return new SealedEnvelope(envelope.ToJson(), recipient.RecipientKeyId, keys.SigningKeyId);
     }
 
+    public async Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default)
+    {
+        var material = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetSealingMaterialAsync(cancellationToken);
+        return recipientKeyId is null
+            ? material.RecipientKeys.Count > 0
+            : material.RecipientKeys.Any(k => string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _keys?.Dispose();

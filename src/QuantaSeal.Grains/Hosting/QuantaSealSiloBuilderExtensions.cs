@@ -1,6 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using QuantaSeal.Connectors;
+using QuantaSeal.Connectors.Auth0;
+using QuantaSeal.Connectors.Catalog;
+using QuantaSeal.Connectors.Http;
+using QuantaSeal.Connectors.Okta;
 using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Security;
 
 namespace QuantaSeal.Grains.Hosting;
@@ -22,6 +28,11 @@ public static class QuantaSealSiloBuilderExtensions
         builder.AddIncomingGrainCallFilter<TenantIsolationFilter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
+        builder.Services.TryAddSingleton<IAuditPublisher, InMemoryAuditPublisher>();
+        builder.Services.AddQuantaSealConnectors(options.ConfigureUpstream);
+        builder.Services.TryAddSingleton<IConnectorCatalog, ConnectorCatalog>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpstreamConnector, Auth0Connector>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpstreamConnector, OktaConnector>());
         return builder;
     }
 

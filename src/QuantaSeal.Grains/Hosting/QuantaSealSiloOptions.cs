@@ -11,6 +11,9 @@ public sealed class QuantaSealSiloOptions
     /// <summary>A custom key-wrap provider (e.g. a cloud KMS); wins over the local master key settings.</summary>
     public Func<IServiceProvider, IKeyWrapProvider>? KeyWrapProviderFactory { get; set; }
 
+    /// <summary>Outbound settings: the upstream host allowlist and time limits (<c>--upstream-allow</c>).</summary>
+    public Action<QuantaSeal.Connectors.Http.UpstreamOptions>? ConfigureUpstream { get; set; }
+
     /// <summary>Path of a file holding the base64 32-byte local master key.</summary>
     public string? MasterKeyFile { get; set; }
 }

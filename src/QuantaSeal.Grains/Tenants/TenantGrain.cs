@@ -281,6 +281,18 @@ internal sealed partial class TenantGrain(
             [.. S.RecipientKeys.Where(k => k.RevokedAt is null).Select(ToInfo)]));
     }
 
+    public Task<byte[]> GetVaultPublicKeyAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        return Task.FromResult(S.VaultPublicKey);
+    }
+
+    public Task<WrappedKeyData> GetWrappedVaultKeyAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        return Task.FromResult(ToData(S.VaultPrivateSeed!));
+    }
+
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
     {
         if (methodName == nameof(CreateAsync))

@@ -1,0 +1,43 @@
+using Orleans.Concurrency;
+using QuantaSeal.Abstractions.Proxy;
+
+namespace QuantaSeal.Abstractions.Integrations;
+
+/// <summary>
+/// One integration (key = <c>int_...</c>): configuration, default-deny operation policy and the upstream token
+/// cache (single-flight acquisition, proactive refresh, one retry after an upstream 401). Reentrant, so concurrent
+/// proxy calls never queue behind each other's network waits.
+/// </summary>
+[Alias("qs.IIntegrationGrain")]
+public interface IIntegrationGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the integration.</summary>
+    [Alias("Create")]
+    Task<IntegrationInfo> CreateAsync(CreateIntegrationCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>The integration, or null when it does not exist.</summary>
+    [Alias("Get")]
+    [ReadOnly]
+    Task<IntegrationInfo?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Changes name, allowed operations or credential.</summary>
+    [Alias("Update")]
+    Task<IntegrationInfo> UpdateAsync(UpdateIntegrationCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the integration and drops its token.</summary>
+    [Alias("Delete")]
+    Task<IntegrationInfo?> DeleteAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Runs one proxied operation and returns the sealed answer.</summary>
+    [Alias("Proxy")]
+    Task<ProxyResult> ProxyAsync(ProxyCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Acquires a token (fresh) and reports the granted scopes.</summary>
+    [Alias("CheckConnection")]
+    Task<ConnectionCheck> CheckConnectionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The credential was rotated: drop the cached credential and token.</summary>
+    [Alias("CredentialRotated")]
+    [AlwaysInterleave]
+    Task CredentialRotatedAsync(int version, CancellationToken cancellationToken = default);
+}

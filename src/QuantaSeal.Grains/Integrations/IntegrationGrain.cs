@@ -1,0 +1,579 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Envelopes;
+using QuantaSeal.Abstractions.Integrations;
+using QuantaSeal.Abstractions.Proxy;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Connectors;
+using QuantaSeal.Connectors.Catalog;
+using QuantaSeal.Connectors.Credentials;
+using QuantaSeal.Connectors.Http;
+using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Security;
+using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Grains.Vault;
+
+namespace QuantaSeal.Grains.Integrations;
+
+/// <inheritdoc cref="IIntegrationGrain"/>
+/// <remarks>
+/// [Reentrant] (DESIGN §2, the throughput rule): proxy calls await the upstream, and a non-reentrant grain would run
+/// them one after another. State stays consistent at every await because:
+/// configuration changes (create/update/delete) mutate state only after their last await but the write, and a
+/// failed write rolls the in-memory change back; the token cache is a single reference swapped whole, and
+/// acquisition is single-flight through one shared <see cref="Task"/> (<see cref="_tokenTask"/>), so N concurrent
+/// calls cause one token request; the unsealed credential is likewise one reference tagged with its version.
+/// </remarks>
+[GrainType("qs.integration")]
+[Reentrant]
+internal sealed partial class IntegrationGrain(
+    [PersistentState("integration", StorageNames.QuantaSeal)] IPersistentState<IntegrationState> state,
+    IConnectorCatalog catalog,
+    IEnumerable<IUpstreamConnector> connectors,
+    UpstreamHostPolicy hostPolicy,
+    IKeyWrapProvider keyWrap,
+    IAuditPublisher audit,
+    TimeProvider timeProvider,
+    ILogger<IntegrationGrain> logger) : Grain, IIntegrationGrain, ITenantOwned
+{
+    /// <summary>Tokens are refreshed once 80 % of their lifetime has passed (DESIGN: at most ~80 %).</summary>
+    internal const double RefreshAtLifetimeFraction = 0.8;
+
+    /// <summary>A token this close to expiry is not used any more; callers wait for the refresh.</summary>
+    internal static readonly TimeSpan ExpirySafetyMargin = TimeSpan.FromSeconds(5);
+
+    internal const int MaxAllowedOperations = 64;
+
+    private CachedToken? _token;
+    private Task<CachedToken>? _tokenTask;
+    private CachedCredential? _credential;
+    private IGrainTimer? _refreshTimer;
+
+    private IntegrationState S => state.State;
+
+    private string IntegrationId => this.GetPrimaryKeyString();
+
+    private bool Exists => S.TenantId is not null && !S.Deleted;
+
+    /// <summary>How many token acquisitions this activation started (tests assert single-flight with it).</summary>
+    internal int TokenAcquisitions { get; private set; }
+
+    public async Task<IntegrationInfo> CreateAsync(CreateIntegrationCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (S.TenantId is not null)
+        {
+            throw new InvalidOperationException("Integration id already used.");
+        }
+
+        var tenantId = TenantCallContext.CurrentTenant!;
+        var systemType = RequireSystemType(command.SystemType);
+        var name = TenantValidation.RequireName(command.Name, "name");
+        var domain = RequireDomain(systemType, command.Domain);
+        var operations = RequireOperations(systemType, command.AllowedOperations);
+        await AttachCredentialAsync(command.CredentialId, systemType, cancellationToken);
+
+        var now = timeProvider.GetUtcNow();
+        S.TenantId = tenantId;
+        S.SystemType = systemType;
+        S.Name = name;
+        S.Domain = domain;
+        S.CredentialId = command.CredentialId;
+        S.AllowedOperations = [.. operations];
+        S.CreatedAt = now;
+        S.UpdatedAt = now;
+        await state.WriteStateAsync(cancellationToken);
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).AddAsync(IntegrationId, cancellationToken);
+        Log.Created(logger, tenantId, IntegrationId, systemType, operations.Count);
+        return ToInfo();
+    }
+
+    public Task<IntegrationInfo?> GetAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Exists ? ToInfo() : null);
+
+    public async Task<IntegrationInfo> UpdateAsync(UpdateIntegrationCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        RequireExists();
+        var name = command.Name is null ? S.Name : TenantValidation.RequireName(command.Name, "name");
+        var operations = command.AllowedOperations is null ? S.AllowedOperations : RequireOperations(S.SystemType, command.AllowedOperations);
+        var oldCredential = S.CredentialId;
+        var newCredential = command.CredentialId ?? oldCredential;
+        if (!string.Equals(newCredential, oldCredential, StringComparison.Ordinal))
+        {
+            await AttachCredentialAsync(newCredential, S.SystemType, cancellationToken);
+        }
+
+        var previous = (S.Name, S.AllowedOperations, S.CredentialId, S.UpdatedAt);
+        S.Name = name;
+        S.AllowedOperations = [.. operations];
+        S.CredentialId = newCredential;
+        S.UpdatedAt = timeProvider.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            (S.Name, S.AllowedOperations, S.CredentialId, S.UpdatedAt) = previous;
+            throw;
+        }
+
+        if (!string.Equals(newCredential, oldCredential, StringComparison.Ordinal))
+        {
+            await GrainFactory.GetGrain<ICredentialGrain>(oldCredential).DetachAsync(IntegrationId, cancellationToken);
+            DropCredentialAndToken();
+        }
+        else if (command.AllowedOperations is not null)
+        {
+            // Okta scopes are derived from the allowed operations: a new set needs a new token.
+            DropToken();
+        }
+
+        Log.Updated(logger, S.TenantId!, IntegrationId);
+        return ToInfo();
+    }
+
+    public async Task<IntegrationInfo?> DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        var info = ToInfo();
+        S.Deleted = true;
+        await state.WriteStateAsync(cancellationToken);
+        DropCredentialAndToken();
+        await GrainFactory.GetGrain<ICredentialGrain>(info.CredentialId).DetachAsync(IntegrationId, cancellationToken);
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(S.TenantId!).RemoveAsync(IntegrationId, cancellationToken);
+        Log.Deleted(logger, S.TenantId!, IntegrationId);
+        return info;
+    }
+
+    public Task CredentialRotatedAsync(int version, CancellationToken cancellationToken = default)
+    {
+        if (_credential is null || _credential.Version < version)
+        {
+            DropCredentialAndToken();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ConnectionCheck> CheckConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        DropToken();
+        try
+        {
+            var token = await GetTokenAsync();
+            var required = S.AllowedOperations
+                .SelectMany(o => catalog.TryGetOperation(S.SystemType, o, out var d) ? d.RequiredScopes : [])
+                .Distinct(StringComparer.Ordinal);
+            var missing = token.Token.Scheme == "SSWS"
+                ? []
+                : required.Where(r => !token.Token.GrantedScopes.Contains(r, StringComparer.Ordinal)).ToList();
+            return new ConnectionCheck(true, token.Token.GrantedScopes, token.Token.ExpiresAt == DateTimeOffset.MaxValue ? null : token.Token.ExpiresAt, null, null, missing);
+        }
+        catch (UpstreamCallException ex)
+        {
+            return new ConnectionCheck(false, [], null, ErrorTypeFor(ex.Outcome), ex.Message, []);
+        }
+    }
+
+    public async Task<ProxyResult> ProxyAsync(ProxyCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        RequireExists();
+        var started = timeProvider.GetTimestamp();
+        var eventId = AuditIds.New();
+        var tenantId = S.TenantId!;
+
+        // Policy first, in a fixed order, each failing closed before anything leaves the silo.
+        if (!catalog.TryGetOperation(S.SystemType, command.Operation, out var descriptor))
+        {
+            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.UnknownOperation, $"'{S.SystemType}' has no operation with that name; see GET /api/v2/connectors.", "operation");
+        }
+
+        if (!S.AllowedOperations.Contains(command.Operation, StringComparer.Ordinal))
+        {
+            Log.OperationDenied(logger, tenantId, IntegrationId, command.Operation);
+            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.OperationNotAllowed, "The operation is not on this integration's allowlist.", "operation");
+        }
+
+        JsonElement? payload;
+        try
+        {
+            payload = command.PayloadJson is null ? null : JsonDocument.Parse(command.PayloadJson).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.InvalidPayload, "'payload' is not valid JSON.", "payload");
+        }
+
+        var validation = catalog.Validate(S.SystemType, command.Operation, payload);
+        if (!validation.IsValid)
+        {
+            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.InvalidPayload, validation.Message!, "payload." + validation.Field);
+        }
+
+        // Without a recipient key nothing can be delivered: refuse before a write operation runs upstream.
+        if (!await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).HasRecipientAsync(command.RecipientKeyId, cancellationToken))
+        {
+            throw new NoRecipientKeyException();
+        }
+
+        var connector = Connector();
+        var target = Target();
+        UpstreamResponse response;
+        try
+        {
+            var token = await GetTokenAsync();
+            response = await connector.ExecuteAsync(target, token.Token, command.Operation, validation.Payload!.Value, cancellationToken);
+            if (response.Outcome == UpstreamOutcome.Unauthorized)
+            {
+                // The one hand-written retry: the token was refused, so drop it, get a fresh one (single-flight
+                // with any concurrent caller that saw the same 401) and try once more.
+                Log.TokenRejected(logger, tenantId, IntegrationId);
+                DropToken(token);
+                token = await GetTokenAsync();
+                response = await connector.ExecuteAsync(target, token.Token, command.Operation, validation.Payload!.Value, cancellationToken);
+            }
+        }
+        catch (UpstreamCallException ex)
+        {
+            response = new UpstreamResponse(ex.Outcome, ex.StatusCode, ReadOnlyMemory<byte>.Empty, ex.ErrorCode, ex.Message);
+        }
+        catch (HttpRequestException)
+        {
+            response = new UpstreamResponse(UpstreamOutcome.Unreachable, 0, ReadOnlyMemory<byte>.Empty, null, "The upstream could not be reached.");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            response = new UpstreamResponse(UpstreamOutcome.Timeout, 0, ReadOnlyMemory<byte>.Empty, null, "The upstream did not answer in time.");
+        }
+
+        var success = response.Outcome == UpstreamOutcome.Success;
+        var latency = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
+        await audit.PublishAsync(
+            new AuditEvent(eventId, tenantId, null, timeProvider.GetUtcNow(), command.ActorApiKeyId, AuditActions.ProxyOutbound, IntegrationId, command.Operation,
+                success ? AuditOutcomes.Success : AuditOutcomes.Failed, response.StatusCode == 0 ? null : response.StatusCode, command.RequestSha256, latency),
+            cancellationToken);
+
+        var errorType = success ? null : ErrorTypeFor(response.Outcome);
+        var body = response.Body.IsEmpty ? "{}"u8.ToArray() : response.Body.ToArray();
+        var sealedEnvelope = await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).SealAsync(
+            new EnvelopeRequest(command.RecipientKeyId, eventId, success, body, errorType, success ? null : response.ErrorMessage ?? "The upstream call failed.", response.StatusCode == 0 ? null : response.StatusCode),
+            cancellationToken);
+        CryptographicOperations.ZeroMemory(body);
+        Log.Proxied(logger, tenantId, IntegrationId, command.Operation, response.StatusCode, latency);
+        return new ProxyResult(
+            eventId,
+            success,
+            sealedEnvelope.Json,
+            errorType,
+            success ? null : response.ErrorMessage,
+            null,
+            response.StatusCode == 0 ? null : response.StatusCode,
+            response.RetryAfter is { } retry ? (int)Math.Ceiling(retry.TotalSeconds) : null,
+            response.NextCursor,
+            RateLimitHeaders(response.RateLimit));
+    }
+
+    bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
+    {
+        if (methodName == nameof(CredentialRotatedAsync))
+        {
+            // Sent by the credential grain, which carries the tenant of the rotating caller.
+            return callerTenantId is not null && (S.TenantId is null || string.Equals(S.TenantId, callerTenantId, StringComparison.Ordinal));
+        }
+
+        if (callerTenantId is null)
+        {
+            return false;
+        }
+
+        return S.TenantId is null
+            ? methodName is nameof(CreateAsync) or nameof(GetAsync) or nameof(DeleteAsync)
+            : string.Equals(S.TenantId, callerTenantId, StringComparison.Ordinal);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        DropCredentialAndToken();
+        return Task.CompletedTask;
+    }
+
+    private async Task<ProxyResult> DeniedAsync(ProxyCommand command, string eventId, long started, string errorType, string message, string field)
+    {
+        var latency = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
+        await audit.PublishAsync(new AuditEvent(eventId, S.TenantId!, null, timeProvider.GetUtcNow(), command.ActorApiKeyId, AuditActions.ProxyOutbound, IntegrationId, command.Operation.Length > 64 ? command.Operation[..64] : command.Operation, AuditOutcomes.Denied, null, command.RequestSha256, latency));
+        return new ProxyResult(eventId, false, null, errorType, message, field, null, null, null, null);
+    }
+
+    private Task<CachedToken> GetTokenAsync()
+    {
+        var now = timeProvider.GetUtcNow();
+        var cached = _token;
+        if (cached is not null && now < cached.Token.ExpiresAt - ExpirySafetyMargin)
+        {
+            if (now >= cached.RefreshAt)
+            {
+                // Past 80 %: keep serving the current token and refresh in the background, once.
+                _ = RefreshQuietlyAsync();
+            }
+
+            return Task.FromResult(cached);
+        }
+
+        return StartAcquisition();
+    }
+
+    private async Task RefreshQuietlyAsync()
+    {
+        try
+        {
+            await StartAcquisition();
+        }
+        catch (Exception ex) when (ex is UpstreamCallException or HttpRequestException or OperationCanceledException)
+        {
+            // The current token is still valid; the next caller past expiry retries and reports the failure.
+            Log.BackgroundRefreshFailed(logger, S.TenantId ?? string.Empty, IntegrationId, ex.GetType());
+        }
+    }
+
+    private Task<CachedToken> StartAcquisition()
+    {
+        if (_tokenTask is { IsCompleted: false } inflight)
+        {
+            return inflight;
+        }
+
+        var task = AcquireAsync();
+        _tokenTask = task;
+        return task;
+    }
+
+    private async Task<CachedToken> AcquireAsync()
+    {
+        TokenAcquisitions++;
+        var credential = await GetCredentialAsync();
+
+        // Not the caller's cancellation token: the acquisition is shared by every waiting caller.
+        var token = await Connector().AcquireTokenAsync(Target(), credential.Credential, S.AllowedOperations, CancellationToken.None);
+        var acquiredAt = timeProvider.GetUtcNow();
+        var lifetime = token.ExpiresAt == DateTimeOffset.MaxValue ? TimeSpan.MaxValue : token.ExpiresAt - acquiredAt;
+        var refreshAt = lifetime == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : acquiredAt + (lifetime * RefreshAtLifetimeFraction);
+        var cached = new CachedToken(token, refreshAt, credential.Version);
+        if (_credential?.Version == credential.Version)
+        {
+            _token = cached;
+            ScheduleRefresh(refreshAt - acquiredAt);
+        }
+
+        Log.TokenAcquired(logger, S.TenantId!, IntegrationId, token.Scheme, token.ExpiresAt);
+        return cached;
+    }
+
+    private void ScheduleRefresh(TimeSpan dueIn)
+    {
+        _refreshTimer?.Dispose();
+        _refreshTimer = null;
+        if (dueIn <= TimeSpan.Zero || dueIn >= TimeSpan.FromDays(1))
+        {
+            return;
+        }
+
+        // Proactive refresh while the integration is active; the timer does not keep the grain alive.
+        _refreshTimer = this.RegisterGrainTimer(
+            static (grain, ct) => grain.RefreshQuietlyAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
+    }
+
+    private async Task<CachedCredential> GetCredentialAsync()
+    {
+        if (_credential is { } cached)
+        {
+            return cached;
+        }
+
+        var sealedCredential = await GrainFactory.GetGrain<ICredentialGrain>(S.CredentialId).GetSealedAsync();
+        var plaintext = await CredentialSealing.UnsealAsync(GrainFactory, keyWrap, S.TenantId!, S.CredentialId, sealedCredential, CancellationToken.None);
+        try
+        {
+            var credential = new CachedCredential(CredentialTypes.ToUpstream(sealedCredential.CredentialType, plaintext), sealedCredential.Version);
+            _credential = credential;
+            return credential;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private void DropToken(CachedToken? onlyIf = null)
+    {
+        if (onlyIf is null || ReferenceEquals(_token, onlyIf))
+        {
+            _token = null;
+            _refreshTimer?.Dispose();
+            _refreshTimer = null;
+        }
+    }
+
+    private void DropCredentialAndToken()
+    {
+        _credential = null;
+        _tokenTask = null;
+        DropToken();
+    }
+
+    private IUpstreamConnector Connector() =>
+        connectors.FirstOrDefault(c => string.Equals(c.SystemType, S.SystemType, StringComparison.Ordinal))
+        ?? throw new InvalidOperationException("No connector is registered for this system type.");
+
+    private ConnectorTarget Target() =>
+        hostPolicy.TryCreateTarget(S.SystemType, S.Domain, out var target, out var error)
+            ? target!
+            : throw new UpstreamCallException(UpstreamOutcome.Unreachable, 0, null, error ?? "The upstream host is not allowed.");
+
+    private async Task AttachCredentialAsync(string? credentialId, string systemType, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(credentialId, "cred_"))
+        {
+            throw new QuantaSealValidationException("credential_id", "'credential_id' must be the id of a sealed credential (cred_...).");
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<ICredentialGrain>(credentialId!).AttachAsync(IntegrationId, systemType, cancellationToken);
+        }
+        catch (TenantAccessDeniedException)
+        {
+            throw new QuantaSealValidationException("credential_id", "No credential with that id exists for this tenant.");
+        }
+    }
+
+    private string RequireSystemType(string? systemType) =>
+        systemType is not null && catalog.SystemTypes.Contains(systemType, StringComparer.Ordinal)
+            ? systemType
+            : throw new QuantaSealValidationException("system_type", $"'system_type' must be one of: {string.Join(", ", catalog.SystemTypes)}.");
+
+    private string RequireDomain(string systemType, string? domain) =>
+        hostPolicy.TryCreateTarget(systemType, domain, out var target, out var error)
+            ? domain!.Trim()
+            : throw new QuantaSealValidationException("domain", error!);
+
+    private IReadOnlyList<string> RequireOperations(string systemType, IReadOnlyList<string>? operations)
+    {
+        if (operations is null)
+        {
+            return [];
+        }
+
+        if (operations.Count > MaxAllowedOperations)
+        {
+            throw new QuantaSealValidationException("allowed_operations", $"'allowed_operations' may name at most {MaxAllowedOperations} operations.");
+        }
+
+        foreach (var operation in operations)
+        {
+            if (!catalog.TryGetOperation(systemType, operation ?? string.Empty, out _))
+            {
+                throw new QuantaSealValidationException("allowed_operations", $"'allowed_operations' contains an operation {systemType} does not have; see GET /api/v2/connectors.");
+            }
+        }
+
+        return [.. operations.Distinct(StringComparer.Ordinal)];
+    }
+
+    private void RequireExists()
+    {
+        if (!Exists)
+        {
+            throw new TenantAccessDeniedException();
+        }
+    }
+
+    private IntegrationInfo ToInfo() =>
+        new(IntegrationId, S.SystemType, S.Name, S.Domain, S.CredentialId, [.. S.AllowedOperations], S.CreatedAt, S.UpdatedAt);
+
+    private static string ErrorTypeFor(UpstreamOutcome outcome) => outcome switch
+    {
+        UpstreamOutcome.Unauthorized => ProxyErrorTypes.Unauthorized,
+        UpstreamOutcome.Forbidden => ProxyErrorTypes.Forbidden,
+        UpstreamOutcome.NotFound => ProxyErrorTypes.NotFound,
+        UpstreamOutcome.ClientError => ProxyErrorTypes.ClientError,
+        UpstreamOutcome.RateLimited => ProxyErrorTypes.RateLimited,
+        UpstreamOutcome.ServerError => ProxyErrorTypes.ServerError,
+        UpstreamOutcome.Timeout => ProxyErrorTypes.Timeout,
+        UpstreamOutcome.CredentialRejected => ProxyErrorTypes.CredentialRejected,
+        _ => ProxyErrorTypes.Unreachable,
+    };
+
+    private static Dictionary<string, string>? RateLimitHeaders(RateLimitInfo? rateLimit)
+    {
+        if (rateLimit is null)
+        {
+            return null;
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (rateLimit.Limit is { } limit)
+        {
+            headers["limit"] = limit.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (rateLimit.Remaining is { } remaining)
+        {
+            headers["remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (rateLimit.ResetAt is { } reset)
+        {
+            headers["reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        }
+
+        return headers;
+    }
+
+    private sealed record CachedToken(UpstreamToken Token, DateTimeOffset RefreshAt, int CredentialVersion);
+
+    private sealed record CachedCredential(UpstreamCredential Credential, int Version);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Tenant {TenantId} created integration {IntegrationId} ({SystemType}, {OperationCount} operations allowed)")]
+        public static partial void Created(ILogger logger, string tenantId, string integrationId, string systemType, int operationCount);
+
+        [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Tenant {TenantId} updated integration {IntegrationId}")]
+        public static partial void Updated(ILogger logger, string tenantId, string integrationId);
+
+        [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Tenant {TenantId} deleted integration {IntegrationId}")]
+        public static partial void Deleted(ILogger logger, string tenantId, string integrationId);
+
+        [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: operation {Operation} denied by policy")]
+        public static partial void OperationDenied(ILogger logger, string tenantId, string integrationId, string operation);
+
+        [LoggerMessage(EventId = 1305, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: upstream refused the token; re-acquiring once")]
+        public static partial void TokenRejected(ILogger logger, string tenantId, string integrationId);
+
+        [LoggerMessage(EventId = 1306, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: acquired a {Scheme} token expiring {ExpiresAt}")]
+        public static partial void TokenAcquired(ILogger logger, string tenantId, string integrationId, string scheme, DateTimeOffset expiresAt);
+
+        [LoggerMessage(EventId = 1308, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: background token refresh failed ({ExceptionType})")]
+        public static partial void BackgroundRefreshFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
+
+        [LoggerMessage(EventId = 1307, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: {Operation} answered {Status} in {LatencyMs} ms")]
+        public static partial void Proxied(ILogger logger, string tenantId, string integrationId, string operation, int status, long latencyMs);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using QuantaSeal.Abstractions.Envelopes;
+using QuantaSeal.Abstractions.Integrations;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Security;
+
+namespace QuantaSeal.Grains.Vault;
+
+/// <inheritdoc cref="ICredentialGrain"/>
+[GrainType("qs.credential")]
+internal sealed partial class CredentialGrain(
+    [PersistentState("credential", StorageNames.QuantaSeal)] IPersistentState<CredentialState> state,
+    IKeyWrapProvider keyWrap,
+    TimeProvider timeProvider,
+    ILogger<CredentialGrain> logger) : Grain, ICredentialGrain, ITenantOwned
+{
+    private CredentialState S => state.State;
+
+    private string CredentialId => this.GetPrimaryKeyString();
+
+    public async Task<CredentialInfo> CreateAsync(CreateCredentialCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (S.TenantId is not null)
+        {
+            throw new InvalidOperationException("Credential id already used.");
+        }
+
+        var tenantId = TenantCallContext.CurrentTenant!;
+        if (command.Sealed.Version != 1 || !string.Equals(command.Sealed.CredentialType, command.CredentialType, StringComparison.Ordinal))
+        {
+            throw new QuantaSealValidationException("values", "The sealed credential does not match its type or version.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        S.TenantId = tenantId;
+        S.CredentialType = command.CredentialType;
+        S.Name = command.Name;
+        S.Sealed = command.Sealed;
+        S.CreatedAt = now;
+        S.UpdatedAt = now;
+        await state.WriteStateAsync(cancellationToken);
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).AddAsync(CredentialId, cancellationToken);
+        Log.Sealed(logger, tenantId, CredentialId, S.CredentialType, S.Sealed.Fingerprint);
+        return ToInfo();
+    }
+
+    public Task<CredentialInfo?> GetAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Exists ? ToInfo() : null);
+
+    public async Task<CredentialInfo> RotateAsync(RotateCredentialCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        RequireExists();
+        if (command.Sealed.Version != S.Sealed!.Version + 1 || !string.Equals(command.Sealed.CredentialType, S.CredentialType, StringComparison.Ordinal))
+        {
+            throw new QuantaSealValidationException("values", "The credential changed concurrently; retry the rotation.");
+        }
+
+        S.Sealed = command.Sealed;
+        S.UpdatedAt = timeProvider.GetUtcNow();
+        await state.WriteStateAsync(cancellationToken);
+        Log.Rotated(logger, S.TenantId!, CredentialId, S.Sealed.Version, S.Sealed.Fingerprint);
+
+        // Integrations drop their cached credential and token now rather than at the next expiry.
+        await Task.WhenAll(S.UsedBy.Select(i => GrainFactory.GetGrain<IIntegrationGrain>(i).CredentialRotatedAsync(S.Sealed.Version, cancellationToken)));
+        return ToInfo();
+    }
+
+    public async Task<CredentialInfo?> DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        if (S.UsedBy.Count > 0)
+        {
+            throw new CredentialInUseException();
+        }
+
+        var info = ToInfo();
+        var tenantId = S.TenantId!;
+        S.Deleted = true;
+        S.Sealed = null;
+        await state.WriteStateAsync(cancellationToken);
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(CredentialId, cancellationToken);
+        Log.Deleted(logger, tenantId, CredentialId);
+        return info;
+    }
+
+    public Task<SealedCredential> GetSealedAsync(CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        return Task.FromResult(S.Sealed!);
+    }
+
+    public async Task<CredentialInfo> AttachAsync(string integrationId, string systemType, CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        var spec = CredentialTypes.Find(S.CredentialType)!;
+        if (!spec.SystemTypes.Contains(systemType, StringComparer.Ordinal))
+        {
+            throw new QuantaSealValidationException("credential_id", $"A {S.CredentialType} credential cannot be used by a {systemType} integration (accepted by: {string.Join(", ", spec.SystemTypes)}).");
+        }
+
+        if (!S.UsedBy.Contains(integrationId, StringComparer.Ordinal))
+        {
+            S.UsedBy.Add(integrationId);
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        return ToInfo();
+    }
+
+    public async Task DetachAsync(string integrationId, CancellationToken cancellationToken = default)
+    {
+        if (S.UsedBy.Remove(integrationId))
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<SealedEnvelope> UnsealToEnvelopeAsync(string auditEventId, string? recipientKeyId, CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        var plaintext = await CredentialSealing.UnsealAsync(GrainFactory, keyWrap, S.TenantId!, CredentialId, S.Sealed!, cancellationToken);
+        try
+        {
+            // The sealer is a stateless worker, so this call stays in this silo: the values never cross the network.
+            return await GrainFactory.GetGrain<IEnvelopeSealerGrain>(S.TenantId!)
+                .SealAsync(new EnvelopeRequest(recipientKeyId, auditEventId, true, plaintext), cancellationToken);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
+    {
+        if (callerTenantId is null)
+        {
+            return false;
+        }
+
+        return S.TenantId is null
+            ? methodName is nameof(CreateAsync) or nameof(GetAsync) or nameof(DeleteAsync)
+            : string.Equals(S.TenantId, callerTenantId, StringComparison.Ordinal);
+    }
+
+    private bool Exists => S.TenantId is not null && !S.Deleted;
+
+    private void RequireExists()
+    {
+        if (!Exists)
+        {
+            throw new TenantAccessDeniedException();
+        }
+    }
+
+    private CredentialInfo ToInfo() =>
+        new(CredentialId, S.CredentialType, S.Name, S.Sealed?.Fingerprint ?? string.Empty, S.Sealed?.Version ?? 0, S.CreatedAt, S.UpdatedAt, [.. S.UsedBy]);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Tenant {TenantId} sealed credential {CredentialId} ({CredentialType}, {Fingerprint})")]
+        public static partial void Sealed(ILogger logger, string tenantId, string credentialId, string credentialType, string fingerprint);
+
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Tenant {TenantId} rotated credential {CredentialId} to version {Version} ({Fingerprint})")]
+        public static partial void Rotated(ILogger logger, string tenantId, string credentialId, int version, string fingerprint);
+
+        [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Tenant {TenantId} deleted credential {CredentialId}")]
+        public static partial void Deleted(ILogger logger, string tenantId, string credentialId);
+    }
+}
