@@ -3,7 +3,13 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Connectors.Catalog;
+using QuantaSeal.Connectors.Http;
+using QuantaSeal.Server.Features.Connectors;
 using QuantaSeal.Server.Features.Envelopes;
+using QuantaSeal.Server.Features.Integrations;
+using QuantaSeal.Server.Features.Proxy;
+using QuantaSeal.Server.Features.Vault;
 using QuantaSeal.Server.Features.Tenants;
 using QuantaSeal.Server.Hosting;
 using QuantaSeal.Server.Http;
@@ -53,6 +59,10 @@ if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KE
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(new OperatorKeyVerifier(operatorKey));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<EdgeAudit>();
+builder.Services.AddSingleton<IConnectorCatalog, ConnectorCatalog>();
+var upstreamAllow = UpstreamAllowList.From(args, builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -73,7 +83,14 @@ if (!options.IsMemory)
     health.AddCheck("postgres", new PostgresHealthCheck(options.ConnectionString!), tags: ["ready"]);
 }
 
-builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null);
+builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null, upstream =>
+{
+    builder.Configuration.GetSection(UpstreamOptions.SectionName).Bind(upstream);
+    foreach (var pattern in upstreamAllow)
+    {
+        upstream.Allow.Add(pattern);
+    }
+});
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -90,6 +107,10 @@ if (options.RunsFrontDoor)
     app.MapScalarApiReference();
     app.MapTenantEndpoints();
     app.MapEnvelopeEndpoints();
+    app.MapVaultEndpoints();
+    app.MapIntegrationEndpoints();
+    app.MapProxyEndpoints();
+    app.MapConnectorEndpoints();
 }
 
 await app.RunAsync();

@@ -7,7 +7,7 @@ namespace QuantaSeal.Server.Hosting;
 /// <summary>Wires the co-hosted silo or the front door's cluster client for the configured role and storage.</summary>
 internal static class OrleansHosting
 {
-    public static WebApplicationBuilder AddQuantaSealOrleans(this WebApplicationBuilder builder, ServerOptions options, string? masterKeyFile)
+    public static WebApplicationBuilder AddQuantaSealOrleans(this WebApplicationBuilder builder, ServerOptions options, string? masterKeyFile, Action<QuantaSeal.Connectors.Http.UpstreamOptions> configureUpstream)
     {
         if (options.RunsSilo)
         {
@@ -28,7 +28,11 @@ internal static class OrleansHosting
                     silo.UseQuantaSealPostgres(options.ConnectionString!);
                 }
 
-                silo.AddQuantaSeal(o => o.MasterKeyFile = masterKeyFile);
+                silo.AddQuantaSeal(o =>
+                {
+                    o.MasterKeyFile = masterKeyFile;
+                    o.ConfigureUpstream = configureUpstream;
+                });
             });
         }
         else

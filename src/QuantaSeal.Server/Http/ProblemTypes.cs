@@ -17,5 +17,10 @@ internal static class ProblemTypes
     public const string MethodNotAllowed = Base + "method-not-allowed";
     public const string ServiceUnavailable = Base + "service-unavailable";
     public const string NoRecipientKey = Base + "no-recipient-key";
+    public const string CredentialInUse = Base + "credential-in-use";
+    public const string OperationNotAllowed = Base + "operation-not-allowed";
+    public const string UpstreamError = Base + "upstream-error";
+    public const string UpstreamRateLimited = Base + "upstream-rate-limited";
+    public const string UpstreamTimeout = Base + "upstream-timeout";
     public const string Internal = Base + "internal-error";
 }

@@ -1,0 +1,118 @@
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Integrations;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Http;
+using QuantaSeal.Server.Security;
+
+namespace QuantaSeal.Server.Features.Integrations;
+
+/// <summary>POST /api/v2/integrations.</summary>
+internal sealed record CreateIntegrationRequest(string? SystemType, string? Name, string? Domain, string? CredentialId, IReadOnlyList<string>? AllowedOperations);
+
+/// <summary>PATCH /api/v2/integrations/{id}.</summary>
+internal sealed record UpdateIntegrationRequest(string? Name, IReadOnlyList<string>? AllowedOperations, string? CredentialId);
+
+/// <summary>Integrations: configuration and the default-deny operation allowlist (empty = nothing allowed).</summary>
+internal static class IntegrationEndpoints
+{
+    private const string Prefix = "int_";
+
+    public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v2/integrations")
+            .WithTags("Integrations")
+            .RequireAuthorization(ScopePolicies.Admin)
+            .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/", CreateAsync).WithName("CreateIntegration")
+            .WithSummary("Create an integration (system_type auth0|okta) with a default-deny allowed_operations list.")
+            .Accepts<CreateIntegrationRequest>("application/json").Produces<IntegrationInfo>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/", ListAsync).WithName("ListIntegrations");
+        group.MapGet("/{integrationId}", GetAsync).WithName("GetIntegration").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{integrationId}", UpdateAsync).WithName("UpdateIntegration")
+            .Accepts<UpdateIntegrationRequest>("application/json").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{integrationId}", DeleteAsync).WithName("DeleteIntegration").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{integrationId}/check", CheckAsync).WithName("CheckIntegrationConnection")
+            .WithSummary("Acquire a fresh upstream token and report the granted scopes (and any the allowed operations miss).");
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateIntegrationRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.AllowedOperations is null)
+        {
+            return Problems.Validation("allowed_operations", "'allowed_operations' is required (an empty list allows nothing).");
+        }
+
+        var id = Ids.New(Prefix);
+        var info = await grains.GetGrain<IIntegrationGrain>(id).CreateAsync(
+            new CreateIntegrationCommand(body.SystemType ?? string.Empty, body.Name ?? string.Empty, body.Domain ?? string.Empty, body.CredentialId ?? string.Empty, body.AllowedOperations),
+            cancellationToken);
+        await audit.PublishAsync(http, AuditActions.IntegrationCreate, AuditOutcomes.Success, id, id, cancellationToken: cancellationToken);
+        return TypedResults.Created($"/api/v2/integrations/{id}", info);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var tenantId = CallerContext.From(http.User).TenantId;
+        var ids = await grains.GetGrain<ITenantDirectoryGrain>(tenantId).ListAsync(Prefix, cancellationToken);
+        var infos = await Task.WhenAll(ids.Select(id => grains.GetGrain<IIntegrationGrain>(id).GetAsync(cancellationToken)));
+        return TypedResults.Ok(new ListResponse<IntegrationInfo>([.. infos.OfType<IntegrationInfo>()]));
+    }
+
+    private static async Task<IResult> GetAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var info = Ids.IsValid(integrationId, Prefix) ? await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) : null;
+        return info is null ? Problems.NotFound("integration") : TypedResults.Ok(info);
+    }
+
+    private static async Task<IResult> UpdateAsync(string integrationId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(integrationId, Prefix) || await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) is null)
+        {
+            return Problems.NotFound("integration");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<UpdateIntegrationRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var info = await grains.GetGrain<IIntegrationGrain>(integrationId).UpdateAsync(new UpdateIntegrationCommand(body!.Name, body.AllowedOperations, body.CredentialId), cancellationToken);
+        await audit.PublishAsync(http, AuditActions.IntegrationUpdate, AuditOutcomes.Success, integrationId, integrationId, cancellationToken: cancellationToken);
+        return TypedResults.Ok(info);
+    }
+
+    private static async Task<IResult> DeleteAsync(string integrationId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var info = Ids.IsValid(integrationId, Prefix) ? await grains.GetGrain<IIntegrationGrain>(integrationId).DeleteAsync(cancellationToken) : null;
+        if (info is null)
+        {
+            return Problems.NotFound("integration");
+        }
+
+        await audit.PublishAsync(http, AuditActions.IntegrationDelete, AuditOutcomes.Success, integrationId, integrationId, cancellationToken: cancellationToken);
+        return TypedResults.Ok(info);
+    }
+
+    private static async Task<IResult> CheckAsync(string integrationId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(integrationId, Prefix) || await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) is null)
+        {
+            return Problems.NotFound("integration");
+        }
+
+        var check = await grains.GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(cancellationToken);
+        await audit.PublishAsync(http, AuditActions.IntegrationCheck, check.Ok ? AuditOutcomes.Success : AuditOutcomes.Failed, integrationId, integrationId, cancellationToken: cancellationToken);
+        return TypedResults.Ok(check);
+    }
+}

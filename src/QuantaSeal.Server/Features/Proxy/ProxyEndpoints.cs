@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Envelopes;
+using QuantaSeal.Abstractions.Integrations;
+using QuantaSeal.Abstractions.Proxy;
+using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Http;
+using QuantaSeal.Server.Security;
+
+namespace QuantaSeal.Server.Features.Proxy;
+
+/// <summary>POST /api/v2/proxy/outbound.</summary>
+internal sealed record ProxyRequest(string? IntegrationId, string? Operation, JsonElement? Payload, string? RecipientKeyId);
+
+/// <summary>
+/// The proxy: policy check, payload validation, upstream call, and the answer as a HybridCryptoEnvelope. Success is
+/// 200 with the envelope. A refusal before any upstream call is problem+json (400/403) with <c>success:false</c>,
+/// <c>error</c> and <c>audit_event_id</c>. An upstream failure is problem+json (502; 429 with Retry-After; 504) that
+/// also carries the envelope, whose encrypted payload holds the upstream error body.
+/// </summary>
+internal static class ProxyEndpoints
+{
+    public static IEndpointRouteBuilder MapProxyEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v2/proxy/outbound", ProxyAsync)
+            .RequireAuthorization(ScopePolicies.Proxy)
+            .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .WithTags("Proxy")
+            .WithName("ProxyOutbound")
+            .WithSummary("Run an allowed operation on an integration; the answer is a HybridCryptoEnvelope to your recipient key.")
+            .Accepts<ProxyRequest>("application/json")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        return app;
+    }
+
+    private static async Task<IResult> ProxyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<ProxyRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Ids.IsValid(body!.IntegrationId, "int_"))
+        {
+            return Problems.NotFound("integration");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Operation) || body.Operation.Length > 64)
+        {
+            return Problems.Validation("operation", "'operation' is required (see GET /api/v2/connectors).");
+        }
+
+        if (body.Payload is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            return Problems.Validation("payload", "'payload' must be a JSON object.");
+        }
+
+        var caller = CallerContext.From(http.User);
+        var payloadJson = body.Payload is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null;
+        var requestHash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{body.IntegrationId}\n{body.Operation}\n{payloadJson}")));
+        var grain = grains.GetGrain<IIntegrationGrain>(body.IntegrationId!);
+        ProxyResult result;
+        try
+        {
+            result = await grain.ProxyAsync(new ProxyCommand(body.Operation, payloadJson, body.RecipientKeyId, caller.ApiKeyId, requestHash), cancellationToken);
+        }
+        catch (NoRecipientKeyException)
+        {
+            await audit.PublishAsync(http, AuditActions.ProxyOutbound, AuditOutcomes.Denied, integrationId: body.IntegrationId, operation: body.Operation, cancellationToken: cancellationToken);
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying."));
+        }
+
+        return ToHttp(http, result);
+    }
+
+    private static IResult ToHttp(HttpContext http, ProxyResult result)
+    {
+        if (result.Success)
+        {
+            var envelope = JsonNode.Parse(result.EnvelopeJson!)!.AsObject();
+            AddExtras(envelope, result);
+            return Results.Text(envelope.ToJsonString(), "application/json");
+        }
+
+        var (status, type, title) = result.ErrorType switch
+        {
+            ProxyErrorTypes.OperationNotAllowed => (StatusCodes.Status403Forbidden, ProblemTypes.OperationNotAllowed, "The operation is not allowed for this integration."),
+            ProxyErrorTypes.UnknownOperation or ProxyErrorTypes.InvalidPayload => (StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is invalid."),
+            ProxyErrorTypes.RateLimited => (StatusCodes.Status429TooManyRequests, ProblemTypes.UpstreamRateLimited, "The upstream rate-limited the call."),
+            ProxyErrorTypes.Timeout => (StatusCodes.Status504GatewayTimeout, ProblemTypes.UpstreamTimeout, "The upstream did not answer in time."),
+            _ => (StatusCodes.Status502BadGateway, ProblemTypes.UpstreamError, "The upstream call failed."),
+        };
+        var problem = Problems.Create(status, type, title, result.ErrorMessage);
+        problem.Extensions["success"] = false;
+        var error = new JsonObject { ["type"] = result.ErrorType, ["message"] = result.ErrorMessage };
+        if (result.UpstreamStatus is { } upstreamStatus)
+        {
+            error["upstream_status"] = upstreamStatus;
+        }
+
+        problem.Extensions["error"] = error;
+        problem.Extensions["audit_event_id"] = result.AuditEventId;
+        if (result.ErrorField is not null)
+        {
+            problem.Extensions["field"] = result.ErrorField;
+        }
+
+        if (result.EnvelopeJson is not null)
+        {
+            var envelope = JsonNode.Parse(result.EnvelopeJson)!.AsObject();
+            problem.Extensions["encrypted"] = envelope["encrypted"]?.DeepClone();
+            problem.Extensions["signature"] = envelope["signature"]?.DeepClone();
+        }
+
+        if (result.RetryAfterSeconds is { } retryAfter)
+        {
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Problem(problem);
+    }
+
+    private static void AddExtras(JsonObject envelope, ProxyResult result)
+    {
+        if (result.NextCursor is not null)
+        {
+            envelope["paging"] = new JsonObject { ["next_cursor"] = result.NextCursor };
+        }
+
+        if (result.RateLimit is { Count: > 0 } rateLimit)
+        {
+            var node = new JsonObject();
+            foreach (var (key, value) in rateLimit)
+            {
+                node[key] = value;
+            }
+
+            envelope["rate_limit"] = node;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Envelopes;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Grains.Vault;
+using QuantaSeal.Server.Http;
+using QuantaSeal.Server.Security;
+
+namespace QuantaSeal.Server.Features.Vault;
+
+/// <summary>
+/// The vault (DESIGN §5). Values are validated and sealed here, at the front door, to the tenant's vault public key:
+/// plaintext credentials never travel in a grain call. No endpoint returns a value except the admin unseal, and that
+/// only inside an envelope to the tenant's recipient key.
+/// </summary>
+internal static class VaultEndpoints
+{
+    private const string CredentialPrefix = "cred_";
+
+    public static IEndpointRouteBuilder MapVaultEndpoints(this IEndpointRouteBuilder app)
+    {
+        var vault = app.MapGroup("/api/v2/vault")
+            .WithTags("Vault")
+            .RequireAuthorization(ScopePolicies.Admin)
+            .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        vault.MapGet("/credential-types", () => TypedResults.Ok(new ListResponse<CredentialTypeSpec>(CredentialTypes.All)))
+            .WithName("ListCredentialTypes").WithSummary("Credential types and their fields.");
+        vault.MapPost("/seal", SealAsync).WithName("SealCredential")
+            .WithSummary("Seal credentials (ML-KEM-768 + AES-256-GCM to the tenant's vault key). Values are never returned.")
+            .Accepts<SealCredentialRequest>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
+        vault.MapGet("/credentials", ListAsync).WithName("ListCredentials");
+        vault.MapGet("/credentials/{credentialId}", GetAsync).WithName("GetCredential").ProducesProblem(StatusCodes.Status404NotFound);
+        vault.MapPut("/credentials/{credentialId}", RotateAsync).WithName("RotateCredential")
+            .WithSummary("Replace the values; integrations using the credential drop their cached token.")
+            .Accepts<RotateCredentialRequest>("application/json").ProducesProblem(StatusCodes.Status404NotFound);
+        vault.MapDelete("/credentials/{credentialId}", DeleteAsync).WithName("DeleteCredential")
+            .WithSummary("Delete; refused with 409 while an integration uses the credential.").ProducesProblem(StatusCodes.Status409Conflict);
+        vault.MapPost("/credentials/{credentialId}/unseal", UnsealAsync).WithName("UnsealCredential")
+            .WithSummary("Admin only: the values, sealed into a HybridCryptoEnvelope to a recipient key.");
+        return app;
+    }
+
+    private static async Task<IResult> SealAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<SealCredentialRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var canonical = CredentialTypes.Canonicalize(body!.CredentialType, body.Values);
+        try
+        {
+            var name = TenantValidation.OptionalLabel(body.Name, "name");
+            var tenantId = CallerContext.From(http.User).TenantId;
+            var credentialId = Ids.New(CredentialPrefix);
+            var vaultKey = await grains.GetGrain<ITenantGrain>(tenantId).GetVaultPublicKeyAsync(cancellationToken);
+            var sealedCredential = CredentialSealing.Seal(vaultKey, tenantId, credentialId, body.CredentialType!, 1, canonical);
+            var info = await grains.GetGrain<ICredentialGrain>(credentialId).CreateAsync(new CreateCredentialCommand(body.CredentialType!, sealedCredential, name), cancellationToken);
+            await audit.PublishAsync(http, AuditActions.VaultSeal, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
+            return TypedResults.Created($"/api/v2/vault/credentials/{credentialId}", info);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(canonical);
+        }
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var tenantId = CallerContext.From(http.User).TenantId;
+        var ids = await grains.GetGrain<ITenantDirectoryGrain>(tenantId).ListAsync(CredentialPrefix, cancellationToken);
+        var infos = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICredentialGrain>(id).GetAsync(cancellationToken)));
+        return TypedResults.Ok(new ListResponse<CredentialInfo>([.. infos.OfType<CredentialInfo>()]));
+    }
+
+    private static async Task<IResult> GetAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
+        return info is null ? Problems.NotFound("credential") : TypedResults.Ok(info);
+    }
+
+    private static async Task<IResult> RotateAsync(string credentialId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
+        if (info is null)
+        {
+            return Problems.NotFound("credential");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<RotateCredentialRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var canonical = CredentialTypes.Canonicalize(info.CredentialType, body!.Values);
+        try
+        {
+            var tenantId = CallerContext.From(http.User).TenantId;
+            var vaultKey = await grains.GetGrain<ITenantGrain>(tenantId).GetVaultPublicKeyAsync(cancellationToken);
+            var sealedCredential = CredentialSealing.Seal(vaultKey, tenantId, credentialId, info.CredentialType, info.Version + 1, canonical);
+            var rotated = await grains.GetGrain<ICredentialGrain>(credentialId).RotateAsync(new RotateCredentialCommand(sealedCredential), cancellationToken);
+            await audit.PublishAsync(http, AuditActions.VaultRotate, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
+            return TypedResults.Ok(rotated);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(canonical);
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(string credentialId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(credentialId, CredentialPrefix))
+        {
+            return Problems.NotFound("credential");
+        }
+
+        try
+        {
+            var deleted = await grains.GetGrain<ICredentialGrain>(credentialId).DeleteAsync(cancellationToken);
+            if (deleted is null)
+            {
+                return Problems.NotFound("credential");
+            }
+
+            await audit.PublishAsync(http, AuditActions.VaultDelete, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
+            return TypedResults.Ok(deleted);
+        }
+        catch (CredentialInUseException ex)
+        {
+            await audit.PublishAsync(http, AuditActions.VaultDelete, AuditOutcomes.Denied, credentialId, cancellationToken: cancellationToken);
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.CredentialInUse, "The credential is in use.", ex.Message));
+        }
+    }
+
+    private static async Task<IResult> UnsealAsync(string credentialId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
+        if (info is null)
+        {
+            return Problems.NotFound("credential");
+        }
+
+        string? recipientKeyId = null;
+        if (http.Request.ContentLength is > 0)
+        {
+            var (body, problem) = await JsonBody.ReadAsync<UnsealCredentialRequest>(http.Request, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            recipientKeyId = body!.RecipientKeyId;
+        }
+
+        // The event is recorded before the values leave, so an unseal is never unaudited.
+        var eventId = await audit.PublishAsync(http, AuditActions.VaultUnseal, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
+        try
+        {
+            var envelope = await grains.GetGrain<ICredentialGrain>(credentialId).UnsealToEnvelopeAsync(eventId, recipientKeyId, cancellationToken);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Text(envelope.Json, "application/json");
+        }
+        catch (NoRecipientKeyException)
+        {
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key first."));
+        }
+    }
+}
