@@ -5,7 +5,7 @@ namespace QuantaSeal.Connectors.Catalog;
 /// <summary>The catalog of every connector's operations (Auth0 and Okta).</summary>
 public sealed class ConnectorCatalog : IConnectorCatalog
 {
-    private static readonly IReadOnlyDictionary<string, IReadOnlyList<OperationDescriptor>> BySystem =
+    private static readonly Dictionary<string, IReadOnlyList<OperationDescriptor>> BySystem =
         new Dictionary<string, IReadOnlyList<OperationDescriptor>>(StringComparer.Ordinal)
         {
             ["auth0"] = Auth0Catalog.Operations,
