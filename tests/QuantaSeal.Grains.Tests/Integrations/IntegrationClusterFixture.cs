@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using QuantaSeal.Abstractions.Integrations;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Connectors;
+using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Crypto.Keys;
+using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Hosting.Postgres;
+using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Grains.Vault;
+
+namespace QuantaSeal.Grains.Tests.Integrations;
+
+/// <summary>
+/// A two-silo cluster whose Auth0 connector is <see cref="ScriptedConnector"/>: real grains, real vault sealing,
+/// real token cache, scripted upstream.
+/// </summary>
+public sealed class IntegrationClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<IUpstreamConnector, ScriptedConnector>();
+            silo.Services.AddSingleton<IAuditPublisher, RecordingAuditPublisher>();
+            silo.UseQuantaSealInMemory();
+            silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(ClusterFixture.MasterKey));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>A tenant with a recipient key, a sealed oauth2_client credential and an Auth0 integration.</summary>
+    public async Task<Setup> CreateAsync(ScriptedConnector.Scenario scenario, IReadOnlyList<string> allowed, CancellationToken ct)
+    {
+        var clientId = "client-" + Guid.NewGuid().ToString("N");
+        ScriptedConnector.Scenarios[clientId] = scenario;
+        var tenantId = Ids.New(Ids.Tenant);
+        RequestContext.Clear();
+        TenantCallContext.SetOperator();
+        var tenant = await Client.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand("t", "live"), ct);
+        RequestContext.Clear();
+        TenantCallContext.SetTenant(tenantId);
+        var recipient = MlKem768KeyPair.Generate();
+        await Client.GetGrain<ITenantGrain>(tenantId).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(recipient.PublicKey, null), ct);
+        var credentialId = Ids.New("cred_");
+        await SealAsync(tenantId, credentialId, clientId, "secret-1", 1, create: true, ct);
+        var integrationId = Ids.New("int_");
+        await Client.GetGrain<IIntegrationGrain>(integrationId).CreateAsync(new CreateIntegrationCommand("auth0", "acme", "acme.us.auth0.com", credentialId, allowed), ct);
+        return new Setup(tenantId, credentialId, integrationId, clientId, recipient, tenant);
+    }
+
+    public async Task SealAsync(string tenantId, string credentialId, string clientId, string secret, int version, bool create, CancellationToken ct)
+    {
+        RequestContext.Clear();
+        TenantCallContext.SetTenant(tenantId);
+        var vaultKey = await Client.GetGrain<ITenantGrain>(tenantId).GetVaultPublicKeyAsync(ct);
+        var values = JsonSerializer.SerializeToElement(new { client_id = clientId, client_secret = secret });
+        var sealedCredential = CredentialSealing.Seal(vaultKey, tenantId, credentialId, "oauth2_client", version, CredentialTypes.Canonicalize("oauth2_client", values));
+        if (create)
+        {
+            await Client.GetGrain<ICredentialGrain>(credentialId).CreateAsync(new CreateCredentialCommand("oauth2_client", sealedCredential, null), ct);
+        }
+        else
+        {
+            await Client.GetGrain<ICredentialGrain>(credentialId).RotateAsync(new RotateCredentialCommand(sealedCredential), ct);
+        }
+    }
+
+    public sealed record Setup(string TenantId, string CredentialId, string IntegrationId, string ClientId, MlKem768KeyPair Recipient, TenantCreated Tenant);
+}
+
+[CollectionDefinition(Name)]
+public sealed class IntegrationClusterCollection : ICollectionFixture<IntegrationClusterFixture>
+{
+    public const string Name = "integration-cluster";
+}
