@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace QuantaSeal.Crypto.Audit;
+
+/// <summary>
+/// The NDJSON export (docs/audit-chain.md): a header line, one line per event in seq order (the canonical members plus
+/// <c>hash</c>), then one line per signed checkpoint. The offline verifier needs nothing else but the tenant's
+/// signing public key(s).
+/// </summary>
+public static class AuditExport
+{
+    /// <summary>The format name in the header line.</summary>
+    public const string Format = "quantaseal-audit-export/v1";
+
+    /// <summary>The header line.</summary>
+    public static string HeaderLine(string tenantId, DateTimeOffset exportedAt)
+    {
+        var sb = new StringBuilder("{\"type\":\"header\",\"format\":\"" + Format + "\",\"tenant_id\":");
+        AuditCanonicalJson.AppendString(sb, tenantId);
+        sb.Append(",\"exported_at\":");
+        AuditCanonicalJson.AppendString(sb, AuditCanonicalJson.FormatTimestamp(exportedAt));
+        return sb.Append('}').ToString();
+    }
+
+    /// <summary>An event line: <c>{"type":"event",</c> + the canonical members + <c>,"hash":"…"}</c>.</summary>
+    public static string EventLine(ChainedAuditRecord chained)
+    {
+        ArgumentNullException.ThrowIfNull(chained);
+        var canonical = System.Text.Encoding.UTF8.GetString(AuditCanonicalJson.Serialize(chained.Record));
+        return "{\"type\":\"event\"," + canonical[1..^1] + ",\"hash\":\"" + chained.HashHex + "\"}";
+    }
+
+    /// <summary>A checkpoint line.</summary>
+    public static string CheckpointLine(AuditCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var sb = new StringBuilder("{\"type\":\"checkpoint\",\"tenant_id\":");
+        AuditCanonicalJson.AppendString(sb, checkpoint.TenantId);
+        sb.Append(",\"seq\":").Append(checkpoint.Seq.ToString(CultureInfo.InvariantCulture));
+        sb.Append(",\"hash\":\"").Append(checkpoint.HashHex).Append('"');
+        sb.Append(",\"timestamp\":\"").Append(AuditCanonicalJson.FormatTimestamp(checkpoint.Timestamp)).Append('"');
+        sb.Append(",\"key_id\":");
+        AuditCanonicalJson.AppendString(sb, checkpoint.KeyId);
+        sb.Append(",\"signature\":\"").Append(Convert.ToBase64String(checkpoint.Signature)).Append("\"}");
+        return sb.ToString();
+    }
+
+    /// <summary>Parses an export.</summary>
+    /// <exception cref="FormatException">A line is not valid; the message names the line number.</exception>
+    public static (string TenantId, IReadOnlyList<ChainedAuditRecord> Events, IReadOnlyList<AuditCheckpoint> Checkpoints) Read(TextReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        string? tenantId = null;
+        var events = new List<ChainedAuditRecord>();
+        var checkpoints = new List<AuditCheckpoint>();
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var e = doc.RootElement;
+                switch (Str(e, "type"))
+                {
+                    case "header":
+                        if (Str(e, "format") != Format)
+                        {
+                            throw new FormatException("unknown export format");
+                        }
+
+                        tenantId = Str(e, "tenant_id");
+                        break;
+                    case "event":
+                        events.Add(new ChainedAuditRecord(
+                            new AuditRecord(
+                                Str(e, "event_id")!, Str(e, "tenant_id")!, Num(e, "seq")!.Value, Time(Str(e, "timestamp")!), Str(e, "actor")!, Str(e, "action")!,
+                                Str(e, "integration_id"), Str(e, "operation"), Str(e, "outcome")!, (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
+                                Num(e, "latency_ms"), Str(e, "object_id")),
+                            Str(e, "hash")!));
+                        break;
+                    case "checkpoint":
+                        checkpoints.Add(new AuditCheckpoint(Str(e, "tenant_id")!, Num(e, "seq")!.Value, Str(e, "hash")!, Time(Str(e, "timestamp")!), Str(e, "key_id")!, Convert.FromBase64String(Str(e, "signature")!)));
+                        break;
+                    default:
+                        throw new FormatException("unknown line type");
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or NullReferenceException or OverflowException)
+            {
+                throw new FormatException($"line {lineNumber}: not a valid export line ({ex.GetType().Name}).", ex);
+            }
+        }
+
+        return (tenantId ?? throw new FormatException("the export has no header line."), events, checkpoints);
+
+        static string? Str(JsonElement e, string name) =>
+            e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);
+
+        static long? Num(JsonElement e, string name) =>
+            e.GetProperty(name) is { ValueKind: JsonValueKind.Number } v ? v.GetInt64() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);
+
+        static DateTimeOffset Time(string text) =>
+            DateTimeOffset.ParseExact(text, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+}
