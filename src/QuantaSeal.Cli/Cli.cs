@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QuantaSeal.Cli.Audit;
 using QuantaSeal.Cli.Envelope;
 using QuantaSeal.Cli.Keys;
 
@@ -67,6 +68,10 @@ internal static class Cli
             new Command("envelope", "Work with HybridCryptoEnvelopes.")
             {
                 EnvelopeOpenCommand.Create(console),
+            },
+            new Command("audit", "Work with audit-chain exports.")
+            {
+                AuditVerifyCommand.Create(console),
             },
             new Command("keys", "Generate client key material.")
             {
