@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace QuantaSeal.Emulators.Auth0;
+
+/// <summary>
+/// A local Auth0 tenant: <c>POST /oauth/token</c> (client credentials, RS256 JWTs it signs and checks) and the
+/// Management API v2 operations QuantaSeal uses, on seeded in-memory data with Auth0's paging, rate-limit headers and
+/// error bodies. Knobs change its behaviour at run time; <see cref="Requests"/> records what reached it.
+/// <code>
+/// await using var auth0 = await Auth0Emulator.StartAsync();
+/// // domain: auth0.BaseUri, credentials: auth0.ClientId / auth0.ClientSecret, audience: auth0.Audience
+/// auth0.RateLimitNext(2, TimeSpan.FromSeconds(30));
+/// </code>
+/// </summary>
+public sealed class Auth0Emulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Auth0EmulatorState _state;
+    private readonly Auth0TokenIssuer _issuer;
+    private readonly CancellationTokenSource _stopping;
+    private readonly string _clientId;
+    private int _disposed;
+
+    private Auth0Emulator(WebApplication app, Auth0EmulatorState state, Auth0TokenIssuer issuer, CancellationTokenSource stopping, Uri baseUri, string clientId)
+    {
+        _app = app;
+        _state = state;
+        _issuer = issuer;
+        _stopping = stopping;
+        BaseUri = baseUri;
+        _clientId = clientId;
+    }
+
+    /// <summary>Scheme, host and port (<c>http://127.0.0.1:PORT/</c>): the integration's <c>domain</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The Management API identifier tokens are issued for (<c>{BaseUri}api/v2/</c> unless configured).</summary>
+    public string Audience => _state.Audience;
+
+    /// <summary>The seeded M2M application.</summary>
+    public Auth0EmulatorClient Client => _state.Client(_clientId);
+
+    /// <summary>The seeded M2M application's client id.</summary>
+    public string ClientId => _clientId;
+
+    /// <summary>The seeded M2M application's current secret.</summary>
+    public string ClientSecret => Client.ClientSecret;
+
+    /// <summary>Lifetime of tokens issued from now on (<c>expires_in</c>).</summary>
+    public TimeSpan TokenLifetime
+    {
+        get => _state.TokenLifetime;
+        set => _state.TokenLifetime = value;
+    }
+
+    /// <summary>Delay added to every request before it is answered (real time, to exercise callers' timeouts).</summary>
+    public TimeSpan Latency
+    {
+        get => _state.Latency;
+        set => _state.Latency = value;
+    }
+
+    /// <summary>Every request received so far, in arrival order (a snapshot).</summary>
+    public IReadOnlyList<Auth0RecordedRequest> Requests => _state.Requests();
+
+    /// <summary>How many token requests arrived.</summary>
+    public int TokenRequestCount => Requests.Count(r => r.IsTokenRequest);
+
+    /// <summary>How many Management API requests arrived.</summary>
+    public int ManagementRequestCount => Requests.Count(r => r.IsManagementRequest);
+
+    /// <summary>Starts an emulator on Kestrel (loopback, a free port unless <see cref="Auth0EmulatorOptions.Url"/> says otherwise).</summary>
+    public static async Task<Auth0Emulator> StartAsync(Auth0EmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new Auth0EmulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = Environments.Production });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(options.Url);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var app = builder.Build();
+        var stopping = new CancellationTokenSource();
+        Auth0EmulatorState? state = null;
+        Auth0Api? api = null;
+        app.Run(context =>
+        {
+            if (api is null)
+            {
+                // Only between Kestrel starting and the tenant being built: the address is not published yet.
+                context.Response.StatusCode = 503;
+                return Task.CompletedTask;
+            }
+
+            return api.HandleAsync(context);
+        });
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var baseUri = new Uri(address.TrimEnd('/') + "/");
+            var audience = options.Audience ?? baseUri.AbsoluteUri + "api/v2/";
+            state = new Auth0EmulatorState(options, audience, baseUri.Authority);
+            var issuer = new Auth0TokenIssuer(baseUri.AbsoluteUri, audience, options.TimeProvider);
+            api = new Auth0Api(state, issuer, stopping.Token);
+            return new Auth0Emulator(app, state, issuer, stopping, baseUri, options.ClientId);
+        }
+        catch
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            stopping.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs standalone until Ctrl+C (<c>QuantaSeal.Emulators auth0 --urls http://127.0.0.1:4010</c>) and prints the
+    /// seeded credentials. Options: <c>--urls URL</c>, <c>--client-id ID</c>, <c>--client-secret SECRET</c>,
+    /// <c>--token-lifetime SECONDS</c>, <c>--latency-ms MS</c>. Returns the process exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new Auth0EmulatorOptions { Url = "http://127.0.0.1:4010" };
+        var latency = TimeSpan.Zero;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--urls" when value is not null:
+                    options.Url = value.Split(';')[0];
+                    i++;
+                    break;
+                case "--client-id" when value is not null:
+                    options.ClientId = value;
+                    i++;
+                    break;
+                case "--client-secret" when value is not null:
+                    options.ClientSecret = value;
+                    i++;
+                    break;
+                case "--token-lifetime" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
+                    options.TokenLifetime = TimeSpan.FromSeconds(seconds);
+                    i++;
+                    break;
+                case "--latency-ms" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms):
+                    latency = TimeSpan.FromMilliseconds(ms);
+                    i++;
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync("usage: QuantaSeal.Emulators auth0 [--urls http://127.0.0.1:4010] [--client-id ID] [--client-secret SECRET] [--token-lifetime SECONDS] [--latency-ms MS]").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+
+        Auth0Emulator emulator;
+        try
+        {
+            emulator = await StartAsync(options).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync("auth0 emulator: cannot listen on " + options.Url + ": " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (emulator.ConfigureAwait(false))
+        {
+            emulator.Latency = latency;
+            Console.WriteLine("Auth0 emulator listening on " + emulator.BaseUri.AbsoluteUri.TrimEnd('/'));
+            Console.WriteLine("  domain:        " + emulator.BaseUri.AbsoluteUri.TrimEnd('/'));
+            Console.WriteLine("  client_id:     " + emulator.ClientId);
+            Console.WriteLine("  client_secret: " + emulator.ClientSecret + "   (test value, valid only for this emulator run)");
+            Console.WriteLine("  audience:      " + emulator.Audience);
+            Console.WriteLine("  scopes:        " + string.Join(' ', emulator.Client.Scopes));
+            Console.WriteLine("Press Ctrl+C to stop.");
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C.
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Answers the next <paramref name="count"/> matching requests with 429, <c>Retry-After</c> and <c>x-ratelimit-remaining: 0</c>.</summary>
+    public void RateLimitNext(int count, TimeSpan retryAfter, Auth0FaultTarget target = Auth0FaultTarget.Management) =>
+        _state.RateLimitNext(count, retryAfter, target);
+
+    /// <summary>Answers the next <paramref name="count"/> matching requests with <paramref name="statusCode"/> (5xx).</summary>
+    public void FailNext(int count, int statusCode = 503, Auth0FaultTarget target = Auth0FaultTarget.Management) =>
+        _state.FailNext(count, statusCode, target);
+
+    /// <summary>Gives a client a new secret; the old one stops working at once (issued tokens stay valid, as in Auth0).</summary>
+    public string RotateClientSecret(string? clientId = null) => _state.RotateSecret(clientId ?? _clientId);
+
+    /// <summary>Revokes a client's secret: token requests fail with 401 <c>access_denied</c> until it is rotated.</summary>
+    public void RevokeClientSecret(string? clientId = null) => _state.RotateSecret(clientId ?? _clientId);
+
+    /// <summary>Replaces a client's granted Management API scopes (empty = no client grant at all).</summary>
+    public void SetGrantedScopes(IEnumerable<string> scopes, string? clientId = null) => _state.SetScopes(clientId ?? _clientId, scopes);
+
+    /// <summary>Registers another M2M application with the given granted scopes.</summary>
+    public Auth0EmulatorClient AddClient(string name, IEnumerable<string> scopes, bool allowClientCredentials = true) =>
+        _state.AddClient(name, scopes, allowClientCredentials);
+
+    /// <summary>Rotates the token signing key: every token issued before gets 401 (invalid signature).</summary>
+    public void RotateSigningKey() => _issuer.RotateKey();
+
+    /// <summary>Forgets the recorded requests.</summary>
+    public void ClearRequests() => _state.ClearRequests();
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // Release requests parked in the latency knob so shutdown does not wait for them.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _issuer.Dispose();
+        _stopping.Dispose();
+    }
+}

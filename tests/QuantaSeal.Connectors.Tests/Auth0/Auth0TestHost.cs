@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using QuantaSeal.Connectors.Auth0;
+using QuantaSeal.Connectors.Credentials;
+using QuantaSeal.Connectors.Http;
+using QuantaSeal.Emulators.Auth0;
+
+namespace QuantaSeal.Connectors.Tests.Auth0;
+
+/// <summary>
+/// One in-process Auth0 emulator and an <see cref="Auth0Connector"/> wired exactly as production wires it
+/// (<see cref="ConnectorServiceCollectionExtensions.AddQuantaSealConnectors"/>: host policy, no redirects, the two
+/// resilience pipelines), with the operator allowlist opened for <c>http://127.0.0.1:*</c> as in tests and the demo.
+/// </summary>
+internal sealed class Auth0TestHost : IAsyncDisposable
+{
+    private Auth0TestHost(Auth0Emulator emulator, ServiceProvider services, Auth0Connector connector, ConnectorTarget target)
+    {
+        Emulator = emulator;
+        Services = services;
+        Connector = connector;
+        Target = target;
+    }
+
+    public Auth0Emulator Emulator { get; }
+
+    public ServiceProvider Services { get; }
+
+    public Auth0Connector Connector { get; }
+
+    public ConnectorTarget Target { get; }
+
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
+
+    /// <summary>The seeded client's credentials, audience left to the connector's default.</summary>
+    public OAuth2ClientSecretCredential Credential => new(Emulator.ClientId, Emulator.ClientSecret, null, null);
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <param name="upstream">Changes to the outbound options (timeouts, retries).</param>
+    /// <param name="emulator">Emulator options.</param>
+    /// <param name="connectorTime">The connector's clock (token expiry); the HTTP pipelines keep real time.</param>
+    public static async Task<Auth0TestHost> StartAsync(Action<UpstreamOptions>? upstream = null, Auth0EmulatorOptions? emulator = null, TimeProvider? connectorTime = null)
+    {
+        var auth0 = await Auth0Emulator.StartAsync(emulator, Ct);
+        var services = new ServiceCollection();
+        services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = true);
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
+        services.AddQuantaSealConnectors(o =>
+        {
+            o.Allow.Add("http://127.0.0.1:*");
+            o.AttemptTimeout = TimeSpan.FromSeconds(5);
+            o.TotalTimeout = TimeSpan.FromSeconds(10);
+            upstream?.Invoke(o);
+        });
+        var provider = services.BuildServiceProvider();
+        var policy = provider.GetRequiredService<UpstreamHostPolicy>();
+        if (!policy.TryCreateTarget("auth0", auth0.BaseUri.AbsoluteUri, out var target, out var error))
+        {
+            await auth0.DisposeAsync();
+            await provider.DisposeAsync();
+            throw new InvalidOperationException("The host policy refused the emulator: " + error);
+        }
+
+        var connector = new Auth0Connector(
+            provider.GetRequiredService<IHttpClientFactory>(),
+            connectorTime ?? TimeProvider.System,
+            provider.GetRequiredService<ILogger<Auth0Connector>>());
+        return new Auth0TestHost(auth0, provider, connector, target!);
+    }
+
+    public Task<UpstreamToken> TokenAsync(params string[] allowedOperations) =>
+        Connector.AcquireTokenAsync(Target, Credential, allowedOperations, Ct);
+
+    /// <summary>Gets a token for every Auth0 operation.</summary>
+    public Task<UpstreamToken> TokenForAllAsync() =>
+        TokenAsync([.. Auth0Operations.All.Select(o => o.Name)]);
+
+    public async Task<UpstreamResponse> ExecuteAsync(string operation, string payloadJson, UpstreamToken? token = null)
+    {
+        token ??= await TokenForAllAsync();
+        using var payload = JsonDocument.Parse(payloadJson);
+        return await Connector.ExecuteAsync(Target, token, operation, payload.RootElement, Ct);
+    }
+
+    /// <summary>The response body as JSON.</summary>
+    public static JsonElement Body(UpstreamResponse response)
+    {
+        using var document = JsonDocument.Parse(response.Body);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The last Management API request the emulator saw.</summary>
+    public Auth0RecordedRequest LastManagementRequest() => Emulator.Requests.Last(r => r.IsManagementRequest);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Emulator.DisposeAsync();
+        await Services.DisposeAsync();
+    }
+}
