@@ -392,6 +392,8 @@ internal sealed partial class IntegrationGrain(
             return;
         }
 
+        Log.RefreshScheduled(logger, S.TenantId ?? string.Empty, IntegrationId, dueIn);
+
         // Proactive refresh while the integration is active; the timer does not keep the grain alive.
         _refreshTimer = this.RegisterGrainTimer(
             static (grain, ct) => grain.RefreshQuietlyAsync(),
@@ -572,6 +574,9 @@ internal sealed partial class IntegrationGrain(
 
         [LoggerMessage(EventId = 1308, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: background token refresh failed ({ExceptionType})")]
         public static partial void BackgroundRefreshFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
+
+        [LoggerMessage(EventId = 1309, Level = LogLevel.Debug, Message = "Integration {IntegrationId} of tenant {TenantId}: token refresh scheduled in {DueIn}")]
+        public static partial void RefreshScheduled(ILogger logger, string tenantId, string integrationId, TimeSpan dueIn);
 
         [LoggerMessage(EventId = 1307, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: {Operation} answered {Status} in {LatencyMs} ms")]
         public static partial void Proxied(ILogger logger, string tenantId, string integrationId, string operation, int status, long latencyMs);

@@ -12,7 +12,9 @@ internal sealed partial class TenantIsolationFilter(ILogger<TenantIsolationFilte
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.TargetContext?.GrainInstance is ITenantOwned owned)
+        // Only QuantaSeal's own grain interfaces are tenant calls; Orleans' system calls into the activation (grain
+        // timers, reminders, stream deliveries) carry no caller and are not checked here.
+        if (context.TargetContext?.GrainInstance is ITenantOwned owned && IsQuantaSealInterface(context.InterfaceMethod?.DeclaringType))
         {
             var methodName = context.ImplementationMethod?.Name ?? context.MethodName;
             if (!owned.IsCallAllowed(methodName, TenantCallContext.CurrentTenant, TenantCallContext.IsOperator))
@@ -24,6 +26,9 @@ internal sealed partial class TenantIsolationFilter(ILogger<TenantIsolationFilte
 
         await context.Invoke();
     }
+
+    private static bool IsQuantaSealInterface(Type? type) =>
+        type?.Namespace is { } ns && ns.StartsWith("QuantaSeal.", StringComparison.Ordinal);
 
     private static partial class Log
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
@@ -31,6 +32,11 @@ public sealed class IntegrationClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<IUpstreamConnector, ScriptedConnector>();
+            if (Environment.GetEnvironmentVariable("QS_TEST_CONSOLE_LOGS") == "1")
+            {
+                silo.Services.AddLogging(l => l.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddFilter("Orleans", Microsoft.Extensions.Logging.LogLevel.Warning));
+            }
+
             silo.Services.AddSingleton<IAuditPublisher, RecordingAuditPublisher>();
             silo.UseQuantaSealInMemory();
             silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(ClusterFixture.MasterKey));

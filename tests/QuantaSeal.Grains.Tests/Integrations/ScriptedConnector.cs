@@ -56,9 +56,9 @@ public sealed class ScriptedConnector : IUpstreamConnector
     {
         private int _maxInFlight;
 
-        public int TokenRequests;
-        public int Executions;
-        public int InFlight;
+        internal int TokenRequests;
+        internal int Executions;
+        internal int InFlight;
 
         public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 

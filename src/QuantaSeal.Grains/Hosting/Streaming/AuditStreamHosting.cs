@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Streams;
+using QuantaSeal.Grains.Hosting.Postgres;
+
+namespace QuantaSeal.Grains.Hosting.Streaming;
+
+/// <summary>
+/// Registers the audit stream provider (<see cref="AuditStreams.ProviderName"/>) on a silo: durable on PostgreSQL
+/// through the Orleans ADO.NET stream provider, or in memory for the in-memory dev mode. Audit events are published
+/// from grains, so Orleans clients (the front-door role) need no stream provider.
+/// </summary>
+public static class AuditStreamHosting
+{
+    /// <summary>Npgsql application name of the stream provider's connections: its own pool, visible in pg_stat_activity.</summary>
+    internal const string ApplicationName = "quantaseal-audit-streams";
+
+    /// <summary>
+    /// Durable audit streams on PostgreSQL: the ADO.NET stream provider (invariant <c>Npgsql</c>) over this project's
+    /// stream tables and queries (deploy/sql/0005, applied by <c>UseQuantaSealPostgres</c>'s migrator). Only implicit
+    /// subscriptions are used, so no PubSubStore grain storage is needed.
+    /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    /// <param name="connectionString">An Npgsql connection string (normally the one given to <c>UseQuantaSealPostgres</c>).
+    /// Its connect and command timeouts are capped at a few seconds for the stream provider only.</param>
+    public static ISiloBuilder AddQuantaSealAuditStreamsPostgres(this ISiloBuilder silo, string connectionString) =>
+        AddQuantaSealAuditStreamsPostgres(silo, connectionString, AuditStreamSettings.Default);
+
+    /// <summary>
+    /// In-memory audit streams for the in-memory dev mode and unit tests: same provider name, namespace, implicit-only
+    /// subscriptions and pulling cadence, but nothing survives a silo restart.
+    /// </summary>
+    /// <param name="silo">The silo builder.</param>
+    public static ISiloBuilder AddQuantaSealAuditStreamsInMemory(this ISiloBuilder silo) =>
+        AddQuantaSealAuditStreamsInMemory(silo, AuditStreamSettings.Default);
+
+    /// <summary><see cref="AddQuantaSealAuditStreamsPostgres(ISiloBuilder, string)"/> with explicit tuning (tests).</summary>
+    internal static ISiloBuilder AddQuantaSealAuditStreamsPostgres(this ISiloBuilder silo, string connectionString, AuditStreamSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(settings);
+        var cs = ForStreams(connectionString, settings);
+
+        silo.AddAdoNetStreams(AuditStreams.ProviderName, configurator =>
+        {
+            configurator.ConfigureAdoNet(optionsBuilder => optionsBuilder.Configure(options =>
+            {
+                options.Invariant = PostgresSiloBuilderExtensions.Invariant;
+                options.ConnectionString = cs;
+                options.VisibilityTimeout = settings.VisibilityTimeout;
+                options.MaxAttempts = settings.MaxAttempts;
+                options.ExpiryTimeout = settings.ExpiryTimeout;
+                options.DeadLetterEvictionTimeout = settings.DeadLetterRetention;
+                options.EvictionInterval = settings.EvictionInterval;
+                options.InitializationTimeout = settings.InitializationTimeout;
+            }));
+            configurator.ConfigurePartitioning(settings.QueueCount);
+            configurator.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            configurator.ConfigurePullingAgent(PullingAgent(settings));
+        });
+        return silo;
+    }
+
+    /// <summary><see cref="AddQuantaSealAuditStreamsInMemory(ISiloBuilder)"/> with explicit tuning (tests).</summary>
+    internal static ISiloBuilder AddQuantaSealAuditStreamsInMemory(this ISiloBuilder silo, AuditStreamSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(settings);
+        silo.AddMemoryStreams(AuditStreams.ProviderName, configurator =>
+        {
+            configurator.ConfigurePartitioning(settings.QueueCount);
+            configurator.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            configurator.ConfigurePullingAgent(PullingAgent(settings));
+        });
+        return silo;
+    }
+
+    /// <summary>
+    /// The connection string the stream provider uses: the silo's one with its connect and command timeouts capped
+    /// (a value the caller set lower is kept) and its own application name, hence its own connection pool, so a burst of
+    /// grain-state writes cannot starve audit publishing or the other way round.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a valid Npgsql connection string (the message never echoes it).</exception>
+    internal static string ForStreams(string connectionString, AuditStreamSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionStrings.WithSafeTimeouts(connectionString));
+        builder.Timeout = Cap(builder.Timeout, settings.ConnectTimeoutSeconds);
+        builder.CommandTimeout = Cap(builder.CommandTimeout, settings.CommandTimeoutSeconds);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = ApplicationName;
+        }
+
+        return builder.ConnectionString;
+
+        // Npgsql reads 0 as "wait forever".
+        static int Cap(int given, int limit) => given <= 0 ? limit : Math.Min(given, limit);
+    }
+
+    private static Action<OptionsBuilder<StreamPullingAgentOptions>> PullingAgent(AuditStreamSettings settings) =>
+        optionsBuilder => optionsBuilder.Configure(options =>
+        {
+            options.GetQueueMsgsTimerPeriod = settings.PollingInterval;
+            options.MaxEventDeliveryTime = settings.MaxEventDeliveryTime;
+        });
+}
