@@ -40,7 +40,8 @@ internal sealed class OktaAuthServer(OktaEmulator emulator, TimeProvider timePro
     private static readonly string[] DpopAlgorithms = ["ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256"];
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly RsaSecurityKey _issuerKey = new(RSA.Create(2048)) { KeyId = "emulator-as-key" };
+    // ES256 for the emulator's own access tokens: cheap to generate per start (the service app keeps RSA, as Okta's guide does).
+    private readonly ECDsaSecurityKey _issuerKey = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "emulator-as-key" };
     private readonly ConcurrentDictionary<string, DateTimeOffset> _usedJtis = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, OktaServiceApp> Apps { get; } = new(StringComparer.Ordinal);
@@ -152,7 +153,7 @@ internal sealed class OktaAuthServer(OktaEmulator emulator, TimeProvider timePro
             NotBefore = now.UtcDateTime,
             Expires = now.Add(lifetime).UtcDateTime,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(_issuerKey, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(_issuerKey, SecurityAlgorithms.EcdsaSha256),
         });
         emulator.CountIssuedToken();
         context.Response.Headers.CacheControl = "no-store";

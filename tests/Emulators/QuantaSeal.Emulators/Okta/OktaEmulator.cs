@@ -332,7 +332,10 @@ public sealed class OktaEmulator : IAsyncDisposable
         var authorization = request.Headers.Authorization.ToString();
         var scheme = authorization.Length == 0 ? null : authorization.Split(' ', 2)[0];
         var isToken = request.Path.StartsWithSegments("/oauth2", StringComparison.Ordinal);
-        _requests.Enqueue(new OktaRecordedRequest(request.Method, request.Path.ToUriComponent(), request.QueryString.Value ?? string.Empty, scheme, request.Headers.ContainsKey("DPoP"), body));
+        // The raw target keeps the path exactly as the client escaped it.
+        var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? request.Path.ToUriComponent();
+        var rawPath = rawTarget.Split('?', 2)[0];
+        _requests.Enqueue(new OktaRecordedRequest(request.Method, rawPath, request.QueryString.Value ?? string.Empty, scheme, request.Headers.ContainsKey("DPoP"), body));
 
         var latency = Latency;
         if (latency > TimeSpan.Zero)

@@ -2,7 +2,7 @@ namespace QuantaSeal.Emulators.Okta;
 
 /// <summary>One request the emulator saw (test assertions only; it holds request bodies, so it is never logged).</summary>
 /// <param name="Method">HTTP method.</param>
-/// <param name="Path">Path, still escaped as sent.</param>
+/// <param name="Path">Path exactly as sent (the raw request target, still escaped).</param>
 /// <param name="Query">Raw query string including the leading '?', or empty.</param>
 /// <param name="AuthScheme">Authorization scheme (SSWS, Bearer, DPoP, Basic) or null when none was sent.</param>
 /// <param name="HasDpopProof">Whether a DPoP header was sent.</param>
