@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using QuantaSeal.Client.Models;
+using QuantaSeal.Crypto.Envelope;
 
 namespace QuantaSeal.Client;
 
@@ -59,6 +60,66 @@ public sealed class QuantaSealClient(HttpClient httpClient, string? apiKey = nul
     /// <summary>Revokes an API key.</summary>
     public Task<ApiKeyDetails> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default) =>
         SendAsync<ApiKeyDetails>(HttpMethod.Delete, "api/v2/tenant/api-keys/" + Uri.EscapeDataString(apiKeyId), null, null, cancellationToken);
+
+    /// <summary>Seals credentials (values are never returned).</summary>
+    public Task<CredentialDetails> SealCredentialAsync(string credentialType, object values, string? name = null, CancellationToken cancellationToken = default) =>
+        SendAsync<CredentialDetails>(HttpMethod.Post, "api/v2/vault/seal", new { credential_type = credentialType, values, name }, null, cancellationToken);
+
+    /// <summary>Replaces a credential's values (rotation).</summary>
+    public Task<CredentialDetails> RotateCredentialAsync(string credentialId, object values, CancellationToken cancellationToken = default) =>
+        SendAsync<CredentialDetails>(HttpMethod.Put, "api/v2/vault/credentials/" + Uri.EscapeDataString(credentialId), new { values }, null, cancellationToken);
+
+    /// <summary>Creates an integration with a default-deny operation allowlist.</summary>
+    public Task<IntegrationDetails> CreateIntegrationAsync(string systemType, string name, string domain, string credentialId, IReadOnlyList<string> allowedOperations, CancellationToken cancellationToken = default) =>
+        SendAsync<IntegrationDetails>(HttpMethod.Post, "api/v2/integrations", new { system_type = systemType, name, domain, credential_id = credentialId, allowed_operations = allowedOperations }, null, cancellationToken);
+
+    /// <summary>Runs an operation through the proxy. Never throws for proxy or upstream errors: they are in the result.</summary>
+    public async Task<ProxyResponse> ProxyAsync(string integrationId, string operation, object? payload = null, string? recipientKeyId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v2/proxy/outbound")
+        {
+            Content = JsonContent.Create(new { integration_id = integrationId, operation, payload, recipient_key_id = recipientKeyId }, options: JsonOptions),
+        };
+        if (apiKey is not null)
+        {
+            request.Headers.Add(ApiKeyHeader, apiKey);
+        }
+
+        using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new QuantaSealApiException(response.StatusCode, null, "The proxy answered with a body that is not JSON.", null, null);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("success", out var successElement))
+        {
+            // Not a proxy answer (authentication, unknown integration, bad request shape): a plain problem.
+            throw new QuantaSealApiException(response.StatusCode, Str(root, "type"), Str(root, "title"), Str(root, "detail"), Str(root, "field"));
+        }
+
+        var envelope = root.TryGetProperty("encrypted", out _) ? HybridEnvelope.FromJson(text) : null;
+        string? errorType = null, errorMessage = null;
+        int? upstreamStatus = null;
+        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        {
+            errorType = Str(error, "type");
+            errorMessage = Str(error, "message");
+            upstreamStatus = error.TryGetProperty("upstream_status", out var us) && us.ValueKind == JsonValueKind.Number ? us.GetInt32() : null;
+        }
+
+        var nextCursor = root.TryGetProperty("paging", out var paging) ? Str(paging, "next_cursor") : null;
+        return new ProxyResponse((int)response.StatusCode, successElement.ValueKind == JsonValueKind.True, Str(root, "audit_event_id"), envelope, errorType, errorMessage, upstreamStatus, nextCursor, Str(root, "field"));
+
+        static string? Str(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? operatorKey, CancellationToken cancellationToken)
     {
