@@ -34,7 +34,7 @@ internal static class Auth0PayloadValidator
 
         if (value.ValueKind != JsonValueKind.Object)
         {
-            return PayloadValidationResult.Invalid("payload", "The payload must be a JSON object.");
+            return PayloadValidationResult.Invalid("payload", "'payload' must be a JSON object.");
         }
 
         var error = CheckObject(value, operation.Fields, prefix: null);

@@ -12,6 +12,10 @@ namespace QuantaSeal.Emulators.Auth0;
 /// </summary>
 internal sealed class Auth0TokenIssuer : IDisposable
 {
+    // RSA-2048 generation costs tens to hundreds of milliseconds; emulators in one process start with one shared
+    // key (tokens still name their issuer and audience, which differ per instance). Rotation makes a private key.
+    private static readonly Lazy<(RSA Rsa, RsaSecurityKey Key)> SharedKey = new(NewKey);
+
     private readonly string _issuer;
     private readonly string _audience;
     private readonly TimeProvider _time;
@@ -27,7 +31,7 @@ internal sealed class Auth0TokenIssuer : IDisposable
         _issuer = issuer;
         _audience = audience;
         _time = time;
-        (_rsa, _key) = NewKey();
+        (_rsa, _key) = SharedKey.Value;
     }
 
     /// <summary>Issues a token.</summary>
@@ -129,7 +133,11 @@ internal sealed class Auth0TokenIssuer : IDisposable
         lock (_gate)
         {
             // A concurrent Issue/Check may still hold the old key: retire it, dispose it with the emulator.
-            _retired.Add(_rsa);
+            if (!ReferenceEquals(_rsa, SharedKey.Value.Rsa))
+            {
+                _retired.Add(_rsa);
+            }
+
             (_rsa, _key) = (rsa, key);
         }
     }
@@ -138,7 +146,11 @@ internal sealed class Auth0TokenIssuer : IDisposable
     {
         lock (_gate)
         {
-            _rsa.Dispose();
+            if (!ReferenceEquals(_rsa, SharedKey.Value.Rsa))
+            {
+                _rsa.Dispose();
+            }
+
             foreach (var rsa in _retired)
             {
                 rsa.Dispose();

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using QuantaSeal.Connectors.Credentials;
+using QuantaSeal.Emulators.Auth0;
+
+namespace QuantaSeal.Connectors.Tests.Auth0;
+
+/// <summary>Upstream failures: token problems, scopes, 404, 429, 5xx, timeouts and unreachable hosts.</summary>
+public sealed class Auth0ErrorTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Execute_WithAnExpiredToken_IsUnauthorized()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await Auth0TestHost.StartAsync(emulator: new Auth0EmulatorOptions { TimeProvider = clock });
+        host.Emulator.TokenLifetime = TimeSpan.FromMinutes(1);
+        var token = await host.TokenAsync("get_roles");
+        Assert.Equal(UpstreamOutcome.Success, (await host.ExecuteAsync("get_roles", "{}", token)).Outcome);
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var response = await host.ExecuteAsync("get_roles", "{}", token);
+
+        Assert.Equal(UpstreamOutcome.Unauthorized, response.Outcome);
+        Assert.Equal(401, response.StatusCode);
+        Assert.Equal("Unauthorized", response.ErrorCode);
+        Assert.Equal("Auth0 rejected the access token.", response.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Execute_WithATokenFromARotatedSigningKey_IsUnauthorized()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_roles");
+        host.Emulator.RotateSigningKey();
+
+        var response = await host.ExecuteAsync("get_roles", "{}", token);
+
+        Assert.Equal(UpstreamOutcome.Unauthorized, response.Outcome);
+    }
+
+    [Fact]
+    public async Task Execute_WithAForgedToken_IsUnauthorized()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var real = await host.TokenAsync("get_roles");
+        var parts = real.AccessToken.Split('.');
+        var forged = real with { AccessToken = parts[0] + "." + parts[1] + "." + new string('A', parts[2].Length) };
+
+        var response = await host.ExecuteAsync("get_roles", "{}", forged);
+
+        Assert.Equal(UpstreamOutcome.Unauthorized, response.Outcome);
+    }
+
+    [Fact]
+    public async Task Execute_WithoutTheOperationsScope_IsForbidden_NamingTheScope()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+
+        var response = await host.ExecuteAsync("delete_user", """{"user_id":"auth0|665000000000000000019919"}""", token);
+
+        Assert.Equal(UpstreamOutcome.Forbidden, response.Outcome);
+        Assert.Equal(403, response.StatusCode);
+        Assert.Equal("insufficient_scope", response.ErrorCode);
+        Assert.Contains("delete:users", response.ErrorMessage, StringComparison.Ordinal);
+        var stillThere = await host.ExecuteAsync("get_user", """{"user_id":"auth0|665000000000000000019919"}""");
+        Assert.Equal(UpstreamOutcome.Success, stillThere.Outcome);
+    }
+
+    [Fact]
+    public async Task Execute_RateLimitedWithALongRetryAfter_ReturnsRateLimited_WithRetryAfter()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.RateLimitNext(1, TimeSpan.FromSeconds(30));
+
+        var response = await host.ExecuteAsync("get_users", "{}", token);
+
+        Assert.Equal(UpstreamOutcome.RateLimited, response.Outcome);
+        Assert.Equal(429, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), response.RetryAfter);
+        Assert.Equal(0, response.RateLimit!.Remaining);
+        Assert.Equal("too_many_requests", response.ErrorCode);
+        Assert.Equal(1, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_RateLimitedBriefly_IsRetriedAfterRetryAfter()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.RateLimitNext(1, TimeSpan.FromSeconds(1));
+
+        var response = await host.ExecuteAsync("get_users", """{"per_page":1}""", token);
+
+        Assert.Equal(UpstreamOutcome.Success, response.Outcome);
+        var calls = host.Emulator.Requests.Where(r => r.IsManagementRequest).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.True(calls[1].ReceivedAt - calls[0].ReceivedAt >= TimeSpan.FromSeconds(0.9), "the retry waited for Retry-After");
+    }
+
+    [Fact]
+    public async Task Execute_TransientServerError_IsRetried_ForAGet()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.FailNext(1, 503);
+
+        var response = await host.ExecuteAsync("get_users", """{"per_page":1}""", token);
+
+        Assert.Equal(UpstreamOutcome.Success, response.Outcome);
+        Assert.Equal(2, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_PersistentServerError_IsRetriedABoundedNumberOfTimes_ThenServerError()
+    {
+        await using var host = await Auth0TestHost.StartAsync(o => o.MaxRetries = 2);
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.FailNext(100, 500);
+
+        var response = await host.ExecuteAsync("get_users", "{}", token);
+
+        Assert.Equal(UpstreamOutcome.ServerError, response.Outcome);
+        Assert.Equal(500, response.StatusCode);
+        Assert.Equal(3, host.Emulator.ManagementRequestCount);
+        Assert.Equal("Auth0 failed (500).", response.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Execute_ServerError_IsNotRetried_ForCreateUser()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("create_user", "get_users");
+        host.Emulator.FailNext(1, 503);
+
+        var response = await host.ExecuteAsync("create_user", """{"connection":"Username-Password-Authentication","email":"once@example.com","password":"long enough password"}""", token);
+
+        Assert.Equal(UpstreamOutcome.ServerError, response.Outcome);
+        Assert.Equal(503, response.StatusCode);
+        Assert.Equal(1, host.Emulator.ManagementRequestCount);
+        var search = await host.ExecuteAsync("get_users", """{"q":"email:\"once@example.com\""}""", token);
+        Assert.Equal(0, Auth0TestHost.Body(search).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Execute_ServerError_IsNotRetried_ForDeleteUser()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("delete_user");
+        host.Emulator.FailNext(1, 503);
+
+        var response = await host.ExecuteAsync("delete_user", """{"user_id":"auth0|665000000000000000019919"}""", token);
+
+        Assert.Equal(UpstreamOutcome.ServerError, response.Outcome);
+        Assert.Equal(1, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_ServerError_IsNotRetried_ForUpdateUser()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("update_user");
+        host.Emulator.FailNext(1, 500);
+
+        var response = await host.ExecuteAsync("update_user", """{"user_id":"auth0|665000000000000000019919","changes":{"name":"x"}}""", token);
+
+        Assert.Equal(UpstreamOutcome.ServerError, response.Outcome);
+        Assert.Equal(1, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_AgainstASlowUpstream_TimesOut_InsteadOfHanging()
+    {
+        // The attempt timeout leaves room for a cold token request on a busy test machine.
+        await using var host = await Auth0TestHost.StartAsync(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.TotalTimeout = TimeSpan.FromSeconds(4);
+            o.MaxRetries = 1;
+        });
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.Latency = TimeSpan.FromSeconds(30);
+        var watch = Stopwatch.StartNew();
+
+        var response = await host.ExecuteAsync("get_users", "{}", token);
+
+        Assert.Equal(UpstreamOutcome.Timeout, response.Outcome);
+        Assert.Equal(0, response.StatusCode);
+        Assert.Equal("timeout", response.ErrorCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
+        Assert.Equal(2, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_AgainstASlowUpstream_IsNotRetried_ForCreateUser()
+    {
+        await using var host = await Auth0TestHost.StartAsync(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.TotalTimeout = TimeSpan.FromSeconds(4);
+        });
+        var token = await host.TokenAsync("create_user");
+        host.Emulator.Latency = TimeSpan.FromSeconds(30);
+
+        var response = await host.ExecuteAsync("create_user", """{"connection":"Username-Password-Authentication","email":"slow@example.com","password":"long enough password"}""", token);
+
+        Assert.Equal(UpstreamOutcome.Timeout, response.Outcome);
+        Assert.Equal(1, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task AcquireToken_AgainstASlowTokenEndpoint_TimesOut()
+    {
+        await using var host = await Auth0TestHost.StartAsync(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.TotalTimeout = TimeSpan.FromSeconds(1);
+            o.MaxRetries = 1;
+        });
+        host.Emulator.Latency = TimeSpan.FromSeconds(30);
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => host.TokenAsync("get_users"));
+
+        Assert.Equal(UpstreamOutcome.Timeout, ex.Outcome);
+    }
+
+    [Fact]
+    public async Task Execute_CancelledByTheCaller_Throws()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.Latency = TimeSpan.FromSeconds(30);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var payload = JsonDocument.Parse("{}");
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, cancel.Token));
+    }
+
+    [Fact]
+    public async Task Execute_AgainstAStoppedUpstream_IsUnreachable()
+    {
+        var host = await Auth0TestHost.StartAsync(o => o.MaxRetries = 1);
+        var token = await host.TokenAsync("get_users");
+        await host.Emulator.DisposeAsync();
+
+        try
+        {
+            using var payload = JsonDocument.Parse("{}");
+            var response = await host.Connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, Ct);
+
+            Assert.Equal(UpstreamOutcome.Unreachable, response.Outcome);
+            Assert.Equal("unreachable", response.ErrorCode);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Execute_WithAPayloadThatFailsValidation_Throws_AndCallsNothing()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        using var payload = JsonDocument.Parse("""{"per_page":1000}""");
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, Ct));
+
+        Assert.Contains("per_page", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_AnUnknownOperation_Throws_AndCallsNothing()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        using var payload = JsonDocument.Parse("{}");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target, token, "list_users", payload.RootElement, Ct));
+
+        Assert.Equal(0, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_ForAnOktaTarget_Throws()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        using var payload = JsonDocument.Parse("{}");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target with { SystemType = "okta" }, token, "get_users", payload.RootElement, Ct));
+    }
+
+    [Fact]
+    public async Task AcquireToken_WithAnEmptySecret_IsRefused_BeforeAnyCall()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => host.Connector.AcquireTokenAsync(host.Target, new OAuth2ClientSecretCredential(host.Emulator.ClientId, string.Empty, null, null), [], Ct));
+
+        Assert.Equal(UpstreamOutcome.CredentialRejected, ex.Outcome);
+        Assert.Empty(host.Emulator.Requests);
+    }
+}
