@@ -52,7 +52,7 @@ internal sealed class OktaDirectory
                 ["profile"] = new JsonObject
                 {
                     ["name"] = i == 0 ? "Everyone" : $"{Departments[i % Departments.Length]} team {i}",
-                    ["description"] = i == 0 ? "All users in your organization" : null,
+                    ["description"] = i == 0 ? "All users in your organization" : $"Members of the {Departments[i % Departments.Length]} team",
                 },
                 ["_links"] = new JsonObject
                 {
@@ -76,7 +76,7 @@ internal sealed class OktaDirectory
                 ["status"] = i % 5 == 4 ? "INACTIVE" : "ACTIVE",
                 ["lastUpdated"] = at,
                 ["created"] = at,
-                ["accessibility"] = new JsonObject { ["selfService"] = false, ["errorRedirectUrl"] = null, ["loginRedirectUrl"] = null },
+                ["accessibility"] = new JsonObject { ["selfService"] = false },
                 ["visibility"] = new JsonObject
                 {
                     ["autoLaunch"] = false,
@@ -94,7 +94,7 @@ internal sealed class OktaDirectory
                 ["settings"] = new JsonObject
                 {
                     ["app"] = new JsonObject { ["requestIntegration"] = false, ["url"] = $"https://intranet.example.com/{i}" },
-                    ["notes"] = new JsonObject { ["admin"] = null, ["enduser"] = null },
+                    ["notes"] = new JsonObject { ["admin"] = "Seeded by the QuantaSeal Okta emulator" },
                 },
                 ["_links"] = new JsonObject
                 {
@@ -267,7 +267,7 @@ internal sealed class OktaDirectory
     private void AddLog(string eventType, DateTimeOffset at, JsonObject? user)
     {
         var index = _logs.Count;
-        _logs.Add(new JsonObject
+        _logs.Add(WithoutNulls(new JsonObject
         {
             ["actor"] = new JsonObject
             {
@@ -308,6 +308,35 @@ internal sealed class OktaDirectory
             ["target"] = user is null
                 ? new JsonArray()
                 : new JsonArray(new JsonObject { ["id"] = (string?)user["id"], ["type"] = "User", ["alternateId"] = (string?)user["profile"]?["login"], ["displayName"] = (string?)user["profile"]?["firstName"], ["detailEntry"] = null }),
-        });
+        }));
+    }
+
+    /// <summary>
+    /// Real System Log events carry many nulls, but the published LogEvent schema declares none of them nullable; the
+    /// emulator keeps to the schema (the conformance test holds it to that) and leaves the nulls out.
+    /// </summary>
+    private static JsonObject WithoutNulls(JsonObject node)
+    {
+        foreach (var name in node.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            node.Remove(name);
+        }
+
+        foreach (var child in node.Select(p => p.Value).ToList())
+        {
+            if (child is JsonObject o)
+            {
+                WithoutNulls(o);
+            }
+            else if (child is JsonArray a)
+            {
+                foreach (var item in a.OfType<JsonObject>())
+                {
+                    WithoutNulls(item);
+                }
+            }
+        }
+
+        return node;
     }
 }
