@@ -15,7 +15,7 @@ public sealed class QuantaSealServer : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public QuantaSealServer(string storage = "memory", string? connectionString = null, string? stateDirectory = null, long? maxBodyBytes = null)
+    public QuantaSealServer(string storage = "memory", string? connectionString = null, string? stateDirectory = null, long? maxBodyBytes = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("qs-server-").FullName;
         _settings = new Dictionary<string, string?>
@@ -31,6 +31,11 @@ public sealed class QuantaSealServer : WebApplicationFactory<Program>
         if (maxBodyBytes is not null)
         {
             _settings["QuantaSeal:MaxRequestBodyBytes"] = maxBodyBytes.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
         }
 
         UseKestrel(0);
