@@ -16,8 +16,11 @@ namespace QuantaSeal.Connectors.Tests.Auth0;
 /// </summary>
 internal sealed class Auth0TestHost : IAsyncDisposable
 {
-    private Auth0TestHost(Auth0Emulator emulator, ServiceProvider services, Auth0Connector connector, ConnectorTarget target)
+    private readonly bool _ownsEmulator;
+
+    private Auth0TestHost(Auth0Emulator emulator, bool ownsEmulator, ServiceProvider services, Auth0Connector connector, ConnectorTarget target)
     {
+        _ownsEmulator = ownsEmulator;
         Emulator = emulator;
         Services = services;
         Connector = connector;
@@ -42,9 +45,10 @@ internal sealed class Auth0TestHost : IAsyncDisposable
     /// <param name="upstream">Changes to the outbound options (timeouts, retries).</param>
     /// <param name="emulator">Emulator options.</param>
     /// <param name="connectorTime">The connector's clock (token expiry); the HTTP pipelines keep real time.</param>
-    public static async Task<Auth0TestHost> StartAsync(Action<UpstreamOptions>? upstream = null, Auth0EmulatorOptions? emulator = null, TimeProvider? connectorTime = null)
+    /// <param name="shared">An emulator another host owns (for a second connector with other time limits).</param>
+    public static async Task<Auth0TestHost> StartAsync(Action<UpstreamOptions>? upstream = null, Auth0EmulatorOptions? emulator = null, TimeProvider? connectorTime = null, Auth0Emulator? shared = null)
     {
-        var auth0 = await Auth0Emulator.StartAsync(emulator, Ct);
+        var auth0 = shared ?? await Auth0Emulator.StartAsync(emulator, Ct);
         var services = new ServiceCollection();
         services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = true);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
@@ -59,7 +63,11 @@ internal sealed class Auth0TestHost : IAsyncDisposable
         var policy = provider.GetRequiredService<UpstreamHostPolicy>();
         if (!policy.TryCreateTarget("auth0", auth0.BaseUri.AbsoluteUri, out var target, out var error))
         {
-            await auth0.DisposeAsync();
+            if (shared is null)
+            {
+                await auth0.DisposeAsync();
+            }
+
             await provider.DisposeAsync();
             throw new InvalidOperationException("The host policy refused the emulator: " + error);
         }
@@ -68,7 +76,7 @@ internal sealed class Auth0TestHost : IAsyncDisposable
             provider.GetRequiredService<IHttpClientFactory>(),
             connectorTime ?? TimeProvider.System,
             provider.GetRequiredService<ILogger<Auth0Connector>>());
-        return new Auth0TestHost(auth0, provider, connector, target!);
+        return new Auth0TestHost(auth0, shared is null, provider, connector, target!);
     }
 
     public Task<UpstreamToken> TokenAsync(params string[] allowedOperations) =>
@@ -97,7 +105,11 @@ internal sealed class Auth0TestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Emulator.DisposeAsync();
+        if (_ownsEmulator)
+        {
+            await Emulator.DisposeAsync();
+        }
+
         await Services.DisposeAsync();
     }
 }
