@@ -25,6 +25,8 @@ public sealed class QuantaSealClient(HttpClient httpClient, string? apiKey = nul
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static readonly JsonSerializerOptions VendorJsonOptions = new(JsonSerializerDefaults.General);
+
     /// <summary>Creates a tenant with the operator key. The answer holds the admin API key and HMAC key once.</summary>
     public Task<TenantCreation> CreateTenantAsync(string operatorKey, string name, string apiKeyEnvironment = "live", CancellationToken cancellationToken = default) =>
         SendAsync<TenantCreation>(HttpMethod.Post, "api/v2/tenants", new { name, api_key_environment = apiKeyEnvironment }, operatorKey, cancellationToken);
@@ -78,7 +80,10 @@ public sealed class QuantaSealClient(HttpClient httpClient, string? apiKey = nul
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v2/proxy/outbound")
         {
-            Content = JsonContent.Create(new { integration_id = integrationId, operation, payload, recipient_key_id = recipientKeyId }, options: JsonOptions),
+            // The payload is the vendor's shape (Okta's firstName, Auth0's user_id): its member names are sent as given.
+            Content = JsonContent.Create(
+                new { integration_id = integrationId, operation, payload = payload is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(payload, VendorJsonOptions), recipient_key_id = recipientKeyId },
+                options: JsonOptions),
         };
         if (apiKey is not null)
         {

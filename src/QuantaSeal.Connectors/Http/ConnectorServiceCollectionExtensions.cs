@@ -40,6 +40,9 @@ public static class ConnectorServiceCollectionExtensions
                 client.MaxResponseContentBufferSize = ConnectorHttpClients.MaxResponseBytes;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("QuantaSeal/1.0");
             })
+            // HttpClientFactory's own logging writes request paths (user ids, logins) and, at Trace, raw headers such
+            // as Authorization; the connectors log what is safe themselves.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;
