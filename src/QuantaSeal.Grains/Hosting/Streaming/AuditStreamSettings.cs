@@ -28,25 +28,30 @@ internal sealed record AuditStreamSettings
 
     /// <summary>
     /// How long a dequeued message stays hidden before it is handed out again if it was not confirmed (default 1 min).
-    /// It bounds how late the events held by a crashed silo are redelivered, so it is short; it must stay above the
-    /// worst time between dequeue and confirmation of a healthy message, which includes a neighbour on the same queue
-    /// being retried for <see cref="MaxEventDeliveryTime"/>; otherwise healthy messages come back as duplicates and
-    /// burn attempts. A graceful shutdown or queue handoff releases held messages at once and does not wait for it.
+    /// It bounds how late the events held by a crashed silo come back, so it should be short, but it must stay above
+    /// the longest time from dequeue to confirmation of a healthy message. The cache confirms a queue's messages only
+    /// once every consumer cursor has moved past them, so one stream whose delivery is being retried (up to
+    /// <see cref="MaxEventDeliveryTime"/>) holds back the confirmations of its whole queue; were they to reappear
+    /// meanwhile, they would be delivered twice and burn attempts. Hence delivery time plus a margin. A graceful
+    /// shutdown or queue handoff releases held messages at once and does not wait for it.
     /// </summary>
-    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan VisibilityTimeout { get; init; } = TimeSpan.FromSeconds(45);
 
     /// <summary>
-    /// How long the pulling agent keeps retrying one event whose consumer throws before it gives up on that delivery
-    /// and calls the failure handler (Orleans default 1 min). The consumer's whole stream waits meanwhile, so keep it
-    /// short: the chain grain must not throw on a bad event (DESIGN §7), so a failure here is a bug or an outage of
-    /// the grain's own storage, and the event is retried later anyway (see <see cref="MaxAttempts"/>).
+    /// How long the pulling agent keeps retrying one event whose consumer throws or cannot be reached before it gives
+    /// up on that delivery, calls the failure handler and moves on to the stream's next event (Orleans default 1 min).
+    /// The stream waits meanwhile. It is set above the time Orleans needs to declare a killed silo dead with default
+    /// membership settings (about 10-15 s): deliveries to a chain grain that lived on a crashed silo then wait for its
+    /// new activation instead of skipping the event (which would redeliver it later, out of order, and burn an
+    /// attempt). The chain grain must not throw on a bad event (DESIGN §7), so this only ever waits out outages.
     /// </summary>
-    public TimeSpan MaxEventDeliveryTime { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MaxEventDeliveryTime { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Times a message may be dequeued before it is dead-lettered (default 5). Every dequeue counts: a failed delivery,
-    /// a crash and a graceful handoff each use one. Ten survives a run of crashes and an outage of a minute or so of the
-    /// consumer's storage, while a poison event still stops blocking its stream after about ten delivery timeouts.
+    /// Times a message may be dequeued before it is dead-lettered (default 5). Every dequeue counts: a delivery given
+    /// up on after <see cref="MaxEventDeliveryTime"/>, a crash and a graceful handoff each use one. Ten lets a consumer be
+    /// unreachable for about three minutes, or survive a run of crashes, before an audit event leaves the chain's path;
+    /// a poison event (a consumer bug) still stops coming back after ten delivery timeouts.
     /// </summary>
     public int MaxAttempts { get; init; } = 10;
 

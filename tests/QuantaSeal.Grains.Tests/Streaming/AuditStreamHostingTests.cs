@@ -1,0 +1,65 @@
+using Npgsql;
+using QuantaSeal.Grains.Hosting.Streaming;
+
+namespace QuantaSeal.Grains.Tests.Streaming;
+
+/// <summary>The stream provider's own connection settings and the audit stream names.</summary>
+public sealed class AuditStreamHostingTests
+{
+    private const string Base = "Host=127.0.0.1;Port=5432;Username=qs;Password=s3cret-Value;Database=qs";
+
+    [Fact]
+    public void ForStreams_CapsTimeouts_AndUsesItsOwnApplicationName()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(AuditStreamHosting.ForStreams(Base, AuditStreamSettings.Default));
+
+        Assert.Equal(AuditStreamSettings.Default.ConnectTimeoutSeconds, builder.Timeout);
+        Assert.Equal(AuditStreamSettings.Default.CommandTimeoutSeconds, builder.CommandTimeout);
+        Assert.Equal(AuditStreamHosting.ApplicationName, builder.ApplicationName);
+        Assert.Equal("s3cret-Value", builder.Password);
+    }
+
+    [Fact]
+    public void ForStreams_KeepsShorterTimeouts_AndReplacesWaitForever()
+    {
+        var shorter = new NpgsqlConnectionStringBuilder(
+            AuditStreamHosting.ForStreams(Base + ";Timeout=1;Command Timeout=2;Application Name=mine", AuditStreamSettings.Default));
+        var forever = new NpgsqlConnectionStringBuilder(
+            AuditStreamHosting.ForStreams(Base + ";Command Timeout=0;Timeout=60", AuditStreamSettings.Default));
+
+        Assert.Equal(1, shorter.Timeout);
+        Assert.Equal(2, shorter.CommandTimeout);
+        Assert.Equal("mine", shorter.ApplicationName);
+        Assert.Equal(AuditStreamSettings.Default.CommandTimeoutSeconds, forever.CommandTimeout);
+        Assert.Equal(AuditStreamSettings.Default.ConnectTimeoutSeconds, forever.Timeout);
+    }
+
+    [Fact]
+    public void ForStreams_RejectsAnInvalidString_WithoutEchoingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(
+            () => AuditStreamHosting.ForStreams("Host=x;Password=s3cret-Value;Bogus Key=1", AuditStreamSettings.Default));
+
+        Assert.DoesNotContain("s3cret-Value", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StreamIdFor_IsTheAuditNamespaceAndTheTenantId()
+    {
+        var id = AuditStreams.StreamIdFor("ten_abc");
+
+        Assert.Equal(AuditStreams.Namespace, id.GetNamespace());
+        Assert.Equal("ten_abc", id.GetKeyAsString());
+        Assert.Throws<ArgumentException>(() => AuditStreams.StreamIdFor(" "));
+    }
+
+    [Fact]
+    public void DefaultTuning_KeepsVisibilityAboveTheDeliveryRetryWindow()
+    {
+        var settings = AuditStreamSettings.Default;
+
+        Assert.True(settings.VisibilityTimeout > settings.MaxEventDeliveryTime * 2);
+        Assert.True(settings.ExpiryTimeout >= TimeSpan.FromDays(365));
+        Assert.True(settings.DeadLetterRetention >= TimeSpan.FromDays(365));
+    }
+}
