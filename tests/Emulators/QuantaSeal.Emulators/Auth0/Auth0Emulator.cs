@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -182,25 +181,9 @@ public sealed class Auth0Emulator : IAsyncDisposable
             Console.WriteLine("  audience:      " + emulator.Audience);
             Console.WriteLine("  scopes:        " + string.Join(' ', emulator.Client.Scopes));
             Console.WriteLine("Press Ctrl+C to stop.");
-            using var stop = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C.
-            }
+
+            // The host's console lifetime turns Ctrl+C and SIGTERM into a graceful stop.
+            await emulator._app.WaitForShutdownAsync().ConfigureAwait(false);
         }
 
         return 0;
