@@ -1,7 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using QuantaSeal.Connectors.Auth0;
 using QuantaSeal.Connectors.Credentials;
+using QuantaSeal.Connectors.Http;
 using QuantaSeal.Emulators.Auth0;
 
 namespace QuantaSeal.Connectors.Tests.Auth0;
@@ -265,6 +270,29 @@ public sealed class Auth0ErrorTests
         {
             await host.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Execute_ToAHostTheOutboundPolicyRefuses_IsUnreachable_AndNothingArrives()
+    {
+        await using var host = await Auth0TestHost.StartAsync();
+        var token = await host.TokenAsync("get_users");
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddQuantaSealConnectors(); // the default allowlist: no loopback
+        await using var strict = services.BuildServiceProvider();
+        var connector = new Auth0Connector(strict.GetRequiredService<IHttpClientFactory>(), TimeProvider.System, NullLogger<Auth0Connector>.Instance);
+        host.Emulator.ClearRequests();
+        using var payload = JsonDocument.Parse("{}");
+
+        // A target built around the policy's TryCreateTarget: the connect-time check still refuses loopback.
+        var response = await connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, Ct);
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => connector.AcquireTokenAsync(host.Target, host.Credential, ["get_users"], Ct));
+
+        Assert.Equal(UpstreamOutcome.Unreachable, response.Outcome);
+        Assert.Equal("blocked_by_policy", response.ErrorCode);
+        Assert.Equal(UpstreamOutcome.Unreachable, ex.Outcome);
+        Assert.Empty(host.Emulator.Requests);
     }
 
     [Fact]
