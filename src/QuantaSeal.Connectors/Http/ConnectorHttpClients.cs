@@ -14,6 +14,12 @@ public static class ConnectorHttpClients
     /// <summary>Token endpoint calls (<c>/oauth/token</c>, <c>/oauth2/v1/token</c>).</summary>
     public const string Token = "qs.upstream.token";
 
+    /// <summary>
+    /// Marks a request that must not be replayed by the resilience pipeline because it carries a single-use proof
+    /// (a client assertion or a DPoP proof with a <c>jti</c> the server remembers): a replay would be refused as reuse.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> SingleUse = new("qs.single-use");
+
     /// <summary>Largest upstream response body accepted (bytes).</summary>
     public const int MaxResponseBytes = 8 * 1024 * 1024;
 }

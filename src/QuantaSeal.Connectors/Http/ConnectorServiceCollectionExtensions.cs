@@ -73,7 +73,9 @@ public static class ConnectorServiceCollectionExtensions
                 var time = sp.GetRequiredService<TimeProvider>();
                 o.Retry.ShouldHandle = args =>
                 {
-                    if (options.MaxRetries == 0 || args.Outcome.Exception?.InnerException is UpstreamBlockedException)
+                    if (options.MaxRetries == 0
+                        || args.Outcome.Exception?.InnerException is UpstreamBlockedException
+                        || (args.Context.GetRequestMessage()?.Options.TryGetValue(ConnectorHttpClients.SingleUse, out var singleUse) == true && singleUse))
                     {
                         return ValueTask.FromResult(false);
                     }

@@ -409,6 +409,12 @@ public sealed partial class OktaConnector(IHttpClientFactory httpClientFactory, 
         }
 
         request.Content = new FormUrlEncodedContent(form);
+        if (dpopKey is not null || form.Any(f => f.Key == "client_assertion"))
+        {
+            // A client assertion or DPoP proof is single-use (jti): never replay it, sign a new one instead.
+            request.Options.Set(ConnectorHttpClients.SingleUse, true);
+        }
+
         return await SendAsync(ConnectorHttpClients.Token, request, "token", host, cancellationToken).ConfigureAwait(false);
     }
 
@@ -420,6 +426,7 @@ public sealed partial class OktaConnector(IHttpClientFactory httpClientFactory, 
         if (dpopKey is not null)
         {
             request.Headers.TryAddWithoutValidation("DPoP", OktaJwt.CreateDpopProof(dpopKey, call.Method.Method, call.Uri, timeProvider.GetUtcNow(), nonce, accessToken));
+            request.Options.Set(ConnectorHttpClients.SingleUse, true);
         }
 
         if (call.JsonBody is not null)
