@@ -257,13 +257,16 @@ public sealed class OktaConnectorTokenTests
     }
 
     [Fact]
-    public async Task TokenEndpoint5xx_IsRetriedByTheTokenPipeline()
+    public async Task TokenEndpoint5xx_WithASignedAssertion_IsNotReplayed_AndTheNextAttemptSignsAFreshOne()
     {
         await using var h = await OktaHarness.StartAsync();
         h.Emulator.FailNextTokenRequests(1, 503);
 
+        // A client assertion is single-use (jti): the pipeline must not resend it, or Okta refuses the replay.
+        var failed = await Assert.ThrowsAsync<UpstreamCallException>(() => h.TokenAsync(h.ServiceApp(), "list_users"));
         var token = await h.TokenAsync(h.ServiceApp(), "list_users");
 
+        Assert.Equal(UpstreamOutcome.ServerError, failed.Outcome);
         Assert.Equal("Bearer", token.Scheme);
         Assert.Equal(2, h.Emulator.TokenRequestCount);
     }
