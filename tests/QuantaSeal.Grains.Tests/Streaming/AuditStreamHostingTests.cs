@@ -16,7 +16,19 @@ public sealed class AuditStreamHostingTests
         Assert.Equal(AuditStreamSettings.Default.ConnectTimeoutSeconds, builder.Timeout);
         Assert.Equal(AuditStreamSettings.Default.CommandTimeoutSeconds, builder.CommandTimeout);
         Assert.Equal(AuditStreamHosting.ApplicationName, builder.ApplicationName);
+        Assert.Equal(-1, builder.CancellationTimeout);
+        Assert.Equal(GssEncryptionMode.Disable, builder.GssEncryptionMode);
         Assert.Equal("s3cret-Value", builder.Password);
+    }
+
+    [Fact]
+    public void ForStreams_KeepsTheCallersCancellationAndGssChoices()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(AuditStreamHosting.ForStreams(
+            Base + ";Cancellation Timeout=500;GSS Encryption Mode=Require", AuditStreamSettings.Default));
+
+        Assert.Equal(500, builder.CancellationTimeout);
+        Assert.Equal(GssEncryptionMode.Require, builder.GssEncryptionMode);
     }
 
     [Fact]

@@ -53,11 +53,12 @@ public sealed class AuditStreamRestartTests
     {
         // As in production, deliveries are retried for longer than the survivor needs to declare the killed silo dead
         // (about 1-3 s here), so events bound for consumers that lived on it wait rather than being skipped; the visibility
-        // timeout is kept above that and short, for a short test.
+        // timeout stays above the time the slow consumers need to drain what was read (6 s), so that only the crash
+        // causes redeliveries, and short, for a short test.
         var settings = AuditStreamTestCluster.TestSettings with
         {
             MaxEventDeliveryTime = TimeSpan.FromSeconds(5),
-            VisibilityTimeout = TimeSpan.FromSeconds(6),
+            VisibilityTimeout = TimeSpan.FromSeconds(10),
         };
         await using var database = await PostgresTestDatabase.CreateAsync(migrate: true, Ct);
         // The silo to be killed reaches the stream tables through a gate, cut just before the kill: an in-process
@@ -76,7 +77,8 @@ public sealed class AuditStreamRestartTests
         var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var tenant in tenants)
         {
-            probe.SlowDown(tenant, SlowConsumer);
+            // Slow enough that every consumer is still busy when the silo dies.
+            probe.SlowDown(tenant, SlowConsumer * 2.5);
         }
 
         await Task.WhenAll(tenants.Select(async tenant => published[tenant] = await PublishAsync(cluster, tenant)));
