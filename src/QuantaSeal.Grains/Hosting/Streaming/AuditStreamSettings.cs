@@ -22,7 +22,9 @@ internal sealed record AuditStreamSettings
     /// <summary>
     /// Number of queues the tenants' streams are hashed over (the ADO.NET provider defaults to 1). Each queue has one
     /// pulling agent in the cluster, so this is how many silos can share the reading and delivering; a tenant's stream
-    /// always lives in one queue, which keeps its events in order.
+    /// always lives in one queue, which keeps its events in order. Change it only with the stream tables drained: streams
+    /// move to other queues (losing order across the switch), and messages left under a queue that no longer exists
+    /// ("audit-3" after going down to 2) are never read.
     /// </summary>
     public int QueueCount { get; init; } = 4;
 
