@@ -209,10 +209,14 @@ internal sealed partial class IntegrationGrain(
             return await DeniedAsync(command, eventId, started, ProxyErrorTypes.OperationNotAllowed, "The operation is not on this integration's allowlist.", "operation");
         }
 
-        JsonElement? payload;
+        JsonElement? payload = null;
         try
         {
-            payload = command.PayloadJson is null ? null : JsonDocument.Parse(command.PayloadJson).RootElement.Clone();
+            if (command.PayloadJson is not null)
+            {
+                using var document = JsonDocument.Parse(command.PayloadJson);
+                payload = document.RootElement.Clone();
+            }
         }
         catch (JsonException)
         {
