@@ -38,13 +38,7 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
             previous?.Dispose();
         }
 
-        var recipient = request.RecipientKeyId is null
-            ? material.RecipientKeys.OrderByDescending(k => k.CreatedAt).FirstOrDefault()
-            : material.RecipientKeys.FirstOrDefault(k => string.Equals(k.RecipientKeyId, request.RecipientKeyId, StringComparison.Ordinal));
-        if (recipient is null)
-        {
-            throw new NoRecipientKeyException();
-        }
+        var recipient = FindRecipient(material, request.RecipientKeyId) ?? throw new NoRecipientKeyException();
 
         // Everything from here on is synchronous: no other turn can dispose `keys` while this seal uses it.
         var error = request.Success ? null : new EnvelopeError(request.ErrorType ?? "error", request.ErrorMessage ?? "The call failed.", request.UpstreamStatus);
@@ -59,9 +53,7 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
     public async Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default)
     {
         var material = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetSealingMaterialAsync(cancellationToken);
-        return recipientKeyId is null
-            ? material.RecipientKeys.Count > 0
-            : material.RecipientKeys.Any(k => string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
+        return FindRecipient(material, recipientKeyId) is not null;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -73,6 +65,12 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator) =>
         callerTenantId is not null && string.Equals(callerTenantId, this.GetPrimaryKeyString(), StringComparison.Ordinal);
+
+    /// <summary>The named active recipient key, or the most recently registered one when none is named.</summary>
+    private static RecipientKeyInfo? FindRecipient(SealingMaterial material, string? recipientKeyId) =>
+        recipientKeyId is null
+            ? material.RecipientKeys.OrderByDescending(k => k.CreatedAt).FirstOrDefault()
+            : material.RecipientKeys.FirstOrDefault(k => string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
 
     private async Task<CachedKeys> UnwrapAsync(SealingMaterial material, CancellationToken cancellationToken)
     {

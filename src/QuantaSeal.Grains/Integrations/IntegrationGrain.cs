@@ -62,9 +62,6 @@ internal sealed partial class IntegrationGrain(
 
     private bool Exists => S.TenantId is not null && !S.Deleted;
 
-    /// <summary>How many token acquisitions this activation started (tests assert single-flight with it).</summary>
-    internal int TokenAcquisitions { get; private set; }
-
     public async Task<IntegrationInfo> CreateAsync(CreateIntegrationCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -368,7 +365,6 @@ internal sealed partial class IntegrationGrain(
 
     private async Task<CachedToken> AcquireAsync()
     {
-        TokenAcquisitions++;
         var credential = await GetCredentialAsync();
 
         // Not the caller's cancellation token: the acquisition is shared by every waiting caller.
@@ -454,7 +450,7 @@ internal sealed partial class IntegrationGrain(
 
     private async Task AttachCredentialAsync(string? credentialId, string systemType, CancellationToken cancellationToken)
     {
-        if (!Ids.IsValid(credentialId, "cred_"))
+        if (!Ids.IsValid(credentialId, Ids.Credential))
         {
             throw new QuantaSealValidationException("credential_id", "'credential_id' must be the id of a sealed credential (cred_...).");
         }

@@ -12,6 +12,12 @@ public static class Ids
     /// <summary>Recipient key id prefix.</summary>
     public const string RecipientKey = "rk_";
 
+    /// <summary>Credential id prefix.</summary>
+    public const string Credential = "cred_";
+
+    /// <summary>Integration id prefix.</summary>
+    public const string Integration = "int_";
+
     /// <summary>A new id with <paramref name="prefix"/>.</summary>
     public static string New(string prefix) => prefix + Ulid.NewUlid().ToString();
 

@@ -128,7 +128,8 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
 
         Assert.Equal(created.SigningKey.PublicKey, signing.PublicKey);
         Assert.Equal(created.HmacKey, hmac);
-        Assert.DoesNotContain(created.HmacKey, new[] { material.WrappedHmacKey.Ciphertext });
+        Assert.True(material.WrappedHmacKey.Ciphertext.AsSpan().IndexOf(created.HmacKey) < 0, "the wrapped HMAC key must not contain the key in clear");
+        Assert.True(material.WrappedSigningSeed.Ciphertext.AsSpan().IndexOf(signing.Seed) < 0, "the wrapped signing seed must not contain the seed in clear");
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
@@ -24,8 +22,8 @@ public sealed class QuantaSealServer : WebApplicationFactory<Program>
             ["QuantaSeal:ConnectionString"] = connectionString,
             ["QuantaSeal:OperatorKeyFile"] = Path.Combine(StateDirectory, "operator.key"),
             ["QuantaSeal:MasterKeyFile"] = Path.Combine(StateDirectory, "master.key"),
-            ["QuantaSeal:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["QuantaSeal:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QuantaSeal:SiloPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QuantaSeal:GatewayPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["QuantaSeal:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
         };
         if (maxBodyBytes is not null)
@@ -64,12 +62,5 @@ public sealed class QuantaSealServer : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

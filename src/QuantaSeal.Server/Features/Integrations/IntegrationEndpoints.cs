@@ -17,7 +17,7 @@ internal sealed record UpdateIntegrationRequest(string? Name, IReadOnlyList<stri
 /// <summary>Integrations: configuration and the default-deny operation allowlist (empty = nothing allowed).</summary>
 internal static class IntegrationEndpoints
 {
-    private const string Prefix = "int_";
+    private const string Prefix = Ids.Integration;
 
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {

@@ -50,7 +50,7 @@ internal static class ProxyEndpoints
             return problem;
         }
 
-        if (!Ids.IsValid(body!.IntegrationId, "int_"))
+        if (!Ids.IsValid(body!.IntegrationId, Ids.Integration))
         {
             return Problems.NotFound("integration");
         }
@@ -87,6 +87,12 @@ internal static class ProxyEndpoints
     {
         if (result.Success)
         {
+            if (result.NextCursor is null && result.RateLimit is not { Count: > 0 })
+            {
+                // Nothing to add next to the envelope: send the sealer's JSON as it is, without re-parsing it.
+                return Results.Text(result.EnvelopeJson!, "application/json");
+            }
+
             var envelope = JsonNode.Parse(result.EnvelopeJson!)!.AsObject();
             AddExtras(envelope, result);
             return Results.Text(envelope.ToJsonString(), "application/json");

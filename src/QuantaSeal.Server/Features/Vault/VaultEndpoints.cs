@@ -19,7 +19,7 @@ namespace QuantaSeal.Server.Features.Vault;
 /// </summary>
 internal static class VaultEndpoints
 {
-    private const string CredentialPrefix = "cred_";
+    private const string CredentialPrefix = Ids.Credential;
 
     public static IEndpointRouteBuilder MapVaultEndpoints(this IEndpointRouteBuilder app)
     {
