@@ -22,5 +22,6 @@ internal static class ProblemTypes
     public const string UpstreamError = Base + "upstream-error";
     public const string UpstreamRateLimited = Base + "upstream-rate-limited";
     public const string UpstreamTimeout = Base + "upstream-timeout";
+    public const string AuditUnavailable = Base + "audit-unavailable";
     public const string Internal = Base + "internal-error";
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Grains.Hosting.Streaming;
 
 namespace QuantaSeal.Server.Http;
 
@@ -18,6 +19,9 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
             TenantAccessDeniedException => Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", "No such object exists for this tenant."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large."),
             BadHttpRequestException b => Problems.Create(b.StatusCode, ProblemTypes.MalformedJson, "The request could not be read."),
+            AuditStreamUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,
+                "The audit event could not be recorded durably, so the request was refused.",
+                "Nothing was returned. Retry when the audit store is reachable again."),
             OrleansException or TimeoutException or OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
                 Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ServiceUnavailable, "The service is temporarily unavailable; retry later."),
             _ => null,
