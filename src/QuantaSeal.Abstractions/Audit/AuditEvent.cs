@@ -49,6 +49,42 @@ public static class AuditActions
 
     /// <summary>Integration connection check.</summary>
     public const string IntegrationCheck = "integration.check";
+
+    /// <summary>Tenant created (by the operator; the first event of the new tenant's chain, actor <c>operator</c>).</summary>
+    public const string TenantCreate = "tenant.create";
+
+    /// <summary>Client recipient key registered.</summary>
+    public const string RecipientKeyRegister = "tenant.recipient_key.register";
+
+    /// <summary>Client recipient key revoked.</summary>
+    public const string RecipientKeyRevoke = "tenant.recipient_key.revoke";
+
+    /// <summary>Envelope signing key rotated (optionally the HMAC key with it).</summary>
+    public const string SigningKeyRotate = "tenant.signing_key.rotate";
+
+    /// <summary>API key created.</summary>
+    public const string ApiKeyCreate = "api_key.create";
+
+    /// <summary>API key revoked.</summary>
+    public const string ApiKeyRevoke = "api_key.revoke";
+
+    /// <summary>Key-check echo: the posted payload sealed back into an envelope bound to this event.</summary>
+    public const string EnvelopeEcho = "envelope.echo";
+
+    /// <summary>
+    /// A read of the tenant's own description or public keys. Reads return no secret material, so only a refused
+    /// read (wrong scope, unknown or another tenant's object) is recorded, with outcome <c>denied</c>.
+    /// </summary>
+    public const string TenantRead = "tenant.read";
+
+    /// <summary>A read of API key metadata; like <see cref="TenantRead"/>, recorded only when refused.</summary>
+    public const string ApiKeyRead = "api_key.read";
+
+    /// <summary>A read of credential metadata (never values); like <see cref="TenantRead"/>, recorded only when refused.</summary>
+    public const string VaultRead = "vault.read";
+
+    /// <summary>A read of integration configuration; like <see cref="TenantRead"/>, recorded only when refused.</summary>
+    public const string IntegrationRead = "integration.read";
 }
 
 /// <summary>Audit outcomes.</summary>

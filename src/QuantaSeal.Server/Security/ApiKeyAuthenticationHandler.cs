@@ -18,7 +18,8 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     IGrainFactory grains,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    EdgeAudit audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -74,6 +75,10 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        // A wrong scope is refused by the authorization middleware, before any endpoint filter runs, so its audit
+        // event is published here (DESIGN §9). The tenant is known: only an authenticated key gets a 403. Published
+        // before the status is set, so an audit outage still ends in the exception handler's 503.
+        await audit.PublishDeniedAsync(Context, Context.RequestAborted);
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await problems.WriteAsync(new ProblemDetailsContext
         {

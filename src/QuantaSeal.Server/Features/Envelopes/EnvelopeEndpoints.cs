@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Http;
@@ -9,6 +11,8 @@ namespace QuantaSeal.Server.Features.Envelopes;
 /// <summary>
 /// <c>POST /api/v2/tenant/envelopes/echo</c>: seals the posted JSON back to the caller's recipient key, so a client
 /// can check its pinned signing key, HMAC key and recipient key end to end before it makes real proxy calls.
+/// Audited as <c>envelope.echo</c>: the envelope's <c>audit_event_id</c> is a real event of the tenant's chain,
+/// exactly as for a proxy call, so a client can also check that binding end to end.
 /// </summary>
 internal static class EnvelopeEndpoints
 {
@@ -20,6 +24,7 @@ internal static class EnvelopeEndpoints
         app.MapPost("/api/v2/tenant/envelopes/echo", EchoAsync)
             .RequireAuthorization(ScopePolicies.Proxy)
             .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .WithAuditAction(AuditActions.EnvelopeEcho)
             .WithTags("Tenant")
             .WithName("EchoEnvelope")
             .WithSummary("Seal the posted JSON payload into a HybridCryptoEnvelope to a registered recipient key (key check).")
@@ -30,7 +35,7 @@ internal static class EnvelopeEndpoints
         return app;
     }
 
-    private static async Task<IResult> EchoAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> EchoAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<EchoRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -54,25 +59,35 @@ internal static class EnvelopeEndpoints
             return Problems.Validation("payload", $"'payload' must be at most {MaxEchoPayloadBytes} bytes.");
         }
 
-        var caller = CallerContext.From(http.User);
+        var sealer = grains.GetGrain<IEnvelopeSealerGrain>(CallerContext.From(http.User).TenantId);
 
-        // Not an audited call (the audit chain lands with the audit issue), so the id is marked as an echo id.
-        var eventId = "aud_echo_" + Ulid.NewUlid().ToString();
+        // Refused (409, audited as denied) before the success event when there is no key to seal to. The event is
+        // published BEFORE sealing, so the envelope is bound to a recorded event and no envelope exists unaudited;
+        // if it cannot be recorded the request fails (503) and nothing is sealed.
+        if (!await sealer.HasRecipientAsync(body.RecipientKeyId, cancellationToken))
+        {
+            return NoRecipientKey();
+        }
+
+        var eventId = await audit.PublishAsync(http, AuditActions.EnvelopeEcho, AuditOutcomes.Success, body.RecipientKeyId, cancellationToken: cancellationToken);
         try
         {
-            var sealedEnvelope = await grains.GetGrain<IEnvelopeSealerGrain>(caller.TenantId)
-                .SealAsync(new EnvelopeRequest(body.RecipientKeyId, eventId, true, plaintext), cancellationToken);
+            var sealedEnvelope = await sealer.SealAsync(new EnvelopeRequest(body.RecipientKeyId, eventId, true, plaintext), cancellationToken);
             return Results.Text(sealedEnvelope.Json, "application/json");
         }
         catch (NoRecipientKeyException)
         {
-            return TypedResults.Problem(Problems.Create(
-                StatusCodes.Status409Conflict,
-                ProblemTypes.NoRecipientKey,
-                "No matching active recipient key.",
-                "Register a recipient key with POST /api/v2/tenant/recipient-keys (or name an active one in recipient_key_id)."));
+            // Only when the key was revoked between the check above and the seal: the request already has its event.
+            return NoRecipientKey();
         }
     }
+
+    private static ProblemHttpResult NoRecipientKey() =>
+        TypedResults.Problem(Problems.Create(
+            StatusCodes.Status409Conflict,
+            ProblemTypes.NoRecipientKey,
+            "No matching active recipient key.",
+            "Register a recipient key with POST /api/v2/tenant/recipient-keys (or name an active one in recipient_key_id)."));
 }
 
 /// <summary>Echo request: any JSON payload, optionally a recipient key id.</summary>

@@ -27,18 +27,21 @@ internal static class IntegrationEndpoints
             .AddEndpointFilter(CallerContext.StampTenantAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapPost("/", CreateAsync).WithName("CreateIntegration")
+        group.MapPost("/", CreateAsync).WithAuditAction(AuditActions.IntegrationCreate).WithName("CreateIntegration")
             .WithSummary("Create an integration (system_type auth0|okta) with a default-deny allowed_operations list.")
             .Accepts<CreateIntegrationRequest>("application/json").Produces<IntegrationInfo>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/", ListAsync).WithName("ListIntegrations");
-        group.MapGet("/{integrationId}", GetAsync).WithName("GetIntegration").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPatch("/{integrationId}", UpdateAsync).WithName("UpdateIntegration")
+        group.MapGet("/", ListAsync).WithAuditAction(AuditActions.IntegrationRead).WithName("ListIntegrations");
+        group.MapGet("/{integrationId}", GetAsync).WithAuditAction(Target(AuditActions.IntegrationRead)).WithName("GetIntegration").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{integrationId}", UpdateAsync).WithAuditAction(Target(AuditActions.IntegrationUpdate)).WithName("UpdateIntegration")
             .Accepts<UpdateIntegrationRequest>("application/json").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{integrationId}", DeleteAsync).WithName("DeleteIntegration").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{integrationId}/check", CheckAsync).WithName("CheckIntegrationConnection")
+        group.MapDelete("/{integrationId}", DeleteAsync).WithAuditAction(Target(AuditActions.IntegrationDelete)).WithName("DeleteIntegration").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{integrationId}/check", CheckAsync).WithAuditAction(Target(AuditActions.IntegrationCheck)).WithName("CheckIntegrationConnection")
             .WithSummary("Acquire a fresh upstream token and report the granted scopes (and any the allowed operations miss).");
         return app;
     }
+
+    /// <summary>An integration endpoint's audit action; its target (object and integration) is the route's integration id.</summary>
+    private static AuditActionMetadata Target(string action) => new(action, "integrationId", Prefix, TargetIsIntegration: true);
 
     private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
+using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
@@ -20,6 +21,10 @@ internal sealed record ProxyRequest(string? IntegrationId, string? Operation, Js
 /// 200 with the envelope. A refusal before any upstream call is problem+json (400/403) with <c>success:false</c>,
 /// <c>error</c> and <c>audit_event_id</c>. An upstream failure is problem+json (502; 429 with Retry-After; 504) that
 /// also carries the envelope, whose encrypted payload holds the upstream error body.
+/// Every call has exactly one <c>proxy.outbound</c> event: the integration grain publishes it for every call it
+/// handles (before the envelope leaves); a call refused here before or around the grain (bad integration id,
+/// another tenant's integration, missing operation, no recipient key, wrong scope) gets a <c>denied</c> event from
+/// the front door, and a refusal's problem carries its <c>audit_event_id</c>.
 /// </summary>
 internal static class ProxyEndpoints
 {
@@ -28,6 +33,7 @@ internal static class ProxyEndpoints
         app.MapPost("/api/v2/proxy/outbound", ProxyAsync)
             .RequireAuthorization(ScopePolicies.Proxy)
             .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .WithAuditAction(new AuditActionMetadata(AuditActions.ProxyOutbound, ReturnsEventId: true))
             .WithTags("Proxy")
             .WithName("ProxyOutbound")
             .WithSummary("Run an allowed operation on an integration; the answer is a HybridCryptoEnvelope to your recipient key.")
@@ -42,7 +48,7 @@ internal static class ProxyEndpoints
         return app;
     }
 
-    private static async Task<IResult> ProxyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<ProxyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -55,10 +61,13 @@ internal static class ProxyEndpoints
             return Problems.NotFound("integration");
         }
 
+        EdgeAudit.Describe(http, integrationId: body.IntegrationId);
         if (string.IsNullOrWhiteSpace(body.Operation) || body.Operation.Length > 64)
         {
             return Problems.Validation("operation", "'operation' is required (see GET /api/v2/connectors).");
         }
+
+        EdgeAudit.Describe(http, operation: body.Operation);
 
         if (body.Payload is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
@@ -68,6 +77,7 @@ internal static class ProxyEndpoints
         var caller = CallerContext.From(http.User);
         var payloadJson = body.Payload is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null;
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{body.IntegrationId}\n{body.Operation}\n{payloadJson}")));
+        EdgeAudit.Describe(http, requestSha256: requestHash);
         var grain = grains.GetGrain<IIntegrationGrain>(body.IntegrationId!);
         ProxyResult result;
         try
@@ -76,10 +86,18 @@ internal static class ProxyEndpoints
         }
         catch (NoRecipientKeyException)
         {
-            await audit.PublishAsync(http, AuditActions.ProxyOutbound, AuditOutcomes.Denied, integrationId: body.IntegrationId, operation: body.Operation, cancellationToken: cancellationToken);
+            // The grain refuses before it publishes anything: the refusal is audited as denied by DeniedAuditFilter.
             return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying."));
         }
+        catch (TenantAccessDeniedException)
+        {
+            // Another tenant's (or no) integration: the same 404 the exception handler would give, answered here so
+            // the refusal's problem carries its audit_event_id like every other proxy refusal.
+            return Problems.NotFound("integration");
+        }
 
+        // The grain published this call's one event (allowed, denied or failed) and returns its id.
+        EdgeAudit.MarkAudited(http, result.AuditEventId);
         return ToHttp(http, result);
     }
 

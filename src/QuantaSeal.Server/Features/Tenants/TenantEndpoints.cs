@@ -1,11 +1,17 @@
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Grains.Security;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
 
 namespace QuantaSeal.Server.Features.Tenants;
 
-/// <summary>Tenant endpoints: creation (operator) and the tenant's own keys and API keys.</summary>
+/// <summary>
+/// Tenant endpoints: creation (operator) and the tenant's own keys and API keys. Every change is audited (tenant
+/// creation into the new tenant's chain, actor <c>operator</c>); reads return no secret material and are audited
+/// only when refused.
+/// </summary>
 internal static class TenantEndpoints
 {
     public static IEndpointRouteBuilder MapTenantEndpoints(this IEndpointRouteBuilder app)
@@ -25,12 +31,15 @@ internal static class TenantEndpoints
             .AddEndpointFilter(CallerContext.StampTenantAsync)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        tenant.MapGet("/", GetTenantAsync).WithName("GetTenant").WithSummary("The calling key's tenant.");
+        tenant.MapGet("/", GetTenantAsync).WithName("GetTenant").WithSummary("The calling key's tenant.")
+            .WithAuditAction(AuditActions.TenantRead);
         tenant.MapGet("/keys", GetKeysAsync)
+            .WithAuditAction(AuditActions.TenantRead)
             .WithName("GetTenantKeys")
             .WithSummary("Signing public keys (current and retired, by key_id) and registered recipient keys.");
         tenant.MapPost("/recipient-keys", RegisterRecipientKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(AuditActions.RecipientKeyRegister)
             .WithName("RegisterRecipientKey")
             .WithSummary("Register a client ML-KEM-768 public key (1184 bytes, standard base64).")
             .Accepts<RegisterRecipientKeyRequest>("application/json")
@@ -39,15 +48,18 @@ internal static class TenantEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
         tenant.MapDelete("/recipient-keys/{recipientKeyId}", RevokeRecipientKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(new AuditActionMetadata(AuditActions.RecipientKeyRevoke, "recipientKeyId", Ids.RecipientKey))
             .WithName("RevokeRecipientKey")
             .ProducesProblem(StatusCodes.Status404NotFound);
         tenant.MapPost("/signing-keys/rotate", RotateSigningKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(AuditActions.SigningKeyRotate)
             .WithName("RotateSigningKey")
             .WithSummary("Rotate the ML-DSA-65 signing key (the old public key stays listed); optionally the HMAC key.")
             .Produces<SigningKeyRotatedResponse>();
         tenant.MapPost("/api-keys", CreateApiKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(AuditActions.ApiKeyCreate)
             .WithName("CreateApiKey")
             .WithSummary("Create a scoped API key (admin, proxy, audit:read). The key is shown once.")
             .Accepts<CreateApiKeyRequest>("application/json")
@@ -55,17 +67,19 @@ internal static class TenantEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         tenant.MapGet("/api-keys", ListApiKeysAsync)
             .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(AuditActions.ApiKeyRead)
             .WithName("ListApiKeys")
             .Produces<ListResponse<ApiKeyInfo>>();
         tenant.MapDelete("/api-keys/{apiKeyId}", RevokeApiKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(new AuditActionMetadata(AuditActions.ApiKeyRevoke, "apiKeyId", ApiKeyFormat.IdPrefix))
             .WithName("RevokeApiKey")
             .Produces<ApiKeyInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         if (!operatorKey.Verify(http.Request.Headers[OperatorKeyVerifier.HeaderName]))
         {
@@ -84,6 +98,10 @@ internal static class TenantEndpoints
         var tenantId = Ids.New(Ids.Tenant);
         TenantCallContext.SetOperator();
         var created = await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand(name, environment), cancellationToken);
+
+        // After the grain call (a change is audited once it happened) and before the keys are handed out. A refused
+        // creation (bad operator key, invalid body) has no tenant yet and no chain to record it in.
+        await audit.PublishTenantCreatedAsync(http, tenantId, cancellationToken);
         NoStore(http);
         return TypedResults.Created($"/api/v2/tenant", new TenantCreatedResponse(
             created.Tenant.TenantId,
@@ -105,7 +123,7 @@ internal static class TenantEndpoints
     private static async Task<IResult> GetKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
         TypedResults.Ok(await Tenant(http, grains).GetPublicKeysAsync(cancellationToken));
 
-    private static async Task<IResult> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<RegisterRecipientKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -116,10 +134,11 @@ internal static class TenantEndpoints
         var publicKey = TenantValidation.RequireMlKemPublicKey(body!.PublicKey, "public_key");
         var label = TenantValidation.OptionalLabel(body.Label, "label");
         var key = await Tenant(http, grains).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(publicKey, label), cancellationToken);
+        await audit.PublishAsync(http, AuditActions.RecipientKeyRegister, AuditOutcomes.Success, key.RecipientKeyId, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v2/tenant/recipient-keys/{key.RecipientKeyId}", key);
     }
 
-    private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(recipientKeyId, Ids.RecipientKey))
         {
@@ -127,10 +146,16 @@ internal static class TenantEndpoints
         }
 
         var key = await Tenant(http, grains).RevokeRecipientKeyAsync(recipientKeyId, cancellationToken);
-        return key is null ? Problems.NotFound("recipient key") : TypedResults.Ok(key);
+        if (key is null)
+        {
+            return Problems.NotFound("recipient key");
+        }
+
+        await audit.PublishAsync(http, AuditActions.RecipientKeyRevoke, AuditOutcomes.Success, recipientKeyId, cancellationToken: cancellationToken);
+        return TypedResults.Ok(key);
     }
 
-    private static async Task<IResult> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         var rotateHmac = false;
         if (http.Request.ContentLength is not 0 && (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType()))
@@ -145,11 +170,12 @@ internal static class TenantEndpoints
         }
 
         var rotated = await Tenant(http, grains).RotateSigningKeyAsync(new RotateSigningKeyCommand(rotateHmac), cancellationToken);
+        await audit.PublishAsync(http, AuditActions.SigningKeyRotate, AuditOutcomes.Success, rotated.NewKey.KeyId, cancellationToken: cancellationToken);
         NoStore(http);
         return TypedResults.Ok(new SigningKeyRotatedResponse(rotated.NewKey, rotated.RetiredKey, rotated.NewHmacKey));
     }
 
-    private static async Task<IResult> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -161,6 +187,7 @@ internal static class TenantEndpoints
         var scopes = TenantValidation.RequireScopes(body.Scopes, "scopes");
         var environment = TenantValidation.RequireEnvironment(body.Environment ?? "live", "environment");
         var created = await Tenant(http, grains).CreateApiKeyAsync(new CreateApiKeyCommand(name, scopes, environment), cancellationToken);
+        await audit.PublishAsync(http, AuditActions.ApiKeyCreate, AuditOutcomes.Success, created.Info.ApiKeyId, cancellationToken: cancellationToken);
         NoStore(http);
         var info = created.Info;
         return TypedResults.Created(
@@ -171,15 +198,21 @@ internal static class TenantEndpoints
     private static async Task<IResult> ListApiKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ListResponse<ApiKeyInfo>(await Tenant(http, grains).ListApiKeysAsync(cancellationToken)));
 
-    private static async Task<IResult> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
-        if (!Ids.IsValid(apiKeyId, QuantaSeal.Grains.Security.ApiKeyFormat.IdPrefix))
+        if (!Ids.IsValid(apiKeyId, ApiKeyFormat.IdPrefix))
         {
             return Problems.NotFound("API key");
         }
 
         var key = await Tenant(http, grains).RevokeApiKeyAsync(apiKeyId, cancellationToken);
-        return key is null ? Problems.NotFound("API key") : TypedResults.Ok(key);
+        if (key is null)
+        {
+            return Problems.NotFound("API key");
+        }
+
+        await audit.PublishAsync(http, AuditActions.ApiKeyRevoke, AuditOutcomes.Success, apiKeyId, cancellationToken: cancellationToken);
+        return TypedResults.Ok(key);
     }
 
     private static ITenantGrain Tenant(HttpContext http, IGrainFactory grains) =>

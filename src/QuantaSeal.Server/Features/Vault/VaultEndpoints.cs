@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Tenants;
@@ -31,21 +32,24 @@ internal static class VaultEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         vault.MapGet("/credential-types", () => TypedResults.Ok(new ListResponse<CredentialTypeSpec>(CredentialTypes.All)))
-            .WithName("ListCredentialTypes").WithSummary("Credential types and their fields.");
-        vault.MapPost("/seal", SealAsync).WithName("SealCredential")
+            .WithAuditAction(AuditActions.VaultRead).WithName("ListCredentialTypes").WithSummary("Credential types and their fields.");
+        vault.MapPost("/seal", SealAsync).WithAuditAction(AuditActions.VaultSeal).WithName("SealCredential")
             .WithSummary("Seal credentials (ML-KEM-768 + AES-256-GCM to the tenant's vault key). Values are never returned.")
             .Accepts<SealCredentialRequest>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
-        vault.MapGet("/credentials", ListAsync).WithName("ListCredentials");
-        vault.MapGet("/credentials/{credentialId}", GetAsync).WithName("GetCredential").ProducesProblem(StatusCodes.Status404NotFound);
-        vault.MapPut("/credentials/{credentialId}", RotateAsync).WithName("RotateCredential")
+        vault.MapGet("/credentials", ListAsync).WithAuditAction(AuditActions.VaultRead).WithName("ListCredentials");
+        vault.MapGet("/credentials/{credentialId}", GetAsync).WithAuditAction(Target(AuditActions.VaultRead)).WithName("GetCredential").ProducesProblem(StatusCodes.Status404NotFound);
+        vault.MapPut("/credentials/{credentialId}", RotateAsync).WithAuditAction(Target(AuditActions.VaultRotate)).WithName("RotateCredential")
             .WithSummary("Replace the values; integrations using the credential drop their cached token.")
             .Accepts<RotateCredentialRequest>("application/json").ProducesProblem(StatusCodes.Status404NotFound);
-        vault.MapDelete("/credentials/{credentialId}", DeleteAsync).WithName("DeleteCredential")
+        vault.MapDelete("/credentials/{credentialId}", DeleteAsync).WithAuditAction(Target(AuditActions.VaultDelete)).WithName("DeleteCredential")
             .WithSummary("Delete; refused with 409 while an integration uses the credential.").ProducesProblem(StatusCodes.Status409Conflict);
-        vault.MapPost("/credentials/{credentialId}/unseal", UnsealAsync).WithName("UnsealCredential")
+        vault.MapPost("/credentials/{credentialId}/unseal", UnsealAsync).WithAuditAction(Target(AuditActions.VaultUnseal)).WithName("UnsealCredential")
             .WithSummary("Admin only: the values, sealed into a HybridCryptoEnvelope to a recipient key.");
         return app;
     }
+
+    /// <summary>A credential endpoint's audit action; its target is the <c>credentialId</c> route value.</summary>
+    private static AuditActionMetadata Target(string action) => new(action, "credentialId", CredentialPrefix);
 
     private static async Task<IResult> SealAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
@@ -162,7 +166,14 @@ internal static class VaultEndpoints
             recipientKeyId = body!.RecipientKeyId;
         }
 
-        // The event is recorded before the values leave, so an unseal is never unaudited.
+        // Refused (409, audited as denied) before the success event when there is nothing to seal to. The event is
+        // recorded before the values are unsealed and leave, so an unseal is never unaudited.
+        var tenantId = CallerContext.From(http.User).TenantId;
+        if (!await grains.GetGrain<IEnvelopeSealerGrain>(tenantId).HasRecipientAsync(recipientKeyId, cancellationToken))
+        {
+            return NoRecipientKey();
+        }
+
         var eventId = await audit.PublishAsync(http, AuditActions.VaultUnseal, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
         try
         {
@@ -172,7 +183,11 @@ internal static class VaultEndpoints
         }
         catch (NoRecipientKeyException)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key first."));
+            // Only when the key was revoked between the check above and the seal: the request already has its event.
+            return NoRecipientKey();
         }
     }
+
+    private static ProblemHttpResult NoRecipientKey() =>
+        TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key first."));
 }

@@ -1,0 +1,22 @@
+namespace QuantaSeal.Server.Security;
+
+/// <summary>Marks an endpoint as audited: <c>.WithAuditAction(AuditActions.VaultSeal)</c>.</summary>
+internal static class AuditedEndpointExtensions
+{
+    /// <summary>
+    /// Names the endpoint's audit action and adds <see cref="DeniedAuditFilter"/>, so every refusal of the endpoint
+    /// is audited once. The handler still publishes the successful action itself (see <see cref="EdgeAudit"/>).
+    /// </summary>
+    public static TBuilder WithAuditAction<TBuilder>(this TBuilder builder, AuditActionMetadata metadata)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(metadata);
+        return builder.WithMetadata(metadata).AddEndpointFilter(DeniedAuditFilter.InvokeAsync);
+    }
+
+    /// <inheritdoc cref="WithAuditAction{TBuilder}(TBuilder, AuditActionMetadata)"/>
+    public static TBuilder WithAuditAction<TBuilder>(this TBuilder builder, string action)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithAuditAction(new AuditActionMetadata(action));
+}
