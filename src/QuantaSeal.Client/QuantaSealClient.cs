@@ -13,7 +13,7 @@ namespace QuantaSeal.Client;
 /// <remarks>The caller owns <paramref name="httpClient"/> (set its <see cref="HttpClient.BaseAddress"/>).</remarks>
 /// <param name="httpClient">An HTTP client whose base address is the QuantaSeal server.</param>
 /// <param name="apiKey">The API key (<c>qs_live_...</c> / <c>qs_test_...</c>), or null for operator-only use.</param>
-public sealed class QuantaSealClient(HttpClient httpClient, string? apiKey = null)
+public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiKey = null)
 {
     private const string ApiKeyHeader = "X-API-Key";
     private const string OperatorKeyHeader = "X-Operator-Key";
