@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using QuantaSeal.Client.Models;
+using QuantaSeal.Server.Tests.Infrastructure;
+
+namespace QuantaSeal.Server.Tests.Audit;
+
+/// <summary>Raw HTTP calls and the setup the audit tests share (a tenant, a credential, an Auth0 integration).</summary>
+public sealed class AuditScenario(EmulatorServerFixture fixture)
+{
+    public QuantaSealServer Server => fixture.Server;
+
+    public AuditTrail Trail { get; } = new(fixture.Server);
+
+    /// <summary>A new tenant with a recipient key (two events: tenant.create, tenant.recipient_key.register).</summary>
+    public Task<TenantSession> TenantAsync(CancellationToken cancellationToken) => fixture.NewTenantAsync(cancellationToken);
+
+    /// <summary>The tenant's events once the ones its setup produced (at least <paramref name="atLeast"/>) have settled.</summary>
+    public Task<IReadOnlyList<AuditRecord>> BeforeAsync(TenantCreation tenant, int atLeast, CancellationToken cancellationToken) =>
+        Trail.SettledAsync(tenant.TenantId, tenant.ApiKey, atLeast, cancellationToken);
+
+    /// <summary>The one event the request made since <paramref name="before"/>.</summary>
+    public Task<AuditRecord> SingleNewAsync(TenantCreation tenant, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken) =>
+        Trail.SingleNewAsync(tenant.TenantId, tenant.ApiKey, before, cancellationToken);
+
+    /// <summary>The events made since <paramref name="before"/>.</summary>
+    public Task<IReadOnlyList<AuditRecord>> NewSinceAsync(TenantCreation tenant, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken) =>
+        Trail.NewSinceAsync(tenant.TenantId, tenant.ApiKey, before, cancellationToken);
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string apiKey, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-API-Key", apiKey);
+        if (body is string json)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+        else if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var http = Server.Http();
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>An OAuth2 credential for the Auth0 emulator (one vault.seal event).</summary>
+    public async Task<string> CredentialAsync(TenantSession session, CancellationToken cancellationToken) =>
+        (await session.Sdk.SealCredentialAsync("oauth2_client", new
+        {
+            client_id = fixture.Auth0.ClientId,
+            client_secret = fixture.Auth0.ClientSecret,
+            domain = fixture.Auth0.BaseUri.Authority,
+            audience = fixture.Auth0.Audience,
+        }, cancellationToken: cancellationToken)).CredentialId;
+
+    /// <summary>An Auth0 integration allowing <paramref name="allowed"/> (two events: vault.seal, integration.create).</summary>
+    public async Task<string> IntegrationAsync(TenantSession session, CancellationToken cancellationToken, params string[] allowed)
+    {
+        var credentialId = await CredentialAsync(session, cancellationToken);
+        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credentialId, allowed, cancellationToken);
+        return integration.IntegrationId;
+    }
+}

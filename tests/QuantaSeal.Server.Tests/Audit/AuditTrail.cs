@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+using QuantaSeal.Grains.Audit;
+using QuantaSeal.Server.Tests.Infrastructure;
+
+namespace QuantaSeal.Server.Tests.Audit;
+
+/// <summary>
+/// Reads a tenant's audit events and isolates the ones a single request produced. Events may arrive
+/// asynchronously, so reads poll against a deadline, and "exactly one" also waits out a quiet window in which no
+/// further event may arrive.
+/// </summary>
+public sealed class AuditTrail(QuantaSealServer server)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>All events of the tenant, oldest first. <paramref name="apiKey"/> is a key of that tenant with audit:read or admin.</summary>
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string tenantId, string apiKey, CancellationToken cancellationToken)
+    {
+        _ = apiKey;
+        cancellationToken.ThrowIfCancellationRequested();
+        var publisher = (InMemoryAuditPublisher)server.Services.GetRequiredService<IAuditPublisher>();
+        IReadOnlyList<AuditRecord> events = [.. publisher.Events(tenantId).Select(e => new AuditRecord(
+            e.EventId, e.TenantId, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.ObjectId))];
+        return Task.FromResult(events);
+    }
+
+    /// <summary>The tenant's events once at least <paramref name="atLeast"/> are there and no more arrive in the quiet window.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> SettledAsync(string tenantId, string apiKey, int atLeast, CancellationToken cancellationToken)
+    {
+        var events = await WaitForCountAsync(tenantId, apiKey, atLeast, cancellationToken);
+        return await QuietAsync(tenantId, apiKey, events, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one event that arrived since <paramref name="before"/>; fails when none arrives before the deadline or
+    /// when a second one arrives.
+    /// </summary>
+    public async Task<AuditRecord> SingleNewAsync(string tenantId, string apiKey, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken)
+    {
+        await WaitForCountAsync(tenantId, apiKey, before.Count + 1, cancellationToken);
+        var added = await NewSinceAsync(tenantId, apiKey, before, cancellationToken);
+        return Assert.Single(added);
+    }
+
+    /// <summary>The events that arrived since <paramref name="before"/>, after the quiet window.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> NewSinceAsync(string tenantId, string apiKey, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken)
+    {
+        var settled = await QuietAsync(tenantId, apiKey, await ReadAsync(tenantId, apiKey, cancellationToken), cancellationToken);
+        var seen = before.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        return [.. settled.Where(e => !seen.Contains(e.EventId))];
+    }
+
+    private async Task<IReadOnlyList<AuditRecord>> WaitForCountAsync(string tenantId, string apiKey, int count, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + Deadline;
+        while (true)
+        {
+            var events = await ReadAsync(tenantId, apiKey, cancellationToken);
+            if (events.Count >= count)
+            {
+                return events;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Fail($"Expected at least {count} audit events for {tenantId} within {Deadline}, saw {events.Count}: {string.Join(", ", events.Select(e => e.Action + "/" + e.Outcome))}.");
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    /// <summary>Polls until the count has not changed for <see cref="QuietWindow"/>.</summary>
+    private async Task<IReadOnlyList<AuditRecord>> QuietAsync(string tenantId, string apiKey, IReadOnlyList<AuditRecord> current, CancellationToken cancellationToken)
+    {
+        var stableSince = DateTimeOffset.UtcNow;
+        var deadline = stableSince + Deadline;
+        while (DateTimeOffset.UtcNow - stableSince < QuietWindow)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Audit events for {tenantId} kept arriving for {Deadline}.");
+            await Task.Delay(PollInterval, cancellationToken);
+            var next = await ReadAsync(tenantId, apiKey, cancellationToken);
+            if (next.Count != current.Count)
+            {
+                current = next;
+                stableSince = DateTimeOffset.UtcNow;
+            }
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Net;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Server.Tests.Infrastructure;
+
+namespace QuantaSeal.Server.Tests.Audit;
+
+/// <summary>
+/// DESIGN §9: a refused request changes nothing and is still audited where a tenant is known: exactly one event,
+/// outcome <c>denied</c>, under the endpoint's own action. Without a tenant (401) nothing is audited.
+/// </summary>
+public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixture<EmulatorServerFixture>
+{
+    private readonly AuditScenario _scenario = new(fixture);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task WrongScope_Is403_AndAuditedOnceAsDenied_UnderTheEndpointsAction()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var proxyKey = await session.Sdk.CreateApiKeyAsync("worker", ["proxy"], cancellationToken: Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+
+        var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/vault/seal", proxyKey.ApiKey, new { credential_type = "api_key", values = new { api_token = "t" } }, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("https://quantaseal.dev/problems/insufficient-scope", problem.GetProperty("type").GetString());
+        AssertDenied(audited, AuditActions.VaultSeal, proxyKey.ApiKeyId, objectId: null);
+        var (_, stored) = await _scenario.SendAsync(HttpMethod.Get, "/api/v2/vault/credentials", session.Tenant.ApiKey, null, Ct);
+        Assert.Equal(0, stored.GetProperty("data").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task WrongScope_OnARoutedObject_NamesTheObject()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
+        var readKey = await session.Sdk.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 5, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/integrations/{integrationId}", readKey.ApiKey, null, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        AssertDenied(audited, AuditActions.IntegrationDelete, readKey.ApiKeyId, integrationId);
+        Assert.Equal(integrationId, audited.IntegrationId);
+    }
+
+    [Fact]
+    public async Task Validation_Is400_AndAuditedOnceAsDenied_WhenTheRuleThrows()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+
+        var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/api-keys", session.Tenant.ApiKey, new { name = "x", scopes = new[] { "root" } }, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("scopes", problem.GetProperty("field").GetString());
+        AssertDenied(audited, AuditActions.ApiKeyCreate, session.Tenant.ApiKeyId, objectId: null);
+    }
+
+    [Fact]
+    public async Task Validation_Is400_AndAuditedOnceAsDenied_WhenTheHandlerAnswers()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/integrations", session.Tenant.ApiKey, new { system_type = "auth0", name = "x", domain = "x.auth0.com", credential_id = "cred_x" }, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertDenied(audited, AuditActions.IntegrationCreate, session.Tenant.ApiKeyId, objectId: null);
+    }
+
+    [Fact]
+    public async Task MalformedBody_Is400_AndAuditedOnceAsDenied()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/recipient-keys", session.Tenant.ApiKey, "{\"public_key\":", Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        AssertDenied(audited, AuditActions.RecipientKeyRegister, session.Tenant.ApiKeyId, objectId: null);
+    }
+
+    [Fact]
+    public async Task AnotherTenantsObject_Is404_AuditedOnceInTheCallersChain_AndNotInTheOwners()
+    {
+        var owner = await _scenario.TenantAsync(Ct);
+        var credentialId = await _scenario.CredentialAsync(owner, Ct);
+        var caller = await _scenario.TenantAsync(Ct);
+        var ownerBefore = await _scenario.BeforeAsync(owner.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(caller.Tenant, 2, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/vault/credentials/{credentialId}", caller.Tenant.ApiKey, null, Ct);
+        var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        AssertDenied(audited, AuditActions.VaultDelete, caller.Tenant.ApiKeyId, credentialId);
+        Assert.Empty(await _scenario.NewSinceAsync(owner.Tenant, ownerBefore, Ct));
+    }
+
+    [Fact]
+    public async Task AnotherTenantsObject_OnARead_Is404_AndAuditedOnceAsADeniedRead()
+    {
+        var owner = await _scenario.TenantAsync(Ct);
+        var credentialId = await _scenario.CredentialAsync(owner, Ct);
+        var caller = await _scenario.TenantAsync(Ct);
+        var before = await _scenario.BeforeAsync(caller.Tenant, 2, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Get, $"/api/v2/vault/credentials/{credentialId}", caller.Tenant.ApiKey, null, Ct);
+        var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        AssertDenied(audited, AuditActions.VaultRead, caller.Tenant.ApiKeyId, credentialId);
+    }
+
+    [Fact]
+    public async Task UnknownObject_Is404_AndAuditedOnceNamingTheId()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var unknown = "rk_" + Ulid.NewUlid();
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/tenant/recipient-keys/{unknown}", session.Tenant.ApiKey, null, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        AssertDenied(audited, AuditActions.RecipientKeyRevoke, session.Tenant.ApiKeyId, unknown);
+    }
+
+    [Fact]
+    public async Task CredentialInUse_Is409_AndAuditedOnceAsDenied()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var credentialId = await _scenario.CredentialAsync(session, Ct);
+        await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credentialId, ["get_users"], Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/vault/credentials/{credentialId}", session.Tenant.ApiKey, null, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        AssertDenied(audited, AuditActions.VaultDelete, session.Tenant.ApiKeyId, credentialId);
+    }
+
+    [Fact]
+    public async Task EchoWithoutARecipientKey_Is409_AndAuditedOnceAsDenied_NotAsSuccess()
+    {
+        var tenant = await _scenario.Server.Sdk(null).CreateTenantAsync(_scenario.Server.OperatorKey, "no-recipient", cancellationToken: Ct);
+        var before = await _scenario.BeforeAsync(tenant, 1, Ct);
+
+        var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/envelopes/echo", tenant.ApiKey, new { payload = 1 }, Ct);
+        var audited = await _scenario.SingleNewAsync(tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.False(problem.TryGetProperty("audit_event_id", out _));
+        AssertDenied(audited, AuditActions.EnvelopeEcho, tenant.ApiKeyId, objectId: null);
+    }
+
+    [Fact]
+    public async Task ProxyOperationNotAllowed_Is403_AuditedOnce_AndTheReturnedEventIdIsThatEvent()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+
+        var response = await session.Sdk.ProxyAsync(integrationId, "delete_user", new { user_id = "auth0|1" }, cancellationToken: Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(403, response.StatusCode);
+        Assert.Equal("operation_not_allowed", response.ErrorType);
+        AssertDenied(audited, AuditActions.ProxyOutbound, session.Tenant.ApiKeyId, objectId: null);
+        Assert.Equal(integrationId, audited.IntegrationId);
+        Assert.Equal("delete_user", audited.Operation);
+        Assert.Equal(audited.EventId, response.AuditEventId);
+    }
+
+    [Fact]
+    public async Task ProxyToAnotherTenantsIntegration_Is404_AuditedOnce_AndTheReturnedEventIdIsThatEvent()
+    {
+        var owner = await _scenario.TenantAsync(Ct);
+        var integrationId = await _scenario.IntegrationAsync(owner, Ct, "get_users");
+        var caller = await _scenario.TenantAsync(Ct);
+        var before = await _scenario.BeforeAsync(caller.Tenant, 2, Ct);
+
+        var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", caller.Tenant.ApiKey, new { integration_id = integrationId, operation = "get_users" }, Ct);
+        var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        AssertDenied(audited, AuditActions.ProxyOutbound, caller.Tenant.ApiKeyId, objectId: null);
+        Assert.Equal(integrationId, audited.IntegrationId);
+        Assert.Equal("get_users", audited.Operation);
+        Assert.NotNull(audited.RequestSha256);
+        Assert.Equal(audited.EventId, problem.GetProperty("audit_event_id").GetString());
+    }
+
+    [Fact]
+    public async Task ProxyWithoutTheProxyScope_Is403_AndAuditedOnceAsDenied()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var readKey = await session.Sdk.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", readKey.ApiKey, new { integration_id = "int_" + Ulid.NewUlid(), operation = "get_users" }, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        AssertDenied(audited, AuditActions.ProxyOutbound, readKey.ApiKeyId, objectId: null);
+    }
+
+    [Fact]
+    public async Task RevokedKey_Is401_AndNotAudited()
+    {
+        var session = await _scenario.TenantAsync(Ct);
+        var worker = await session.Sdk.CreateApiKeyAsync("worker", ["admin"], cancellationToken: Ct);
+        await session.Sdk.RevokeApiKeyAsync(worker.ApiKeyId, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+
+        var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/vault/seal", worker.ApiKey, new { credential_type = "api_key", values = new { api_token = "t" } }, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Empty(await _scenario.NewSinceAsync(session.Tenant, before, Ct));
+    }
+
+    private static void AssertDenied(AuditRecord audited, string action, string actor, string? objectId)
+    {
+        Assert.Equal(action, audited.Action);
+        Assert.Equal(AuditOutcomes.Denied, audited.Outcome);
+        Assert.Equal(actor, audited.Actor);
+        Assert.Equal(objectId, audited.ObjectId);
+        Assert.StartsWith("aud_", audited.EventId, StringComparison.Ordinal);
+    }
+}
