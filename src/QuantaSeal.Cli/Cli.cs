@@ -59,11 +59,11 @@ internal static class Cli
     }
 
     /// <summary>
-    /// <c>quantaseal envelope open</c> and <c>quantaseal keys recipient generate</c>. The offline audit-export
-    /// verifier joins as a third group (<c>quantaseal audit verify</c>) with its own issue.
+    /// <c>quantaseal envelope open</c>, <c>quantaseal audit verify</c> / <c>verify-event</c> and
+    /// <c>quantaseal keys recipient generate</c>.
     /// </summary>
     internal static RootCommand BuildRootCommand(CliConsole console) =>
-        new("quantaseal: open QuantaSeal HybridCryptoEnvelopes and manage client keys offline.")
+        new("quantaseal: open QuantaSeal HybridCryptoEnvelopes, verify audit exports and events, and manage client keys offline.")
         {
             new Command("envelope", "Work with HybridCryptoEnvelopes.")
             {
@@ -72,6 +72,7 @@ internal static class Cli
             new Command("audit", "Work with audit-chain exports.")
             {
                 AuditVerifyCommand.Create(console),
+                AuditVerifyEventCommand.Create(console),
             },
             new Command("keys", "Generate client key material.")
             {

@@ -1,85 +1,56 @@
 using System.CommandLine;
 using System.Globalization;
 using QuantaSeal.Crypto.Audit;
-using QuantaSeal.Crypto.Keys;
 
 namespace QuantaSeal.Cli.Audit;
 
 /// <summary>
-/// <c>quantaseal audit verify EXPORT.ndjson --signing-key PUB.b64 [--key-id sk_...]</c>: checks every event hash and
-/// every checkpoint signature of an audit export with only the tenant's public key(s). Exit 0 and a summary when the
-/// chain is intact; exit 2 naming the first bad seq otherwise; exit 1 for usage, I/O or a malformed file.
+/// <c>quantaseal audit verify EXPORT.ndjson --signing-key PUB.b64 [--key-id sk_...]</c> (or <c>--tenant-keys KEYS.json</c>):
+/// checks every event hash and every checkpoint signature of an audit export with only the tenant's public key(s).
+/// Exit 0 and a summary when the chain is intact; exit 2 naming the first bad seq otherwise; exit 1 for usage, I/O or
+/// a malformed file.
 /// </summary>
+/// <remarks>
+/// A file is read twice (checkpoints first, then the events through an <see cref="AuditChainWalker"/>), so an export of
+/// any size is verified in memory proportional to its checkpoints. Standard input is read into memory (up to
+/// <see cref="CliFiles.MaxInputBytes"/>) because it cannot be read twice.
+/// </remarks>
 internal static class AuditVerifyCommand
 {
     public static Command Create(CliConsole console)
     {
         var export = new Argument<string>("EXPORT") { Description = "The NDJSON export (GET /api/v2/audit/export). '-' reads standard input." };
-        var signingKeys = new Option<string[]>("--signing-key")
-        {
-            Description = "File with a tenant ML-DSA-65 public key (standard base64). Repeat for retired keys; pair with --key-id in the same order.",
-            Required = true,
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var keyIds = new Option<string[]>("--key-id")
-        {
-            Description = "The key id (sk_...) of each --signing-key. Default: the key ids named by the checkpoints, for a single key.",
-        };
+        var keys = new AuditKeyOptions();
         var command = new Command("verify", "Verify an audit export offline: hash chain, order, completeness and checkpoint signatures.")
         {
-            export, signingKeys, keyIds,
+            export,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            console,
-            parseResult.GetRequiredValue(export),
-            parseResult.GetRequiredValue(signingKeys),
-            parseResult.GetValue(keyIds) ?? [],
-            cancellationToken));
+        keys.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => RunAsync(console, parseResult.GetRequiredValue(export), keys.Values(parseResult), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, string exportPath, string[] signingKeyPaths, string[] keyIds, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, string exportPath, (string[], string[], string?) keyValues, CancellationToken cancellationToken)
     {
-        if (keyIds.Length > 0 && keyIds.Length != signingKeyPaths.Length)
+        Func<TextReader> open;
+        if (exportPath == "-")
         {
-            throw new CliException("give one --key-id per --signing-key, in the same order.", CliExitCodes.UsageOrIo);
+            var text = await CliFiles.ReadTextAsync(exportPath, console, "export", cancellationToken).ConfigureAwait(false);
+            open = () => new StringReader(text);
+        }
+        else
+        {
+            open = () => OpenFile(exportPath);
         }
 
-        var text = await CliFiles.ReadTextAsync(exportPath, console, "export", cancellationToken).ConfigureAwait(false);
-        string tenantId;
-        IReadOnlyList<ChainedAuditRecord> events;
-        IReadOnlyList<AuditCheckpoint> checkpoints;
-        try
-        {
-            (tenantId, events, checkpoints) = AuditExport.Read(new StringReader(text));
-        }
-        catch (FormatException ex)
-        {
-            throw new CliException("the export is malformed: " + ex.Message, CliExitCodes.UsageOrIo);
-        }
+        var checkpoints = new List<AuditCheckpoint>();
+        var tenantId = Read(exportPath, open, null, checkpoints.Add);
+        var signingKeys = await AuditKeyOptions.ResolveAsync(console, keyValues, checkpoints, cancellationToken).ConfigureAwait(false);
 
-        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        for (var i = 0; i < signingKeyPaths.Length; i++)
-        {
-            var key = await CliFiles.ReadBase64KeyAsync(signingKeyPaths[i], console, "signing key", [PqcSizes.MlDsa65PublicKey], cancellationToken).ConfigureAwait(false);
-            if (keyIds.Length > 0)
-            {
-                keys[keyIds[i]] = key;
-            }
-            else if (signingKeyPaths.Length == 1)
-            {
-                foreach (var id in checkpoints.Select(c => c.KeyId).Distinct(StringComparer.Ordinal))
-                {
-                    keys[id] = key;
-                }
-            }
-            else
-            {
-                throw new CliException("with several --signing-key files, name each with --key-id.", CliExitCodes.UsageOrIo);
-            }
-        }
+        var walker = new AuditChainWalker(tenantId, checkpoints, signingKeys);
+        Read(exportPath, open, e => walker.Add(e), null);
+        var result = walker.Complete();
 
-        var result = AuditChainVerifier.Verify(tenantId, events, checkpoints, keys);
         var summary = string.Create(CultureInfo.InvariantCulture, $"tenant {tenantId}: {result.EventsChecked} events, {result.CheckpointsChecked} checkpoints checked");
         if (result.Valid)
         {
@@ -94,5 +65,35 @@ internal static class AuditVerifyCommand
 
         await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"quantaseal: chain broken at seq {result.FirstBadSeq}: {result.Problem} ({summary})")).ConfigureAwait(false);
         return CliExitCodes.Rejected;
+    }
+
+    private static string Read(string path, Func<TextReader> open, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
+    {
+        try
+        {
+            using var reader = open();
+            return AuditExport.Read(reader, onEvent, onCheckpoint);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliException("the export is malformed: " + ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read export '{CliFiles.Display(path)}': {CliFiles.Describe(ex)}");
+        }
+    }
+
+    private static StreamReader OpenFile(string path)
+    {
+        try
+        {
+            // Strict UTF-8 would reject a file the server never writes; a BOM from an editor is skipped by StreamReader.
+            return new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read export '{CliFiles.Display(path)}': {CliFiles.Describe(ex)}");
+        }
     }
 }

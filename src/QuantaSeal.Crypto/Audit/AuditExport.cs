@@ -51,10 +51,23 @@ public static class AuditExport
     /// <exception cref="FormatException">A line is not valid; the message names the line number.</exception>
     public static (string TenantId, IReadOnlyList<ChainedAuditRecord> Events, IReadOnlyList<AuditCheckpoint> Checkpoints) Read(TextReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        string? tenantId = null;
         var events = new List<ChainedAuditRecord>();
         var checkpoints = new List<AuditCheckpoint>();
+        var tenantId = Read(reader, events.Add, checkpoints.Add);
+        return (tenantId, events, checkpoints);
+    }
+
+    /// <summary>
+    /// Parses an export line by line without holding it: each event and checkpoint goes to its callback as it is read,
+    /// in file order. Read a file twice (checkpoints first, then events into an <see cref="AuditChainWalker"/>) to
+    /// verify an export of any size in memory proportional to its checkpoints.
+    /// </summary>
+    /// <returns>The tenant id of the header line.</returns>
+    /// <exception cref="FormatException">A line is not valid, or there is no header line; the message names the line number.</exception>
+    public static string Read(TextReader reader, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        string? tenantId = null;
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -64,6 +77,8 @@ public static class AuditExport
                 continue;
             }
 
+            ChainedAuditRecord? chained = null;
+            AuditCheckpoint? checkpoint = null;
             try
             {
                 using var doc = JsonDocument.Parse(line);
@@ -79,15 +94,15 @@ public static class AuditExport
                         tenantId = Str(e, "tenant_id");
                         break;
                     case "event":
-                        events.Add(new ChainedAuditRecord(
+                        chained = new ChainedAuditRecord(
                             new AuditRecord(
                                 Str(e, "event_id")!, Str(e, "tenant_id")!, Num(e, "seq")!.Value, Time(Str(e, "timestamp")!), Str(e, "actor")!, Str(e, "action")!,
                                 Str(e, "integration_id"), Str(e, "operation"), Str(e, "outcome")!, (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
                                 Num(e, "latency_ms"), Str(e, "object_id")),
-                            Str(e, "hash")!));
+                            Str(e, "hash")!);
                         break;
                     case "checkpoint":
-                        checkpoints.Add(new AuditCheckpoint(Str(e, "tenant_id")!, Num(e, "seq")!.Value, Str(e, "hash")!, Time(Str(e, "timestamp")!), Str(e, "key_id")!, Convert.FromBase64String(Str(e, "signature")!)));
+                        checkpoint = new AuditCheckpoint(Str(e, "tenant_id")!, Num(e, "seq")!.Value, Str(e, "hash")!, Time(Str(e, "timestamp")!), Str(e, "key_id")!, Convert.FromBase64String(Str(e, "signature")!));
                         break;
                     default:
                         throw new FormatException("unknown line type");
@@ -97,9 +112,19 @@ public static class AuditExport
             {
                 throw new FormatException($"line {lineNumber}: not a valid export line ({ex.GetType().Name}).", ex);
             }
+
+            // Callbacks run outside the try: their own exceptions are not the file's fault.
+            if (chained is not null)
+            {
+                onEvent?.Invoke(chained);
+            }
+            else if (checkpoint is not null)
+            {
+                onCheckpoint?.Invoke(checkpoint);
+            }
         }
 
-        return (tenantId ?? throw new FormatException("the export has no header line."), events, checkpoints);
+        return tenantId ?? throw new FormatException("the export has no header line.");
 
         static string? Str(JsonElement e, string name) =>
             e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);
