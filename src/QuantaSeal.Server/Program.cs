@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Server.Features.Audit;
 using QuantaSeal.Server.Features.Connectors;
 using QuantaSeal.Server.Features.Envelopes;
 using QuantaSeal.Server.Features.Integrations;
@@ -111,6 +112,7 @@ if (options.RunsFrontDoor)
     app.MapIntegrationEndpoints();
     app.MapProxyEndpoints();
     app.MapConnectorEndpoints();
+    app.MapAuditEndpoints();
 }
 
 await app.RunAsync();

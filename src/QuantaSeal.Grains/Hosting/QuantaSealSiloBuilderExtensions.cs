@@ -17,7 +17,8 @@ public static class QuantaSealSiloBuilderExtensions
     /// <summary>
     /// Registers the tenant-isolation call filter, the key-wrap provider and the clock. Grain storage comes from
     /// <c>UseQuantaSealPostgres</c> or <c>UseQuantaSealInMemory</c>, or from the embedder's own provider named
-    /// <see cref="StorageNames.QuantaSeal"/>.
+    /// <see cref="StorageNames.QuantaSeal"/>. The audit transport and store come from <c>AddQuantaSealAuditPostgres</c> or
+    /// <c>AddQuantaSealAuditInMemory</c>.
     /// </summary>
     public static ISiloBuilder AddQuantaSeal(this ISiloBuilder builder, Action<QuantaSealSiloOptions>? configure = null)
     {
@@ -28,7 +29,8 @@ public static class QuantaSealSiloBuilderExtensions
         builder.AddIncomingGrainCallFilter<TenantIsolationFilter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
-        builder.Services.TryAddSingleton<IAuditPublisher, InMemoryAuditPublisher>();
+        builder.Services.TryAddSingleton<IAuditPublisher, StreamAuditPublisher>();
+        builder.Services.AddOptions<AuditChainOptions>().BindConfiguration("QuantaSeal:Audit");
         builder.Services.AddQuantaSealConnectors(options.ConfigureUpstream);
         builder.Services.TryAddSingleton<IConnectorCatalog, ConnectorCatalog>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpstreamConnector, Auth0Connector>());

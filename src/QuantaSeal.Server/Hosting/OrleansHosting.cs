@@ -1,6 +1,7 @@
 using System.Net;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Postgres;
+using QuantaSeal.Grains.Hosting.Streaming;
 
 namespace QuantaSeal.Server.Hosting;
 
@@ -21,11 +22,21 @@ internal static class OrleansHosting
                 if (options.IsMemory)
                 {
                     silo.UseQuantaSealInMemory(options.SiloPort, options.GatewayPort);
+                    silo.AddQuantaSealAuditInMemory();
                 }
                 else
                 {
                     silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                     silo.UseQuantaSealPostgres(options.ConnectionString!);
+                    if (options.IsAuditInMemory)
+                    {
+                        // Benchmarks only (the price of durability): audit events are not durable in this mode.
+                        silo.AddQuantaSealAuditInMemory();
+                    }
+                    else
+                    {
+                        silo.AddQuantaSealAuditPostgres(options.ConnectionString!);
+                    }
                 }
 
                 silo.AddQuantaSeal(o =>

@@ -53,6 +53,16 @@ internal sealed class ServerOptions
     /// <summary>Address advertised to other silos; loopback by default (single node).</summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// <c>durable</c> (default): audit events go through the PostgreSQL stream into the PostgreSQL chain tables.
+    /// <c>memory</c>: memory streams and in-process chains, only to measure what durability costs (benchmarks); an
+    /// event acknowledged in this mode is lost on restart. <c>--storage memory</c> always uses memory.
+    /// </summary>
+    [Required]
+    public string AuditTransport { get; set; } = "durable";
+
+    public bool IsAuditInMemory => IsMemory || string.Equals(AuditTransport, "memory", StringComparison.Ordinal);
+
     public bool IsMemory => string.Equals(Storage, "memory", StringComparison.Ordinal);
 
     public bool RunsSilo => Role is "all" or "silo";
@@ -69,6 +79,7 @@ internal sealed class ServerOptions
         ["--master-key-file"] = $"{SectionName}:MasterKeyFile",
         ["--silo-port"] = $"{SectionName}:SiloPort",
         ["--gateway-port"] = $"{SectionName}:GatewayPort",
+        ["--audit-transport"] = $"{SectionName}:AuditTransport",
         ["--advertised-ip"] = $"{SectionName}:AdvertisedIp",
     };
 
@@ -89,6 +100,16 @@ internal sealed class ServerOptions
         if (Storage == "postgres" && string.IsNullOrWhiteSpace(ConnectionString))
         {
             errors.Add("--storage postgres needs --connection-string (or QuantaSeal__ConnectionString); use --storage memory for a quick trial.");
+        }
+
+        if (AuditTransport is not ("durable" or "memory"))
+        {
+            errors.Add("--audit-transport must be 'durable' or 'memory'.");
+        }
+
+        if (AuditTransport == "memory" && Role != "all")
+        {
+            errors.Add("--audit-transport memory keeps the chains in one process: --role must be 'all'.");
         }
 
         if (Storage == "memory" && Role != "all")

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Hosting.Streaming;
 
@@ -22,6 +23,8 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
             AuditStreamUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,
                 "The audit event could not be recorded durably, so the request was refused.",
                 "Nothing was returned. Retry when the audit store is reachable again."),
+            AuditStoreUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,
+                "The audit store is unavailable.", "Retry when the audit store is reachable again."),
             OrleansException or TimeoutException or OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
                 Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.ServiceUnavailable, "The service is temporarily unavailable; retry later."),
             _ => null,

@@ -1,0 +1,76 @@
+namespace QuantaSeal.Abstractions.Audit;
+
+/// <summary>A chained event as stored: the event, its seq and its chain hash (lower-case hex).</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditEventRecord")]
+public sealed record AuditEventRecord(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] string TenantId,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] DateTimeOffset Timestamp,
+    [property: Id(4)] string Actor,
+    [property: Id(5)] string Action,
+    [property: Id(6)] string? IntegrationId,
+    [property: Id(7)] string? Operation,
+    [property: Id(8)] string Outcome,
+    [property: Id(9)] int? UpstreamStatus,
+    [property: Id(10)] string? RequestSha256,
+    [property: Id(11)] long? LatencyMs,
+    [property: Id(12)] string? ObjectId,
+    [property: Id(13)] string Hash);
+
+/// <summary>A signed checkpoint: <c>{tenant_id, seq, hash, timestamp}</c> signed with ML-DSA-65 by <see cref="KeyId"/>.</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditCheckpointInfo")]
+public sealed record AuditCheckpointInfo(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] string Hash,
+    [property: Id(3)] DateTimeOffset Timestamp,
+    [property: Id(4)] string KeyId,
+    [property: Id(5)] byte[] Signature);
+
+/// <summary>The head of a chain.</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditChainHeadInfo")]
+public sealed record AuditChainHeadInfo(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] string Hash,
+    [property: Id(2)] long CheckpointSeq);
+
+/// <summary>Event filters and paging. <see cref="AfterSeq"/> is the cursor: seq strictly after it in the chosen order.</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditEventQuery")]
+public sealed record AuditEventQuery(
+    [property: Id(0)] DateTimeOffset? From,
+    [property: Id(1)] DateTimeOffset? To,
+    [property: Id(2)] string? Action,
+    [property: Id(3)] string? IntegrationId,
+    [property: Id(4)] string? Outcome,
+    [property: Id(5)] long? AfterSeq,
+    [property: Id(6)] bool Descending,
+    [property: Id(7)] int Limit);
+
+/// <summary>A page of events; <see cref="NextAfterSeq"/> is set when more may follow.</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditEventPage")]
+public sealed record AuditEventPage(
+    [property: Id(0)] IReadOnlyList<AuditEventRecord> Items,
+    [property: Id(1)] long? NextAfterSeq);
+
+/// <summary>
+/// An event and what a client needs to check it against a signed checkpoint: the hash before it, the events after it
+/// up to the checkpoint, and the checkpoint.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditEventProof")]
+public sealed record AuditEventProof(
+    [property: Id(0)] AuditEventRecord Event,
+    [property: Id(1)] string PreviousHash,
+    [property: Id(2)] IReadOnlyList<AuditEventRecord> Following,
+    [property: Id(3)] AuditCheckpointInfo? Checkpoint);
+
+/// <summary>The result of walking a chain.</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditVerifyReport")]
+public sealed record AuditVerifyReport(
+    [property: Id(0)] bool Valid,
+    [property: Id(1)] long? FirstBadSeq,
+    [property: Id(2)] string? Problem,
+    [property: Id(3)] long EventsChecked,
+    [property: Id(4)] int CheckpointsChecked,
+    [property: Id(5)] long LastSeq,
+    [property: Id(6)] string LastHash);

@@ -1,0 +1,121 @@
+using Orleans.Concurrency;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Crypto.Audit;
+using QuantaSeal.Grains.Security;
+
+namespace QuantaSeal.Grains.Audit;
+
+/// <inheritdoc cref="IAuditReaderGrain"/>
+/// <remarks>Stateless and reentrant: reads run on every core of the silo and never queue behind the chain grain.</remarks>
+[GrainType("qs.audit-reader")]
+[StatelessWorker]
+[Reentrant]
+internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderGrain, ITenantOwned
+{
+    /// <summary>Rows read per store round trip when walking or exporting the chain.</summary>
+    internal const int PageSize = 2_000;
+
+    /// <summary>Upper bound of one query page.</summary>
+    internal const int MaxLimit = 1_000;
+
+    private string TenantId => this.GetPrimaryKeyString();
+
+    public async Task<AuditEventPage> QueryAsync(AuditEventQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Limit, 1, MaxLimit);
+        // One row more than asked tells whether another page exists.
+        var rows = await store.QueryAsync(TenantId, query with { Limit = limit + 1 }, cancellationToken);
+        var items = rows.Take(limit).Select(AuditMapping.ToInfo).ToList();
+        return new AuditEventPage(items, rows.Count > limit ? items[^1].Seq : null);
+    }
+
+    public async Task<AuditEventProof?> GetWithProofAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        var found = await store.FindAsync(TenantId, eventId, cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var seq = found.Record.Seq;
+        var checkpoint = await store.FindCheckpointAsync(TenantId, seq, cancellationToken);
+        if (checkpoint is null)
+        {
+            // Not certified yet: ask the chain to sign its head now (cheap, and only when there is something new).
+            await GrainFactory.GetGrain<IAuditChainGrain>(TenantId).CheckpointNowAsync(cancellationToken);
+            checkpoint = await store.FindCheckpointAsync(TenantId, seq, cancellationToken);
+        }
+
+        var previousHash = seq == 1
+            ? Convert.ToHexStringLower(AuditHashChain.Genesis)
+            : (await store.ReadRangeAsync(TenantId, seq - 1, seq - 1, 1, cancellationToken)).Single().HashHex;
+        var following = checkpoint is null || checkpoint.Seq == seq
+            ? []
+            : await store.ReadRangeAsync(TenantId, seq + 1, checkpoint.Seq, (int)(checkpoint.Seq - seq), cancellationToken);
+        return new AuditEventProof(
+            AuditMapping.ToInfo(found),
+            previousHash,
+            [.. following.Select(AuditMapping.ToInfo)],
+            checkpoint is null ? null : AuditMapping.ToInfo(checkpoint));
+    }
+
+    public async Task<AuditVerifyReport> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetPublicKeysAsync(cancellationToken);
+        var signingKeys = keys.SigningKeys.ToDictionary(k => k.KeyId, k => k.PublicKey, StringComparer.Ordinal);
+        var checkpoints = new List<AuditCheckpoint>();
+        for (long after = 0; ;)
+        {
+            var page = await store.ListCheckpointsAsync(TenantId, after, PageSize, cancellationToken);
+            checkpoints.AddRange(page);
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Seq;
+        }
+
+        var rows = new List<ChainedAuditRecord>();
+        for (long from = 1; ;)
+        {
+            var page = await store.ReadRangeAsync(TenantId, from, long.MaxValue, PageSize, cancellationToken);
+            rows.AddRange(page);
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+
+            from = page[^1].Record.Seq + 1;
+        }
+
+        var result = AuditChainVerifier.Verify(TenantId, rows, checkpoints, signingKeys);
+        return new AuditVerifyReport(result.Valid, result.FirstBadSeq, result.Problem, result.EventsChecked, result.CheckpointsChecked, result.LastSeq, result.LastHashHex);
+    }
+
+    public async Task<IReadOnlyList<AuditEventRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        var rows = await store.ReadRangeAsync(TenantId, fromSeq, toSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
+        return [.. rows.Select(AuditMapping.ToInfo)];
+    }
+
+    public async Task<IReadOnlyList<AuditCheckpointInfo>> ListCheckpointsAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        var rows = await store.ListCheckpointsAsync(TenantId, afterSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
+        return [.. rows.Select(AuditMapping.ToInfo)];
+    }
+
+    public async Task<AuditCheckpointInfo?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = await store.FindCheckpointAsync(TenantId, null, cancellationToken);
+        return latest is null ? null : AuditMapping.ToInfo(latest);
+    }
+
+    public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default) =>
+        (await store.GetHeadAsync(TenantId, cancellationToken)).Seq;
+
+    bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator) =>
+        callerTenantId is not null && string.Equals(callerTenantId, TenantId, StringComparison.Ordinal);
+}

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Grains.Hosting.Streaming;
+
+namespace QuantaSeal.Grains.Audit;
+
+/// <summary>
+/// The audit publisher of a silo: events go onto their tenant's audit stream (durable on PostgreSQL) with group
+/// commit. Concurrent publishes of one tenant wait together: while a batch is being written the next ones gather, and
+/// each write carries up to <see cref="MaxBatch"/> events as one stream message (one row, one round trip). A publish
+/// returns when the message holding its event is committed, and throws <see cref="AuditStreamUnavailableException"/>
+/// when it is not, so no event id is ever handed out for an event that is not durable (fail closed).
+/// </summary>
+/// <remarks>
+/// At low load an event is written at once (no waiting window), so the latency is one insert. Under load the batches
+/// grow by themselves: <see cref="MaxWritersPerTenant"/> writes per tenant are in flight at a time and everything that
+/// arrives meanwhile joins the next one.
+/// </remarks>
+public sealed partial class StreamAuditPublisher(IServiceProvider services, ILogger<StreamAuditPublisher> logger) : IAuditPublisher
+{
+    /// <summary>Events per stream message.</summary>
+    internal const int MaxBatch = 64;
+
+    /// <summary>Writes of one tenant in flight at once.</summary>
+    internal const int MaxWritersPerTenant = 2;
+
+    private readonly Dictionary<string, TenantQueue> _queues = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private IStreamProvider? _provider;
+
+    /// <inheritdoc/>
+    public Task PublishAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(auditEvent);
+        bool startWriter;
+        TenantQueue queue;
+        lock (_gate)
+        {
+            if (!_queues.TryGetValue(auditEvent.TenantId, out queue!))
+            {
+                _queues[auditEvent.TenantId] = queue = new TenantQueue(auditEvent.TenantId);
+            }
+
+            queue.Waiting.Add(pending);
+            startWriter = queue.Writers < MaxWritersPerTenant;
+            if (startWriter)
+            {
+                queue.Writers++;
+            }
+        }
+
+        if (startWriter)
+        {
+            // Off the caller's grain scheduler and without its request context: the writer serves every caller of the
+            // tenant, so it must not run as a turn of whichever grain happened to start it.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(() => WriteLoopAsync(queue), CancellationToken.None);
+            }
+        }
+
+        // The caller's token cannot withdraw an event that may already be on its way; it only stops the wait.
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync(TenantQueue queue)
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_gate)
+            {
+                if (queue.Waiting.Count == 0)
+                {
+                    queue.Writers--;
+                    if (queue.Writers == 0)
+                    {
+                        _queues.Remove(queue.TenantId);
+                    }
+
+                    return;
+                }
+
+                var take = Math.Min(MaxBatch, queue.Waiting.Count);
+                batch = queue.Waiting.GetRange(0, take);
+                queue.Waiting.RemoveRange(0, take);
+            }
+
+            try
+            {
+                var stream = Provider().GetAuditStream(queue.TenantId);
+                var events = batch.ConvertAll(p => p.Event);
+                if (events.Count == 1)
+                {
+                    await AuditStreamWriter.EnqueueAsync(stream, events[0], logger).ConfigureAwait(false);
+                }
+                else
+                {
+                    await AuditStreamWriter.EnqueueBatchAsync(stream, events, logger).ConfigureAwait(false);
+                }
+
+                AuditMetrics.Published.Add(events.Count);
+                AuditMetrics.BatchSize.Record(events.Count);
+                foreach (var p in batch)
+                {
+                    p.Completion.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                var refused = ex as AuditStreamUnavailableException ?? new AuditStreamUnavailableException(ex.GetType().Name, batch.Count);
+                if (ex is not AuditStreamUnavailableException)
+                {
+                    Log.PublishFailed(logger, ex.GetType().Name, batch.Count);
+                }
+
+                AuditMetrics.PublishFailed.Add(batch.Count);
+                foreach (var p in batch)
+                {
+                    p.Completion.TrySetException(refused);
+                }
+            }
+        }
+    }
+
+    private IStreamProvider Provider() =>
+        _provider ??= services.GetKeyedService<IStreamProvider>(AuditStreams.ProviderName)
+            ?? throw new AuditStreamUnavailableException("The audit stream provider is not configured on this silo.");
+
+    private sealed class TenantQueue(string tenantId)
+    {
+        public string TenantId { get; } = tenantId;
+
+        public List<Pending> Waiting { get; } = [];
+
+        public int Writers { get; set; }
+    }
+
+    private sealed class Pending(AuditEvent auditEvent)
+    {
+        public AuditEvent Event { get; } = auditEvent;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7201, Level = LogLevel.Error, Message = "Could not publish {EventCount} audit events ({Cause}); the actions are refused")]
+        public static partial void PublishFailed(ILogger logger, string cause, int eventCount);
+    }
+}
