@@ -78,16 +78,18 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         // A wrong scope is refused by the authorization middleware, before any endpoint filter runs, so its audit
         // event is published here (DESIGN §9). The tenant is known: only an authenticated key gets a 403. Published
         // before the status is set, so an audit outage still ends in the exception handler's 503.
-        await audit.PublishDeniedAsync(Context, Context.RequestAborted);
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
+        var eventId = await audit.PublishDeniedAsync(Context, Context.RequestAborted);
+        var problem = Problems.Create(
+            StatusCodes.Status403Forbidden,
+            ProblemTypes.InsufficientScope,
+            "The API key lacks the scope this operation needs.");
+        if (eventId is not null && DeniedAuditFilter.ReturnsEventId(Context))
         {
-            HttpContext = Context,
-            ProblemDetails = Problems.Create(
-                StatusCodes.Status403Forbidden,
-                ProblemTypes.InsufficientScope,
-                "The API key lacks the scope this operation needs."),
-        });
+            problem.Extensions["audit_event_id"] = eventId;
+        }
+
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
     }
 
     private static partial class Log

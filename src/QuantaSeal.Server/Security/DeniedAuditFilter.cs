@@ -32,10 +32,8 @@ internal static class DeniedAuditFilter
 
         if (result is IStatusCodeHttpResult { StatusCode: { } status } && IsRefusal(status) && EdgeAudit.AuditedEventId(http) is null)
         {
-            await Audit(http).PublishDeniedAsync(http, http.RequestAborted);
-            if (result is ProblemHttpResult problem
-                && http.GetEndpoint()?.Metadata.GetMetadata<AuditActionMetadata>() is { ReturnsEventId: true }
-                && EdgeAudit.AuditedEventId(http) is { } eventId)
+            var eventId = await Audit(http).PublishDeniedAsync(http, http.RequestAborted);
+            if (result is ProblemHttpResult problem && eventId is not null && ReturnsEventId(http))
             {
                 problem.ProblemDetails.Extensions["audit_event_id"] = eventId;
             }
@@ -55,6 +53,10 @@ internal static class DeniedAuditFilter
         BadHttpRequestException b => IsRefusal(b.StatusCode),
         _ => false,
     };
+
+    /// <summary>Whether the endpoint's refusals carry their <c>audit_event_id</c> (<see cref="AuditActionMetadata.ReturnsEventId"/>).</summary>
+    public static bool ReturnsEventId(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<AuditActionMetadata>() is { ReturnsEventId: true };
 
     private static EdgeAudit Audit(HttpContext http) => http.RequestServices.GetRequiredService<EdgeAudit>();
 }

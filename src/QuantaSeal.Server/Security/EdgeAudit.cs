@@ -52,8 +52,9 @@ internal sealed class EdgeAudit(IGrainFactory grains, TimeProvider timeProvider)
     /// Publishes the <c>denied</c> event of a refused request: the action named by the endpoint's
     /// <see cref="AuditActionMetadata"/>, the target described by the handler or the route. Does nothing when the
     /// request already has its event, when the endpoint is not audited, or when no tenant is known (401, operator).
+    /// Returns the id of the event published, or <see langword="null"/> when none was.
     /// </summary>
-    public async Task PublishDeniedAsync(HttpContext http, CancellationToken cancellationToken = default)
+    public async Task<string?> PublishDeniedAsync(HttpContext http, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(http);
         var state = State(http);
@@ -61,11 +62,11 @@ internal sealed class EdgeAudit(IGrainFactory grains, TimeProvider timeProvider)
         var tenantId = http.User.FindFirstValue(ApiKeyAuthenticationHandler.TenantClaim);
         if (state.EventId is not null || metadata is null || tenantId is null)
         {
-            return;
+            return null;
         }
 
         var (routeObjectId, routeIntegrationId) = metadata.TargetFrom(http);
-        await PublishCoreAsync(
+        return await PublishCoreAsync(
             http,
             tenantId,
             http.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) ?? string.Empty,

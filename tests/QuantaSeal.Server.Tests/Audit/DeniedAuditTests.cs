@@ -206,11 +206,12 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var readKey = await session.Sdk.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: Ct);
         var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
 
-        var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", readKey.ApiKey, new { integration_id = "int_" + Ulid.NewUlid(), operation = "get_users" }, Ct);
+        var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", readKey.ApiKey, new { integration_id = "int_" + Ulid.NewUlid(), operation = "get_users" }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         AssertDenied(audited, AuditActions.ProxyOutbound, readKey.ApiKeyId, objectId: null);
+        Assert.Equal(audited.EventId, problem.GetProperty("audit_event_id").GetString());
     }
 
     [Fact]
