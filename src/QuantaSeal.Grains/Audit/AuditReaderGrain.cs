@@ -78,12 +78,22 @@ internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderG
             after = page[^1].Seq;
         }
 
-        var rows = new List<ChainedAuditRecord>();
+        // Page by page: memory stays proportional to the checkpoints, not to the chain.
+        var walker = new AuditChainWalker(TenantId, checkpoints, signingKeys);
         for (long from = 1; ;)
         {
             var page = await store.ReadRangeAsync(TenantId, from, long.MaxValue, PageSize, cancellationToken);
-            rows.AddRange(page);
-            if (page.Count < PageSize)
+            var going = true;
+            foreach (var row in page)
+            {
+                if (!walker.Add(row))
+                {
+                    going = false;
+                    break;
+                }
+            }
+
+            if (!going || page.Count < PageSize)
             {
                 break;
             }
@@ -91,7 +101,7 @@ internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderG
             from = page[^1].Record.Seq + 1;
         }
 
-        var result = AuditChainVerifier.Verify(TenantId, rows, checkpoints, signingKeys);
+        var result = walker.Complete();
         return new AuditVerifyReport(result.Valid, result.FirstBadSeq, result.Problem, result.EventsChecked, result.CheckpointsChecked, result.LastSeq, result.LastHashHex);
     }
 
