@@ -1,5 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using QuantaSeal.Grains.Audit;
+using System.Text.Json;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Audit;
@@ -15,15 +14,45 @@ public sealed class AuditTrail(QuantaSealServer server)
     private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(400);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>All events of the tenant, oldest first. <paramref name="apiKey"/> is a key of that tenant with audit:read or admin.</summary>
-    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string tenantId, string apiKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// All events of the tenant, oldest first, through <c>GET /api/v2/audit/events</c> (page by page).
+    /// <paramref name="apiKey"/> is a key of that tenant with audit:read or admin; reading the chain is not audited.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>> ReadAsync(string tenantId, string apiKey, CancellationToken cancellationToken)
     {
-        _ = apiKey;
-        cancellationToken.ThrowIfCancellationRequested();
-        var publisher = (InMemoryAuditPublisher)server.Services.GetRequiredService<IAuditPublisher>();
-        IReadOnlyList<AuditRecord> events = [.. publisher.Events(tenantId).Select(e => new AuditRecord(
-            e.EventId, e.TenantId, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.ObjectId))];
-        return Task.FromResult(events);
+        var events = new List<AuditRecord>();
+        using var http = server.Http();
+        string? cursor = null;
+        do
+        {
+            var path = "/api/v2/audit/events?order=asc&limit=1000" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor));
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-API-Key", apiKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
+            using var page = JsonDocument.Parse(text);
+            foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
+            {
+                events.Add(new AuditRecord(
+                    item.GetProperty("event_id").GetString()!,
+                    item.GetProperty("tenant_id").GetString()!,
+                    item.GetProperty("actor").GetString()!,
+                    item.GetProperty("action").GetString()!,
+                    String(item, "integration_id"),
+                    String(item, "operation"),
+                    item.GetProperty("outcome").GetString()!,
+                    item.TryGetProperty("upstream_status", out var upstream) && upstream.ValueKind == JsonValueKind.Number ? upstream.GetInt32() : null,
+                    String(item, "request_sha256"),
+                    String(item, "object_id")));
+            }
+
+            cursor = String(page.RootElement, "next_cursor");
+        }
+        while (cursor is not null);
+
+        Assert.All(events, e => Assert.Equal(tenantId, e.TenantId));
+        return events;
     }
 
     /// <summary>The tenant's events once at least <paramref name="atLeast"/> are there and no more arrive in the quiet window.</summary>
@@ -51,6 +80,9 @@ public sealed class AuditTrail(QuantaSealServer server)
         var seen = before.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
         return [.. settled.Where(e => !seen.Contains(e.EventId))];
     }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private async Task<IReadOnlyList<AuditRecord>> WaitForCountAsync(string tenantId, string apiKey, int count, CancellationToken cancellationToken)
     {
