@@ -284,7 +284,7 @@ internal sealed partial class AuditChainGrain(
             var signature = AuditCheckpointSigning.Sign(key.KeyPair, TenantId, seq, hashHex, timestamp);
             return new AuditCheckpoint(TenantId, seq, hashHex, timestamp, key.KeyId, signature);
         }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException or InvalidOperationException or CryptographicException or KeyNotFoundException or TenantAccessDeniedException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Events are never held back for a checkpoint: they are chained now and certified by a later checkpoint.
             Log.CheckpointFailed(logger, TenantId, ex.GetType().Name);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using QuantaSeal.Crypto.KeyWrap;
 using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Grains.Audit;
@@ -41,6 +43,7 @@ internal static class AuditStreamTestCluster
             var streams = streamConnectionStringForSilo?.Invoke(options.SiloName) ?? streamConnectionString ?? connectionString;
             silo.AddQuantaSealAuditStreamsPostgres(streams, settings);
             silo.Services.AddSingleton(probe);
+            AddChainDependencies(silo);
             configure?.Invoke(silo);
         });
         var cluster = builder.Build();
@@ -57,10 +60,22 @@ internal static class AuditStreamTestCluster
             silo.UseQuantaSealInMemory();
             silo.AddQuantaSealAuditStreamsInMemory();
             silo.Services.AddSingleton(probe);
+            AddChainDependencies(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    /// <summary>
+    /// The product's AuditChainGrain subscribes to the same namespace in every silo that loads QuantaSeal.Grains, so
+    /// these clusters give it what it needs (chains kept in memory; checkpoints for these made-up tenants are skipped).
+    /// </summary>
+    private static void AddChainDependencies(ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton<IAuditStore, InMemoryAuditStore>();
+        silo.Services.TryAddSingleton<IKeyWrapProvider>(new LocalKeyWrapProvider(ClusterFixture.MasterKey));
+        silo.Services.TryAddSingleton(TimeProvider.System);
     }
 
     /// <summary>A fresh tenant id (tests never share streams).</summary>
