@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Client;
-using QuantaSeal.Grains.Audit;
+using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Proxy;
@@ -28,8 +27,9 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    private IReadOnlyList<AuditEvent> Audited(string tenantId) =>
-        ((InMemoryAuditPublisher)fixture.Server.Services.GetRequiredService<IAuditPublisher>()).Events(tenantId);
+    /// <summary>The tenant's audit events (read through the audit API) once at least <paramref name="atLeast"/> arrived.</summary>
+    private Task<IReadOnlyList<AuditRecord>> AuditedAsync(TenantSession session, int atLeast) =>
+        new AuditTrail(fixture.Server).SettledAsync(session.Tenant.TenantId, session.Tenant.ApiKey, atLeast, Ct);
 
     [Fact]
     public async Task Seal_ReturnsMetadataOnly_AndNoEndpointEverShowsTheValues()
@@ -51,7 +51,7 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
             Assert.DoesNotContain("cid", text, StringComparison.Ordinal);
         }
 
-        Assert.Contains(Audited(session.Tenant.TenantId), e => e.Action == AuditActions.VaultSeal && e.ObjectId == id);
+        Assert.Contains(await AuditedAsync(session, 3), e => e.Action == AuditActions.VaultSeal && e.ObjectId == id);
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         Assert.EndsWith("/credential-in-use", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, deleted);
         Assert.Equal(HttpStatusCode.NotFound, gone);
-        var actions = Audited(session.Tenant.TenantId).Select(e => (e.Action, e.Outcome)).ToList();
+        var actions = (await AuditedAsync(session, 8)).Select(e => (e.Action, e.Outcome)).ToList();
         Assert.Contains((AuditActions.IntegrationCreate, AuditOutcomes.Success), actions);
         Assert.Contains((AuditActions.VaultDelete, AuditOutcomes.Denied), actions);
         Assert.Contains((AuditActions.IntegrationDelete, AuditOutcomes.Success), actions);
@@ -115,7 +115,7 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         Assert.Equal(HttpStatusCode.OK, ok);
         Assert.DoesNotContain(token, envelopeJson.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(token, values.GetProperty("api_token").GetString());
-        Assert.Contains(Audited(session.Tenant.TenantId), e => e.Action == AuditActions.VaultUnseal && e.EventId == envelopeJson.GetProperty("audit_event_id").GetString());
+        Assert.Contains(await AuditedAsync(session, 6), e => e.Action == AuditActions.VaultUnseal && e.EventId == envelopeJson.GetProperty("audit_event_id").GetString());
     }
 
     [Theory]
