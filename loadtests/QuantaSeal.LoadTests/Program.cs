@@ -1,5 +1,6 @@
 using QuantaSeal.LoadTests.Chain;
 using QuantaSeal.LoadTests.Infrastructure;
+using QuantaSeal.LoadTests.Proxy;
 
 namespace QuantaSeal.LoadTests;
 
@@ -27,6 +28,7 @@ internal static class LoadTestProgram
             return args[0] switch
             {
                 "chain" => await new ChainScenario(ChainSettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
+                "proxy" => await new ProxyScenario(ProxySettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
                 _ => Usage(),
             };
         }

@@ -1,0 +1,50 @@
+using QuantaSeal.LoadTests.Infrastructure;
+
+namespace QuantaSeal.LoadTests.Proxy;
+
+/// <summary>The knobs of the proxy scenario (durable vs. memory audit transport, same run, same machine).</summary>
+internal sealed record ProxySettings
+{
+    public int DurationSeconds { get; init; } = 20;
+
+    public int WarmupSeconds { get; init; } = 5;
+
+    /// <summary>Requests in flight at once (closed loop: each worker sends its next request when the last one answered).</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>Measured runs per transport, alternated durable, memory, durable, memory, ...</summary>
+    public int Rounds { get; init; } = 2;
+
+    /// <summary><c>hey</c> (Debian package, default) or <c>builtin</c> (HttpClient workers in this process).</summary>
+    public string Generator { get; init; } = "hey";
+
+    /// <summary>Added latency of the Auth0 emulator per request (0 = answer at once).</summary>
+    public int UpstreamLatencyMs { get; init; }
+
+    public string? ConnectionString { get; init; }
+
+    public bool KeepDatabase { get; init; }
+
+    public static ProxySettings From(CommandArgs args)
+    {
+        var defaults = new ProxySettings();
+        var settings = new ProxySettings
+        {
+            DurationSeconds = args.Int("duration", defaults.DurationSeconds),
+            WarmupSeconds = args.Int("warmup", defaults.WarmupSeconds),
+            Concurrency = args.Int("concurrency", defaults.Concurrency),
+            Rounds = args.Int("rounds", defaults.Rounds),
+            Generator = args.String("generator", defaults.Generator),
+            UpstreamLatencyMs = args.Int("upstream-latency-ms", defaults.UpstreamLatencyMs),
+            ConnectionString = args.OptionalString("connection-string"),
+            KeepDatabase = args.Bool("keep-db", false),
+        };
+        args.ThrowIfUnknown();
+        if (settings.Generator is not ("hey" or "builtin"))
+        {
+            throw new ArgumentException("--generator must be 'hey' or 'builtin'");
+        }
+
+        return settings;
+    }
+}
