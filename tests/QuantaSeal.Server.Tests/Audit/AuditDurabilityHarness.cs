@@ -92,25 +92,37 @@ internal static class AuditDurabilityHarness
         return events;
     }
 
-    /// <summary>Polls until <paramref name="done"/> holds for the chain or <paramref name="timeout"/> passes; returns the last read.</summary>
-    public static async Task<(List<AuditEvent> Events, bool Done, TimeSpan Waited)> WaitForChainAsync(
+    /// <summary>
+    /// Polls until <paramref name="done"/> holds for the chain or <paramref name="timeout"/> passes; returns the last
+    /// read and how many reads were answered 503 on the way (counted and retried: a poll runs while the server recovers).
+    /// </summary>
+    public static async Task<ChainWait> WaitForChainAsync(
         QuantaSealClient admin, Func<List<AuditEvent>, Task<bool>> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var unavailable = new List<string>();
+        List<AuditEvent> events = [];
         while (true)
         {
-            var events = await ReadChainAsync(admin, cancellationToken);
-            if (await done(events))
+            try
             {
-                return (events, true, Stopwatch.GetElapsedTime(started));
+                events = await ReadChainAsync(admin, cancellationToken);
+                if (await done(events))
+                {
+                    return new ChainWait(events, true, Stopwatch.GetElapsedTime(started), unavailable);
+                }
+            }
+            catch (QuantaSealApiException ex) when (ex.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                unavailable.Add(ex.Message);
             }
 
             if (Stopwatch.GetElapsedTime(started) > timeout)
             {
-                return (events, false, Stopwatch.GetElapsedTime(started));
+                return new ChainWait(events, false, Stopwatch.GetElapsedTime(started), unavailable);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 
@@ -162,6 +174,9 @@ internal static class AuditDurabilityHarness
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         TestContext.Current.SendDiagnosticMessage(line);
     }
+
+    /// <summary>The outcome of <see cref="WaitForChainAsync"/>.</summary>
+    internal sealed record ChainWait(List<AuditEvent> Events, bool Done, TimeSpan Waited, IReadOnlyList<string> Unavailable);
 
     /// <summary>What a caller saw of one call: a status and body, or no answer at all.</summary>
     internal sealed record CallResult(HttpStatusCode? Status, string Text, JsonElement? Body, TimeSpan? RetryAfter, TimeSpan Elapsed, string? Failure)

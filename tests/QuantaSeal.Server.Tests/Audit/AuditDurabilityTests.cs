@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 using Npgsql;
 using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Grains.Hosting.Streaming;
@@ -15,10 +17,17 @@ namespace QuantaSeal.Server.Tests.Audit;
 /// SIGKILL (no shutdown code runs, so the stream messages it had dequeued stay unconfirmed) and restarted on the same
 /// database; every id a caller got must end up in the chain exactly once, and the chain must still verify.
 /// </summary>
-public sealed class AuditDurabilityTests
+public sealed partial class AuditDurabilityTests
 {
     private const int Loops = 16;
-    private static readonly TimeSpan LoadBeforeKill = TimeSpan.FromSeconds(3);
+
+    /// <summary>The kill comes once this many calls were acknowledged (or <see cref="MaxLoadBeforeKill"/> passed).</summary>
+    private const int AcknowledgedBeforeKill = 150;
+
+    /// <summary>Below this the load did not really run and the test proves little.</summary>
+    private const int MinimumAcknowledged = 30;
+
+    private static readonly TimeSpan MaxLoadBeforeKill = TimeSpan.FromSeconds(8);
 
     /// <summary>
     /// Redelivery of what the killed silo held waits out the stream's visibility timeout (45 s), then one delivery;
@@ -40,9 +49,9 @@ public sealed class AuditDurabilityTests
         var acknowledged = new ConcurrentBag<string>();
         int refused = 0, inFlight = 0, afterKill = 0;
         string tenantId, adminKey, workerKey;
-        long heldByKilledSilo, pendingAtKill;
+        KillSnapshot atKill;
         var clock = Stopwatch.StartNew();
-        TimeSpan startTime, restartTime;
+        TimeSpan startTime, restartTime, loadTime;
 
         await using (var first = await ServerProcess.StartAsync(args, Ct, port))
         {
@@ -81,14 +90,20 @@ public sealed class AuditDurabilityTests
                 }
             }).ToArray();
 
-            await Task.Delay(LoadBeforeKill, Ct);
+            var loadStarted = Stopwatch.GetTimestamp();
+            while (acknowledged.Count < AcknowledgedBeforeKill && Stopwatch.GetElapsedTime(loadStarted) < MaxLoadBeforeKill)
+            {
+                await Task.Delay(50, Ct);
+            }
+
+            loadTime = Stopwatch.GetElapsedTime(loadStarted);
             Volatile.Write(ref killed, 1);
             await first.KillAsync(Ct);
             await stopLoad.CancelAsync();
             await Task.WhenAll(load);
 
             // What the dead silo left in the queue: dequeued-but-unconfirmed rows wait out the visibility timeout.
-            (pendingAtKill, heldByKilledSilo) = await StreamBacklogAsync(db.ConnectionString);
+            atKill = await SnapshotAsync(db.ConnectionString);
         }
 
         var restartedAt = clock.Elapsed;
@@ -108,7 +123,7 @@ public sealed class AuditDurabilityTests
         }
 
         var expected = acknowledged.ToHashSet(StringComparer.Ordinal);
-        var (chain, done, waited) = await WaitForChainAsync(
+        var (chain, done, waited, readsRefused) = await WaitForChainAsync(
             adminAfter,
             async events =>
                 expected.IsSubsetOf(events.Select(e => e.EventId))
@@ -120,31 +135,76 @@ public sealed class AuditDurabilityTests
         var missing = expected.Where(id => !chainedIds.Contains(id)).ToList();
         var workerEvents = chain.Count(e => e.Action == "envelope.echo");
         var deadLetters = await AuditStreamDiagnostics.CountDeadLettersAsync(db.ConnectionString, Ct);
-        Report($"kill -9 under load ({Loops} loops, {LoadBeforeKill.TotalSeconds:F0} s): acknowledged {expected.Count} (5 after the restart), "
+        Report($"kill -9 under load ({Loops} loops, killed after {loadTime.TotalSeconds:F1} s): acknowledged {expected.Count} (5 after the restart), "
             + $"refused {refused}, in flight when killed (no answer) {inFlight}, sent to the dead process {afterKill}; "
-            + $"stream rows at kill {pendingAtKill}, of them held by the killed silo {heldByKilledSilo}; "
+            + $"{atKill}; "
             + $"chained {chain.Count} events ({workerEvents} echo, so {workerEvents - expected.Count} unacknowledged calls were chained), "
-            + $"missing {missing.Count}, dead letters {deadLetters}; start {startTime.TotalSeconds:F1} s, restart {restartTime.TotalSeconds:F1} s, "
+            + $"missing {missing.Count}, dead letters {deadLetters}, chain reads answered 503 {readsRefused.Count}; start {startTime.TotalSeconds:F1} s, restart {restartTime.TotalSeconds:F1} s, "
             + $"chain complete and queue drained {waited.TotalSeconds:F1} s after the restart.");
 
         Assert.True(done, $"After {waited.TotalSeconds:F0} s: {missing.Count} acknowledged events missing (e.g. {string.Join(", ", missing.Take(5))}), "
             + $"{await AuditStreamDiagnostics.CountPendingAsync(db.ConnectionString, Ct)} stream rows pending.\n{second.Output}");
-        Assert.True(expected.Count >= 100, $"Only {expected.Count} calls were acknowledged before the kill; the load did not run.");
+        Assert.True(expected.Count >= MinimumAcknowledged + 5, $"Only {expected.Count - 5} calls were acknowledged before the kill; the load did not run.");
         Assert.Empty(missing);
+        Assert.True(atKill.Held.IsSubsetOf(chainedIds) && atKill.Queued.IsSubsetOf(chainedIds), "An event that was in the stream at the kill never reached the chain.");
         Assert.Equal(0, deadLetters);
         AssertGaplessAndUnique(chain);
         Assert.True(workerEvents <= expected.Count + inFlight + refused, "More echo events were chained than echo calls were made.");
         await AssertChainVerifiesAsync(adminAfter, tenantId, chain, Ct);
     }
 
-    /// <summary>Rows of the audit stream table: all, and those dequeued (by the silo that is now dead) but not confirmed.</summary>
-    private static async Task<(long Pending, long Held)> StreamBacklogAsync(string connectionString)
+    /// <summary>
+    /// The database right after the kill: the events already chained, and the event ids inside the stream rows still
+    /// queued, split by whether the dead silo had dequeued them (those wait out the visibility timeout). The rows hold
+    /// Orleans-serialised batches in which each id is an ASCII string, so the ids are read out of the bytes.
+    /// </summary>
+    private static async Task<KillSnapshot> SnapshotAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE dequeued > 0) FROM orleans_stream_messages", connection);
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        await reader.ReadAsync(Ct);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        var chained = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("SELECT event_id FROM audit_events", connection))
+        await using (var reader = await command.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                chained.Add(reader.GetString(0));
+            }
+        }
+
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var queued = new HashSet<string>(StringComparer.Ordinal);
+        var rows = 0;
+        var heldRows = 0;
+        await using (var command = new NpgsqlCommand("SELECT dequeued, payload FROM orleans_stream_messages", connection))
+        await using (var reader = await command.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                rows++;
+                var dequeued = reader.GetInt32(0) > 0;
+                heldRows += dequeued ? 1 : 0;
+                foreach (Match match in EventIdPattern().Matches(Encoding.Latin1.GetString((byte[])reader[1])))
+                {
+                    (dequeued ? held : queued).Add(match.Value);
+                }
+            }
+        }
+
+        return new KillSnapshot(chained, rows, heldRows, held, queued);
+    }
+
+    [GeneratedRegex("aud_[0-9A-HJKMNP-TV-Z]{26}", RegexOptions.CultureInvariant)]
+    private static partial Regex EventIdPattern();
+
+    private sealed record KillSnapshot(HashSet<string> Chained, int Rows, int HeldRows, HashSet<string> Held, HashSet<string> Queued)
+    {
+        /// <summary>Held events the dead silo had already chained: their redelivery must be skipped, not chained again.</summary>
+        public int HeldAndChained => Held.Count(Chained.Contains);
+
+        public override string ToString() =>
+            $"at the kill {Chained.Count} events chained; stream rows {Rows}, {HeldRows} of them dequeued by the killed silo "
+            + $"holding {Held.Count} events ({HeldAndChained} already chained, so redelivered duplicates; {Held.Count - HeldAndChained} not yet chained), "
+            + $"{Queued.Count} events in rows not yet dequeued";
     }
 }
