@@ -9,7 +9,7 @@
 --   * audit_checkpoints: signed {tenant_id, seq, hash, timestamp} (ML-DSA-65, context QuantaSeal/v1/audit-checkpoint).
 --     Old checkpoints are kept; they are what makes a truncated or rewritten tail detectable.
 --
--- Both tables are append-only: a trigger refuses UPDATE and DELETE, and TRUNCATE, for every role. That does not stop a
+-- Both tables are append-only: a statement trigger refuses UPDATE, DELETE and TRUNCATE for every role. That does not stop a
 -- superuser who disables the trigger; the hash chain and the signed checkpoints are what detect such tampering.
 -- Timestamps are stored as given (millisecond precision, UTC), so the canonical form can be rebuilt from the row.
 
@@ -68,18 +68,11 @@ BEGIN
 END;
 $fn$;
 
+-- Statement-level, so even an UPDATE or DELETE that matches no row is refused (and reported).
 CREATE TRIGGER audit_events_append_only
-    BEFORE UPDATE OR DELETE ON audit_events
-    FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
-
-CREATE TRIGGER audit_events_no_truncate
-    BEFORE TRUNCATE ON audit_events
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_events
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
 
 CREATE TRIGGER audit_checkpoints_append_only
-    BEFORE UPDATE OR DELETE ON audit_checkpoints
-    FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
-
-CREATE TRIGGER audit_checkpoints_no_truncate
-    BEFORE TRUNCATE ON audit_checkpoints
+    BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_checkpoints
     FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
