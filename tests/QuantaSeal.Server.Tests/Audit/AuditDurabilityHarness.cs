@@ -76,7 +76,10 @@ internal static class AuditDurabilityHarness
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new CallResult(null, string.Empty, null, null, Stopwatch.GetElapsedTime(started), ex.GetType().Name);
+            // ConnectionError: nothing reached the server (refused connect). Anything else (reset, response ended) may
+            // have been received and acted on.
+            var kind = ex is HttpRequestException { HttpRequestError: var error } ? error.ToString() : ex.GetType().Name;
+            return new CallResult(null, string.Empty, null, null, Stopwatch.GetElapsedTime(started), kind);
         }
     }
 
