@@ -1,3 +1,4 @@
+using QuantaSeal.LoadTests.Bench;
 using QuantaSeal.LoadTests.Chain;
 using QuantaSeal.LoadTests.Infrastructure;
 using QuantaSeal.LoadTests.Proxy;
@@ -29,6 +30,7 @@ internal static class LoadTestProgram
             {
                 "chain" => await new ChainScenario(ChainSettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
                 "proxy" => await new ProxyScenario(ProxySettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
+                "bench" => BenchCommand.Run(args[1..]),
                 _ => Usage(),
             };
         }
