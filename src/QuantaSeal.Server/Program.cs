@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
@@ -84,6 +85,19 @@ if (!options.IsMemory)
     health.AddCheck("postgres", new PostgresHealthCheck(options.ConnectionString!), tags: ["ready"]);
 }
 
+if (!options.IsAuditInMemory)
+{
+    // Dead-lettered audit events: a gauge at /metrics and an unhealthy /healthz/audit (not part of readiness: taking the
+    // node out of the load balancer would not bring the events back).
+    builder.Services.AddSingleton(sp => new AuditStreamMonitor(options.ConnectionString!, sp.GetRequiredService<ILogger<AuditStreamMonitor>>()));
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditStreamMonitor>());
+    health.AddCheck<AuditStreamMonitor>("audit-transport", tags: ["audit"]);
+}
+
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(QuantaSeal.Grains.Audit.AuditMetrics.MeterName)
+    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+
 builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null, upstream =>
 {
     builder.Configuration.GetSection(UpstreamOptions.SectionName).Bind(upstream);
@@ -101,6 +115,13 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks("/healthz/audit", new HealthCheckOptions { Predicate = c => c.Tags.Contains("audit") });
+// Counts only (no tenant ids, no secrets); keep it on an internal network like the health endpoints.
+app.MapPrometheusScrapingEndpoint("/metrics");
+if (!options.IsAuditInMemory)
+{
+    app.Services.GetRequiredService<AuditStreamMonitor>().RegisterGauges();
+}
 
 if (options.RunsFrontDoor)
 {
