@@ -362,11 +362,27 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         return new AuditStoreUnavailableException($"The audit store is unavailable ({cause}).");
     }
 
+    /// <summary>
+    /// Runs a read (or an idempotent write) and maps driver failures. A transient failure is retried once: after a
+    /// database outage the pool still holds connections the outage broke, and the first command on one of them fails
+    /// although the database is back.
+    /// </summary>
     private static async Task<T> Guard<T>(Func<Task<T>> action)
     {
         try
         {
             return await action().ConfigureAwait(false);
+        }
+        catch (NpgsqlException first) when (first.IsTransient)
+        {
+            try
+            {
+                return await action().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsDriverFailure(ex))
+            {
+                throw Unavailable(ex);
+            }
         }
         catch (Exception ex) when (IsDriverFailure(ex))
         {

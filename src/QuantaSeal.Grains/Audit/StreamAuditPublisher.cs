@@ -118,6 +118,14 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
                     Log.PublishFailed(logger, ex.GetType().Name, batch.Count);
                 }
 
+                // The store just failed: refuse everything already waiting for this tenant now rather than let each
+                // batch wait out the same timeouts in turn, so a refusal takes about one attempt however many wait.
+                lock (_gate)
+                {
+                    batch.AddRange(queue.Waiting);
+                    queue.Waiting.Clear();
+                }
+
                 AuditMetrics.PublishFailed.Add(batch.Count);
                 foreach (var p in batch)
                 {

@@ -124,5 +124,6 @@ public static class AuditStreamHosting
         {
             options.GetQueueMsgsTimerPeriod = settings.PollingInterval;
             options.MaxEventDeliveryTime = settings.MaxEventDeliveryTime;
+            options.BatchContainerBatchSize = settings.DeliveryBatch;
         });
 }

@@ -20,6 +20,15 @@ internal sealed record AuditStreamSettings
     public TimeSpan PollingInterval { get; init; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
+    /// Stream messages handed to a consumer in one delivery (Orleans default 1). The chain grain writes a whole delivery
+    /// in one INSERT, so under load 16 messages (up to 16 × 64 events) share one commit instead of each paying for its
+    /// own: measured on 2 cores, the chain's sustained rate went from about 2,150 to 8,900 events/s and the backlog
+    /// after a burst drained in 0.7 s instead of 18.6 s (loadtests/README.md). At low load a delivery still carries
+    /// whatever is there, one message. A failed delivery is retried whole; the chain drops what it already has.
+    /// </summary>
+    public int DeliveryBatch { get; init; } = 16;
+
+    /// <summary>
     /// Number of queues the tenants' streams are hashed over (the ADO.NET provider defaults to 1). Each queue has one
     /// pulling agent in the cluster, so this is how many silos can share the reading and delivering; a tenant's stream
     /// always lives in one queue, which keeps its events in order. Change it only with the stream tables drained: streams
