@@ -125,15 +125,19 @@ internal static class AuditEndpoints
     }
 
     /// <summary>
-    /// Streams the export page by page up to the seq that was last when it started, so the export is one consistent
-    /// prefix of the chain however fast the chain grows meanwhile. A failure after the first byte aborts the response
+    /// Streams the export page by page up to a checkpoint signed when it started, so the export is one consistent,
+    /// fully anchored prefix of the chain however fast the chain grows meanwhile. A failure after the first byte aborts the response
     /// (the client sees a broken transfer, never a short file that looks complete).
     /// </summary>
     private static async Task ExportAsync(HttpContext http, IGrainFactory grains, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var tenantId = CallerContext.From(http.User).TenantId;
         var reader = Reader(http, grains);
-        var lastSeq = await reader.GetLastSeqAsync(cancellationToken);
+        // End the export at a checkpoint signed now, so a verifier can tell if its tail was cut. If signing is not
+        // possible right now, export to the stored head anyway (the tail after the last checkpoint is then unanchored).
+        var storedHead = await reader.GetLastSeqAsync(cancellationToken);
+        var checkpoint = await grains.GetGrain<IAuditChainGrain>(tenantId).CheckpointNowAsync(cancellationToken);
+        var lastSeq = checkpoint is { } signedNow && signedNow.Seq >= storedHead ? signedNow.Seq : await reader.GetLastSeqAsync(cancellationToken);
         http.Response.ContentType = "application/x-ndjson; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{tenantId}.ndjson\"";
         http.Response.Headers.CacheControl = "no-store";
