@@ -80,26 +80,19 @@ internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderG
 
         // Page by page: memory stays proportional to the checkpoints, not to the chain.
         var walker = new AuditChainWalker(TenantId, checkpoints, signingKeys);
-        for (long from = 1; ;)
+        IReadOnlyList<ChainedAuditRecord> rows;
+        var from = 1L;
+        do
         {
-            var page = await store.ReadRangeAsync(TenantId, from, long.MaxValue, PageSize, cancellationToken);
-            var going = true;
-            foreach (var row in page)
+            rows = await store.ReadRangeAsync(TenantId, from, long.MaxValue, PageSize, cancellationToken);
+            if (!rows.All(walker.Add))
             {
-                if (!walker.Add(row))
-                {
-                    going = false;
-                    break;
-                }
+                break; // the walker found the first bad seq; the rest cannot change that
             }
 
-            if (!going || page.Count < PageSize)
-            {
-                break;
-            }
-
-            from = page[^1].Record.Seq + 1;
+            from = rows.Count == 0 ? from : rows[^1].Record.Seq + 1;
         }
+        while (rows.Count == PageSize);
 
         var result = walker.Complete();
         return new AuditVerifyReport(result.Valid, result.FirstBadSeq, result.Problem, result.EventsChecked, result.CheckpointsChecked, result.LastSeq, result.LastHashHex);

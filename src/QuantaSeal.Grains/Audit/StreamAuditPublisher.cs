@@ -94,14 +94,7 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
             {
                 var stream = Provider().GetAuditStream(queue.TenantId);
                 var events = batch.ConvertAll(p => p.Event);
-                if (events.Count == 1)
-                {
-                    await AuditStreamWriter.EnqueueAsync(stream, events[0], logger).ConfigureAwait(false);
-                }
-                else
-                {
-                    await AuditStreamWriter.EnqueueBatchAsync(stream, events, logger).ConfigureAwait(false);
-                }
+                await AuditStreamWriter.EnqueueBatchAsync(stream, events, logger).ConfigureAwait(false);
 
                 AuditMetrics.Published.Add(events.Count);
                 AuditMetrics.BatchSize.Record(events.Count);

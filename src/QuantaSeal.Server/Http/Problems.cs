@@ -42,6 +42,10 @@ internal static class Problems
             Detail = $"No {what} with that id exists for this tenant.",
         });
 
+    /// <summary>409: there is no active recipient key to seal to (echo, unseal, proxy).</summary>
+    public static ProblemHttpResult NoRecipientKey(string detail) =>
+        TypedResults.Problem(Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", detail));
+
     public static ProblemDetails Create(int status, string type, string title, string? detail = null) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
 }

@@ -83,11 +83,7 @@ internal static class EnvelopeEndpoints
     }
 
     private static ProblemHttpResult NoRecipientKey() =>
-        TypedResults.Problem(Problems.Create(
-            StatusCodes.Status409Conflict,
-            ProblemTypes.NoRecipientKey,
-            "No matching active recipient key.",
-            "Register a recipient key with POST /api/v2/tenant/recipient-keys (or name an active one in recipient_key_id)."));
+        Problems.NoRecipientKey("Register a recipient key with POST /api/v2/tenant/recipient-keys (or name an active one in recipient_key_id).");
 }
 
 /// <summary>Echo request: any JSON payload, optionally a recipient key id.</summary>

@@ -87,7 +87,7 @@ internal static class ProxyEndpoints
         catch (NoRecipientKeyException)
         {
             // The grain refuses before it publishes anything: the refusal is audited as denied by DeniedAuditFilter.
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying."));
+            return Problems.NoRecipientKey("Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying.");
         }
         catch (TenantAccessDeniedException)
         {

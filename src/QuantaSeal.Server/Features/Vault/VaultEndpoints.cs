@@ -188,6 +188,5 @@ internal static class VaultEndpoints
         }
     }
 
-    private static ProblemHttpResult NoRecipientKey() =>
-        TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", "Register a recipient key first."));
+    private static ProblemHttpResult NoRecipientKey() => Problems.NoRecipientKey("Register a recipient key first.");
 }
