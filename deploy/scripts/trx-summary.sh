@@ -12,6 +12,20 @@ while IFS= read -r -d '' f; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${fl:-0} + ${err:-0} + ${to:-0} + ${ab:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
+  # Name every test that did not pass (with the first line of its message), so a red run says what broke even when
+  # the console above is long.
+  awk '
+    /<UnitTestResult / && !/outcome="(Passed|NotExecuted)"/ {
+      name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+      outcome = $0; sub(/.*outcome="/, "", outcome); sub(/".*/, "", outcome)
+      pending = 1; printf "%s: %s\n", toupper(outcome), name
+    }
+    pending && /<Message>/ {
+      msg = $0; sub(/.*<Message>/, "", msg); sub(/<\/Message>.*/, "", msg)
+      printf "    %s\n", substr(msg, 1, 400); pending = 0
+    }
+    /<\/UnitTestResult>/ { pending = 0 }
+  ' "$f"
 done < <(find "$dir" -name '*.trx' -print0 2>/dev/null)
 if [ "$files" = 0 ]; then
   echo "trx-summary: no TRX files in $dir" >&2

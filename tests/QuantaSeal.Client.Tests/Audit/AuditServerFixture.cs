@@ -21,6 +21,9 @@ public sealed class AuditServerFixture : IAsyncLifetime
 
     public string AuditorKey { get; private set; } = null!;
 
+    /// <summary>An API key of the tenant with the <c>proxy</c> scope only.</summary>
+    public string ProxyKey { get; private set; } = null!;
+
     public TenantKeys Keys { get; private set; } = null!;
 
     public long LastSeq { get; private set; }
@@ -41,6 +44,10 @@ public sealed class AuditServerFixture : IAsyncLifetime
             await Admin.RegisterRecipientKeyAsync(recipient.PublicKey, "e2e", ct);
         }
 
+        // The chain signs a checkpoint with the key the tenant holds when it signs, so let one cover the events so far
+        // before rotating: otherwise, on a busy machine, every checkpoint could be signed after the rotation.
+        // Audited so far: tenant.create, 4 api_key.create, tenant.recipient_key.register.
+        await WaitForCheckpointOverAsync(Admin, 6, ct);
         await Admin.RotateSigningKeyAsync(cancellationToken: ct);
         for (var i = 0; i < 3; i++)
         {
@@ -50,23 +57,38 @@ public sealed class AuditServerFixture : IAsyncLifetime
         var auditor = await Admin.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: ct);
         AuditorKey = auditor.ApiKey;
         Auditor = Server.Sdk(AuditorKey);
+
+        // Created here, not in the test that uses it: an API key's creation is audited, and the tests compare the
+        // chain with LastSeq, so nothing may extend the chain once it is taken.
+        ProxyKey = (await Admin.CreateApiKeyAsync("not-an-auditor", ["proxy"], cancellationToken: ct)).ApiKey;
         Keys = await Admin.GetKeysAsync(ct);
 
-        // Reads are not audited, so the chain is still now; wait (against a deadline) for the checkpoint over its tail.
+        // Then tenant.signing_key.rotate and 5 more api_key.create. Reads are not audited, so the chain is still now.
+        LastSeq = 12;
+        await WaitForCheckpointOverAsync(Auditor, LastSeq, ct);
+    }
+
+    /// <summary>Waits (against a deadline) until the chain holds exactly <paramref name="lastSeq"/> events and the latest signed checkpoint covers them.</summary>
+    private static async Task WaitForCheckpointOverAsync(QuantaSealClient reader, long lastSeq, CancellationToken ct)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var report = await Auditor.VerifyAuditChainAsync(ct);
-            var latest = await Auditor.GetLatestAuditCheckpointAsync(ct);
-            if (latest is not null && latest.Seq == report.LastSeq && report.LastSeq > 0)
+            var report = await reader.VerifyAuditChainAsync(ct);
+            var latest = await reader.GetLatestAuditCheckpointAsync(ct);
+            if (report.LastSeq > lastSeq)
             {
-                LastSeq = report.LastSeq;
+                throw new InvalidOperationException($"The chain has {report.LastSeq} events, more than the {lastSeq} audited actions.");
+            }
+
+            if (latest is not null && latest.Seq == lastSeq && report.LastSeq == lastSeq)
+            {
                 return;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"No checkpoint covered the chain's tail (last seq {report.LastSeq}, latest checkpoint {latest?.Seq}).");
+                throw new TimeoutException($"No checkpoint covered seq {lastSeq} (last seq {report.LastSeq}, latest checkpoint {latest?.Seq}).");
             }
 
             await Task.Delay(100, ct);

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace QuantaSeal.Client.Tests.Infrastructure;
 
@@ -67,6 +68,9 @@ internal sealed class TestServer : WebApplicationFactory<server::Program>
         {
             builder.UseSetting(key, value);
         }
+
+        // Warnings and errors only on the console, so that a failing test's report is not buried under request logs.
+        builder.ConfigureLogging(l => l.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning));
     }
 
     private static int FreePort()

@@ -34,7 +34,7 @@ public sealed class IntegrationClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IUpstreamConnector, ScriptedConnector>();
             if (Environment.GetEnvironmentVariable("QS_TEST_CONSOLE_LOGS") == "1")
             {
-                silo.Services.AddLogging(l => l.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddFilter("Orleans", Microsoft.Extensions.Logging.LogLevel.Warning));
+                silo.Services.AddLogging(l => l.AddConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
             }
 
             silo.Services.AddSingleton<IAuditPublisher, RecordingAuditPublisher>();

@@ -61,6 +61,9 @@ public sealed class QuantaSealServer : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        // Every level is captured (the tests read it); the console gets warnings and errors only, so that a failing
+        // test's report is not buried under request logs.
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)
+            .AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning));
     }
 }
