@@ -73,8 +73,8 @@ internal sealed record ChainSettings
 
     public string Describe() =>
         Publisher == "product"
-            ? $"publisher=product(64x2) polling={PollingMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "25"}ms deliveryBatch={DeliveryBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} cache={CacheSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} c={Concurrency}"
-            : $"publisher=tuned({MaxBatch}x{Writers}) polling={PollingMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "25"}ms deliveryBatch={DeliveryBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} cache={CacheSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} c={Concurrency}";
+            ? $"publisher=product(64x2) polling={PollingMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "25"}ms deliveryBatch={DeliveryBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} cache={CacheSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} c={Concurrency}"
+            : $"publisher=tuned({MaxBatch}x{Writers}) polling={PollingMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "25"}ms deliveryBatch={DeliveryBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} cache={CacheSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} c={Concurrency}";
 
     private static int? Optional(CommandArgs args, string name)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -17,32 +18,60 @@ namespace QuantaSeal.Crypto.Audit;
 /// </summary>
 public static class AuditCanonicalJson
 {
+    private const string TimestampFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'";
+
     /// <summary>The canonical bytes of <paramref name="record"/>.</summary>
     public static byte[] Serialize(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var sb = new StringBuilder(384);
-        sb.Append('{');
-        Member(sb, "event_id", record.EventId, first: true);
-        Member(sb, "tenant_id", record.TenantId);
-        Number(sb, "seq", record.Seq);
-        Member(sb, "timestamp", FormatTimestamp(record.Timestamp));
-        Member(sb, "actor", record.Actor);
-        Member(sb, "action", record.Action);
-        Member(sb, "integration_id", record.IntegrationId);
-        Member(sb, "operation", record.Operation);
-        Member(sb, "outcome", record.Outcome);
-        Number(sb, "upstream_status", record.UpstreamStatus);
-        Member(sb, "request_sha256", record.RequestSha256);
-        Number(sb, "latency_ms", record.LatencyMs);
-        Member(sb, "object_id", record.ObjectId);
-        sb.Append('}');
-        return System.Text.Encoding.UTF8.GetBytes(sb.ToString());
+        var writer = new ArrayBufferWriter<byte>(384);
+        Write(writer, record);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the canonical bytes of <paramref name="record"/> to <paramref name="output"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(record);
+        Raw(output, "{\"event_id\":"u8);
+        WriteString(output, record.EventId);
+        Raw(output, ",\"tenant_id\":"u8);
+        WriteString(output, record.TenantId);
+        Raw(output, ",\"seq\":"u8);
+        Number(output, record.Seq);
+        Raw(output, ",\"timestamp\":\""u8);
+        var span = output.GetSpan(32);
+        if (!record.Timestamp.UtcDateTime.TryFormat(span, out var written, TimestampFormat, CultureInfo.InvariantCulture))
+        {
+            throw new FormatException("The timestamp could not be formatted.");
+        }
+
+        output.Advance(written);
+        Raw(output, "\",\"actor\":"u8);
+        WriteString(output, record.Actor);
+        Raw(output, ",\"action\":"u8);
+        WriteString(output, record.Action);
+        Raw(output, ",\"integration_id\":"u8);
+        WriteString(output, record.IntegrationId);
+        Raw(output, ",\"operation\":"u8);
+        WriteString(output, record.Operation);
+        Raw(output, ",\"outcome\":"u8);
+        WriteString(output, record.Outcome);
+        Raw(output, ",\"upstream_status\":"u8);
+        Number(output, record.UpstreamStatus);
+        Raw(output, ",\"request_sha256\":"u8);
+        WriteString(output, record.RequestSha256);
+        Raw(output, ",\"latency_ms\":"u8);
+        Number(output, record.LatencyMs);
+        Raw(output, ",\"object_id\":"u8);
+        WriteString(output, record.ObjectId);
+        Raw(output, "}"u8);
     }
 
     /// <summary>The canonical timestamp text (UTC, milliseconds).</summary>
     public static string FormatTimestamp(DateTimeOffset timestamp) =>
-        timestamp.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture);
+        timestamp.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Truncates to the millisecond precision the canonical form keeps.</summary>
     public static DateTimeOffset Normalize(DateTimeOffset timestamp)
@@ -53,50 +82,87 @@ public static class AuditCanonicalJson
 
     internal static void AppendString(StringBuilder sb, string value)
     {
-        sb.Append('"');
-        foreach (var c in value)
+        var writer = new ArrayBufferWriter<byte>(value.Length + 2);
+        WriteString(writer, value);
+        sb.Append(System.Text.Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+
+    /// <summary>
+    /// A JSON string: <c>"</c>, <c>\</c> and U+0000..U+001F escaped, every other run of characters as its UTF-8 bytes.
+    /// Escaped characters are ASCII, so no surrogate pair is ever split between two runs: the bytes are those of
+    /// encoding the whole string at once (a lone surrogate becomes U+FFFD either way).
+    /// </summary>
+    private static void WriteString(IBufferWriter<byte> output, string? value)
+    {
+        if (value is null)
         {
+            Raw(output, "null"u8);
+            return;
+        }
+
+        Raw(output, "\""u8);
+        var text = value.AsSpan();
+        while (!text.IsEmpty)
+        {
+            var run = text.IndexOfAny(Escaped);
+            var plain = run < 0 ? text : text[..run];
+            if (!plain.IsEmpty)
+            {
+                var span = output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(plain.Length));
+                output.Advance(System.Text.Encoding.UTF8.GetBytes(plain, span));
+            }
+
+            if (run < 0)
+            {
+                break;
+            }
+
+            var c = text[run];
             switch (c)
             {
                 case '"':
-                    sb.Append("\\\"");
+                    Raw(output, "\\\""u8);
                     break;
                 case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case < ' ':
-                    sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    Raw(output, "\\\\"u8);
                     break;
                 default:
-                    sb.Append(c);
+                    Raw(output, "\\u00"u8);
+                    var hex = output.GetSpan(2);
+                    hex[0] = HexDigit(c >> 4);
+                    hex[1] = HexDigit(c & 0xF);
+                    output.Advance(2);
                     break;
             }
+
+            text = text[(run + 1)..];
         }
 
-        sb.Append('"');
+        Raw(output, "\""u8);
+
+        static byte HexDigit(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
     }
 
-    private static void Member(StringBuilder sb, string name, string? value, bool first = false)
+    private static void Number(IBufferWriter<byte> output, long? value)
     {
-        if (!first)
-        {
-            sb.Append(',');
-        }
-
-        sb.Append('"').Append(name).Append("\":");
         if (value is null)
         {
-            sb.Append("null");
+            Raw(output, "null"u8);
+            return;
         }
-        else
+
+        var span = output.GetSpan(20);
+        if (!value.Value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture))
         {
-            AppendString(sb, value);
+            throw new FormatException("The number could not be formatted.");
         }
+
+        output.Advance(written);
     }
 
-    private static void Number(StringBuilder sb, string name, long? value)
-    {
-        sb.Append(",\"").Append(name).Append("\":");
-        sb.Append(value is null ? "null" : value.Value.ToString(CultureInfo.InvariantCulture));
-    }
+    private static readonly SearchValues<char> Escaped = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 }

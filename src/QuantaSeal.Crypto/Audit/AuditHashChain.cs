@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace QuantaSeal.Crypto.Audit;
@@ -16,10 +17,32 @@ public static class AuditHashChain
             throw new ArgumentException("The previous hash must be 32 bytes.", nameof(previousHash));
         }
 
-        var canonical = AuditCanonicalJson.Serialize(record);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(previousHash);
-        sha.AppendData(canonical);
-        return sha.GetHashAndReset();
+        var hash = new byte[32];
+        Next(previousHash, record, hash);
+        return hash;
     }
+
+    /// <summary>Writes the hash of <paramref name="record"/> following <paramref name="previousHash"/> into <paramref name="hash"/> (32 bytes; may be the same memory as <paramref name="previousHash"/>).</summary>
+    public static void Next(ReadOnlySpan<byte> previousHash, AuditRecord record, Span<byte> hash)
+    {
+        if (previousHash.Length != 32)
+        {
+            throw new ArgumentException("The previous hash must be 32 bytes.", nameof(previousHash));
+        }
+
+        if (hash.Length != 32)
+        {
+            throw new ArgumentException("The hash must be 32 bytes.", nameof(hash));
+        }
+
+        // previous || canonical_json in one buffer, hashed at once; the buffer is reused by the thread.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        buffer.Write(previousHash);
+        AuditCanonicalJson.Write(buffer, record);
+        SHA256.HashData(buffer.WrittenSpan, hash);
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 }

@@ -8,8 +8,8 @@ using QuantaSeal.Crypto.Audit;
 namespace QuantaSeal.Grains.Audit;
 
 /// <summary>
-/// The audit chains on PostgreSQL (deploy/sql/0006). A delivered batch is one multi-row INSERT (from arrays, one round
-/// trip) plus, when due, its checkpoint in the same implicit transaction. Driver exceptions never leave this class:
+/// The audit chains on PostgreSQL (deploy/sql/0006). A delivered batch is one binary COPY plus, when due, its checkpoint,
+/// in one transaction. Driver exceptions never leave this class:
 /// conflicts become <see cref="AuditAppendConflictException"/>, everything else
 /// <see cref="AuditStoreUnavailableException"/> naming only the exception type and SQLSTATE.
 /// </summary>
@@ -20,12 +20,11 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
 
     private const string CheckpointColumns = "tenant_id, seq, hash, signed_at, key_id, signature";
 
-    private const string AppendSql =
+    private const string CopySql =
         """
-        INSERT INTO audit_events (tenant_id, seq, event_id, occurred_at, actor, action, integration_id, operation, outcome,
-                                  upstream_status, request_sha256, latency_ms, object_id, hash)
-        SELECT @tenant, r.* FROM unnest(@seq, @event_id, @occurred_at, @actor, @action, @integration_id, @operation, @outcome,
-                                        @upstream_status, @request_sha256, @latency_ms, @object_id, @hash) AS r
+        COPY audit_events (tenant_id, seq, event_id, occurred_at, actor, action, integration_id, operation, outcome,
+                           upstream_status, request_sha256, latency_ms, object_id, hash)
+        FROM STDIN (FORMAT BINARY)
         """;
 
     private const string InsertCheckpointSql =
@@ -75,21 +74,23 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
 
         try
         {
+            // One transaction: the events (binary COPY, PostgreSQL's cheapest bulk path) and their checkpoint are
+            // written together or not at all.
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(connection);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             if (records.Count > 0)
             {
-                batch.BatchCommands.Add(AppendCommand(tenantId, records));
+                await CopyEventsAsync(connection, tenantId, records, cancellationToken).ConfigureAwait(false);
             }
 
             if (checkpoint is not null)
             {
-                batch.BatchCommands.Add(CheckpointCommand(checkpoint));
+                await using var command = CheckpointCommand(checkpoint, connection);
+                command.Transaction = transaction;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction, so the events and their
-            // checkpoint are written together or not at all.
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -231,64 +232,44 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private static NpgsqlBatchCommand AppendCommand(string tenantId, IReadOnlyList<ChainedAuditRecord> records)
+    private static async Task CopyEventsAsync(NpgsqlConnection connection, string tenantId, IReadOnlyList<ChainedAuditRecord> records, CancellationToken cancellationToken)
     {
-        var n = records.Count;
-        var seq = new long[n];
-        var eventId = new string[n];
-        var occurredAt = new DateTime[n];
-        var actor = new string[n];
-        var action = new string[n];
-        var integrationId = new string?[n];
-        var operation = new string?[n];
-        var outcome = new string[n];
-        var upstreamStatus = new int?[n];
-        var requestSha = new string?[n];
-        var latency = new long?[n];
-        var objectId = new string?[n];
-        var hash = new byte[n][];
-        for (var i = 0; i < n; i++)
+        await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false);
+        var hash = new byte[32];
+        foreach (var (r, h) in records)
         {
-            var (r, h) = records[i];
-            seq[i] = r.Seq;
-            eventId[i] = r.EventId;
-            occurredAt[i] = r.Timestamp.UtcDateTime;
-            actor[i] = r.Actor;
-            action[i] = r.Action;
-            integrationId[i] = r.IntegrationId;
-            operation[i] = r.Operation;
-            outcome[i] = r.Outcome;
-            upstreamStatus[i] = r.UpstreamStatus;
-            requestSha[i] = r.RequestSha256;
-            latency[i] = r.LatencyMs;
-            objectId[i] = r.ObjectId;
-            hash[i] = Convert.FromHexString(h);
+            if (!Convert.FromHexString(h, hash, out _, out var written).Equals(System.Buffers.OperationStatus.Done) || written != hash.Length)
+            {
+                throw new ArgumentException("A chained record's hash is not 32 bytes of hex.", nameof(records));
+            }
+
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(tenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(r.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(r.EventId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(r.Timestamp.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(r.Actor, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(r.Action, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.IntegrationId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(r.Outcome, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.UpstreamStatus, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.RequestSha256, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.LatencyMs, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.ObjectId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
         }
 
-        var command = new NpgsqlBatchCommand(AppendSql);
-        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
-        command.Parameters.Add(new NpgsqlParameter("seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seq });
-        command.Parameters.Add(new NpgsqlParameter("event_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = eventId });
-        command.Parameters.Add(new NpgsqlParameter("occurred_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = occurredAt });
-        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = actor });
-        command.Parameters.Add(new NpgsqlParameter("action", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = action });
-        command.Parameters.Add(new NpgsqlParameter("integration_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = integrationId });
-        command.Parameters.Add(new NpgsqlParameter("operation", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = operation });
-        command.Parameters.Add(new NpgsqlParameter("outcome", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcome });
-        command.Parameters.Add(new NpgsqlParameter("upstream_status", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = upstreamStatus });
-        command.Parameters.Add(new NpgsqlParameter("request_sha256", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = requestSha });
-        command.Parameters.Add(new NpgsqlParameter("latency_ms", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = latency });
-        command.Parameters.Add(new NpgsqlParameter("object_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objectId });
-        command.Parameters.Add(new NpgsqlParameter("hash", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hash });
-        return command;
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static NpgsqlBatchCommand CheckpointCommand(AuditCheckpoint checkpoint)
-    {
-        var command = new NpgsqlBatchCommand(InsertCheckpointSql);
-        AddCheckpointParameters(command.Parameters, checkpoint);
-        return command;
-    }
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : class =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
 
     private static NpgsqlCommand CheckpointCommand(AuditCheckpoint checkpoint, NpgsqlConnection connection)
     {

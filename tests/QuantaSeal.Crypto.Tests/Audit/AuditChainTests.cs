@@ -62,6 +62,53 @@ public sealed class AuditChainTests
             && (status is null ? root.GetProperty("upstream_status").ValueKind == JsonValueKind.Null : root.GetProperty("upstream_status").GetInt32() == status);
     }
 
+    /// <summary>The documented rules, written the obvious way: escape per character, then UTF-8 of the whole text.</summary>
+    private static string ReferenceString(string? value)
+    {
+        if (value is null)
+        {
+            return "null";
+        }
+
+        var sb = new StringBuilder("\"");
+        foreach (var c in value)
+        {
+            sb.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                < ' ' => "\\u00" + ((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture),
+                _ => c.ToString(),
+            });
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public bool CanonicalJson_IsByteForByteTheDocumentedForm(string? actor, string? operation, string? objectId, int? status, long? latency, char control)
+    {
+        var odd = $"{actor}\"{control}\\{(char)(control % 32)}\ud83d\ude00\ud800é{operation}";
+        var record = Record(7) with { Actor = actor ?? "x", Operation = operation, ObjectId = objectId is null ? null : odd + objectId, UpstreamStatus = status, LatencyMs = latency };
+        var expected = "{\"event_id\":" + ReferenceString(record.EventId) + ",\"tenant_id\":" + ReferenceString(record.TenantId) + ",\"seq\":7"
+            + ",\"timestamp\":\"" + AuditCanonicalJson.FormatTimestamp(record.Timestamp) + "\",\"actor\":" + ReferenceString(record.Actor)
+            + ",\"action\":" + ReferenceString(record.Action) + ",\"integration_id\":" + ReferenceString(record.IntegrationId)
+            + ",\"operation\":" + ReferenceString(record.Operation) + ",\"outcome\":" + ReferenceString(record.Outcome)
+            + ",\"upstream_status\":" + (status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null")
+            + ",\"request_sha256\":" + ReferenceString(record.RequestSha256)
+            + ",\"latency_ms\":" + (latency?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null")
+            + ",\"object_id\":" + ReferenceString(record.ObjectId) + "}";
+        var expectedBytes = System.Text.Encoding.UTF8.GetBytes(expected);
+
+        var previous = System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(control));
+        var inPlace = previous.ToArray();
+        AuditHashChain.Next(inPlace, record, inPlace);
+
+        return AuditCanonicalJson.Serialize(record).AsSpan().SequenceEqual(expectedBytes)
+            && AuditHashChain.Next(previous, record).AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData([.. previous, .. expectedBytes]))
+            && inPlace.AsSpan().SequenceEqual(AuditHashChain.Next(previous, record));
+    }
+
     [Fact]
     public void IntactChain_Verifies_WithItsCheckpoints()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -59,6 +60,7 @@ public static class AuditStreamHosting
             configurator.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             configurator.ConfigurePullingAgent(PullingAgent(settings));
         });
+        silo.Services.Configure<SimpleQueueCacheOptions>(AuditStreams.ProviderName, options => options.CacheSize = settings.CacheSize);
         return silo;
     }
 
