@@ -8,8 +8,8 @@ using QuantaSeal.Crypto.Audit;
 namespace QuantaSeal.Grains.Audit;
 
 /// <summary>
-/// The audit chains on PostgreSQL (deploy/sql/0006). A delivered batch is one binary COPY plus, when due, its checkpoint,
-/// in one transaction. Driver exceptions never leave this class:
+/// The audit chains on PostgreSQL (deploy/sql/0006). A delivered batch is written with its checkpoint (when one is due)
+/// in one transaction: one INSERT from arrays, or a binary COPY for large batches (<see cref="CopyThreshold"/>). Driver exceptions never leave this class:
 /// conflicts become <see cref="AuditAppendConflictException"/>, everything else
 /// <see cref="AuditStoreUnavailableException"/> naming only the exception type and SQLSTATE.
 /// </summary>
@@ -19,6 +19,14 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         "event_id, tenant_id, seq, occurred_at, actor, action, integration_id, operation, outcome, upstream_status, request_sha256, latency_ms, object_id, hash";
 
     private const string CheckpointColumns = "tenant_id, seq, hash, signed_at, key_id, signature";
+
+    private const string AppendSql =
+        """
+        INSERT INTO audit_events (tenant_id, seq, event_id, occurred_at, actor, action, integration_id, operation, outcome,
+                                  upstream_status, request_sha256, latency_ms, object_id, hash)
+        SELECT @tenant, r.* FROM unnest(@seq, @event_id, @occurred_at, @actor, @action, @integration_id, @operation, @outcome,
+                                        @upstream_status, @request_sha256, @latency_ms, @object_id, @hash) AS r
+        """;
 
     private const string CopySql =
         """
@@ -30,6 +38,14 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     private const string InsertCheckpointSql =
         "INSERT INTO audit_checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) VALUES (@tenant, @seq, @hash, @signed_at, @key_id, @signature)";
 
+    /// <summary>
+    /// Batches of at least this many events go by binary COPY (in a transaction: BEGIN, COPY, COMMIT), smaller ones
+    /// by one prepared INSERT from arrays (one round trip). Measured on 2 cores: COPY inserts a row about 20 % cheaper
+    /// than the INSERT, which pays off in the 1,000-event deliveries of a busy chain; the few-event deliveries of
+    /// ordinary traffic are cheaper in one round trip.
+    /// </summary>
+    internal const int CopyThreshold = 64;
+
     private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>Creates the store over its own connection pool.</summary>
@@ -37,10 +53,13 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     public PostgresAuditStore(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = builder.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "quantaseal-audit-chain";
         }
+
+        Hosting.Postgres.PostgresConnectionStrings.PrepareRepeatedStatements(builder, given);
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
@@ -74,15 +93,29 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
 
         try
         {
-            // One transaction: the events (binary COPY, PostgreSQL's cheapest bulk path) and their checkpoint are
-            // written together or not at all.
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (records.Count > 0)
+            if (records.Count < CopyThreshold)
             {
-                await CopyEventsAsync(connection, tenantId, records, cancellationToken).ConfigureAwait(false);
+                // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction, so the events and
+                // their checkpoint are written together or not at all.
+                await using var batch = new NpgsqlBatch(connection);
+                if (records.Count > 0)
+                {
+                    batch.BatchCommands.Add(AppendCommand(tenantId, records));
+                }
+
+                if (checkpoint is not null)
+                {
+                    batch.BatchCommands.Add(CheckpointCommand(checkpoint));
+                }
+
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return;
             }
 
+            // One transaction: the events (binary COPY, PostgreSQL's cheapest bulk path) and their checkpoint.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await CopyEventsAsync(connection, tenantId, records, cancellationToken).ConfigureAwait(false);
             if (checkpoint is not null)
             {
                 await using var command = CheckpointCommand(checkpoint, connection);
@@ -270,6 +303,65 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
         where T : struct =>
         value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+
+    private static NpgsqlBatchCommand AppendCommand(string tenantId, IReadOnlyList<ChainedAuditRecord> records)
+    {
+        var n = records.Count;
+        var seq = new long[n];
+        var eventId = new string[n];
+        var occurredAt = new DateTime[n];
+        var actor = new string[n];
+        var action = new string[n];
+        var integrationId = new string?[n];
+        var operation = new string?[n];
+        var outcome = new string[n];
+        var upstreamStatus = new int?[n];
+        var requestSha = new string?[n];
+        var latency = new long?[n];
+        var objectId = new string?[n];
+        var hash = new byte[n][];
+        for (var i = 0; i < n; i++)
+        {
+            var (r, h) = records[i];
+            seq[i] = r.Seq;
+            eventId[i] = r.EventId;
+            occurredAt[i] = r.Timestamp.UtcDateTime;
+            actor[i] = r.Actor;
+            action[i] = r.Action;
+            integrationId[i] = r.IntegrationId;
+            operation[i] = r.Operation;
+            outcome[i] = r.Outcome;
+            upstreamStatus[i] = r.UpstreamStatus;
+            requestSha[i] = r.RequestSha256;
+            latency[i] = r.LatencyMs;
+            objectId[i] = r.ObjectId;
+            hash[i] = Convert.FromHexString(h);
+        }
+
+        var command = new NpgsqlBatchCommand(AppendSql);
+        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+        command.Parameters.Add(new NpgsqlParameter("seq", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = seq });
+        command.Parameters.Add(new NpgsqlParameter("event_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter("occurred_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = occurredAt });
+        command.Parameters.Add(new NpgsqlParameter("actor", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = actor });
+        command.Parameters.Add(new NpgsqlParameter("action", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = action });
+        command.Parameters.Add(new NpgsqlParameter("integration_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = integrationId });
+        command.Parameters.Add(new NpgsqlParameter("operation", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = operation });
+        command.Parameters.Add(new NpgsqlParameter("outcome", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = outcome });
+        command.Parameters.Add(new NpgsqlParameter("upstream_status", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = upstreamStatus });
+        command.Parameters.Add(new NpgsqlParameter("request_sha256", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = requestSha });
+        command.Parameters.Add(new NpgsqlParameter("latency_ms", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = latency });
+        command.Parameters.Add(new NpgsqlParameter("object_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objectId });
+        command.Parameters.Add(new NpgsqlParameter("hash", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hash });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand CheckpointCommand(AuditCheckpoint checkpoint)
+    {
+        var command = new NpgsqlBatchCommand(InsertCheckpointSql);
+        AddCheckpointParameters(command.Parameters, checkpoint);
+        return command;
+    }
 
     private static NpgsqlCommand CheckpointCommand(AuditCheckpoint checkpoint, NpgsqlConnection connection)
     {

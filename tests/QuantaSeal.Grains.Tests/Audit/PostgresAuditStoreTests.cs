@@ -51,28 +51,34 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
     private AuditCheckpoint Checkpoint(ChainedAuditRecord at) =>
         new(_tenant, at.Record.Seq, at.HashHex, T0.AddMinutes(1), "sk_test", [1, 2, 3]);
 
-    [Fact]
-    public async Task Append_StoresEveryField_AndMovesTheHead_WithItsCheckpoint()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(PostgresAuditStore.CopyThreshold - 1)]
+    [InlineData(PostgresAuditStore.CopyThreshold)]
+    [InlineData(1500)]
+    public async Task Append_StoresEveryField_AndMovesTheHead_WithItsCheckpoint(int count)
     {
-        var records = Chain(await Store.GetHeadAsync(_tenant, Ct), 1500);
+        var records = Chain(await Store.GetHeadAsync(_tenant, Ct), count);
 
         await Store.AppendAsync(_tenant, records, Checkpoint(records[^1]), Ct);
 
-        var stored = await Store.ReadRangeAsync(_tenant, 1, 1500, 2000, Ct);
+        var stored = await Store.ReadRangeAsync(_tenant, 1, count, 2000, Ct);
         Assert.Equal(records, stored);
         var head = await Store.GetHeadAsync(_tenant, Ct);
-        Assert.Equal((1500L, records[^1].HashHex, 1500L), (head.Seq, Convert.ToHexStringLower(head.Hash), head.CheckpointSeq));
+        Assert.Equal((count, records[^1].HashHex, count), (head.Seq, Convert.ToHexStringLower(head.Hash), head.CheckpointSeq));
         var walker = new AuditChainWalker(_tenant, [], new Dictionary<string, byte[]>());
         Assert.All(stored, r => Assert.True(walker.Add(r)));
     }
 
-    [Fact]
-    public async Task RedeliveredEvent_IsADuplicateConflict_AndNothingOfTheBatchIsWritten()
+    [Theory]
+    [InlineData(5)]
+    [InlineData(PostgresAuditStore.CopyThreshold + 5)]
+    public async Task RedeliveredEvent_IsADuplicateConflict_AndNothingOfTheBatchIsWritten(int batch)
     {
         var first = Chain(await Store.GetHeadAsync(_tenant, Ct), 10);
         await Store.AppendAsync(_tenant, first, null, Ct);
         var head = await Store.GetHeadAsync(_tenant, Ct);
-        var second = Chain(head, 5);
+        var second = Chain(head, batch);
         second[3] = second[3] with { Record = second[3].Record with { EventId = first[2].Record.EventId } };
 
         var conflict = await Assert.ThrowsAsync<AuditAppendConflictException>(() => Store.AppendAsync(_tenant, second, Checkpoint(second[^1]), Ct));
@@ -82,24 +88,28 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
         Assert.Equal([first[2].Record.EventId], await Store.FindExistingAsync([first[2].Record.EventId, second[0].Record.EventId], Ct));
     }
 
-    [Fact]
-    public async Task StaleHead_IsASeqTakenConflict()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(PostgresAuditStore.CopyThreshold)]
+    public async Task StaleHead_IsASeqTakenConflict(int batch)
     {
         var empty = await Store.GetHeadAsync(_tenant, Ct);
         await Store.AppendAsync(_tenant, Chain(empty, 3), null, Ct);
 
-        var conflict = await Assert.ThrowsAsync<AuditAppendConflictException>(() => Store.AppendAsync(_tenant, Chain(empty, 2), null, Ct));
+        var conflict = await Assert.ThrowsAsync<AuditAppendConflictException>(() => Store.AppendAsync(_tenant, Chain(empty, batch), null, Ct));
 
         Assert.Equal(AuditAppendConflict.SeqTaken, conflict.Conflict);
         Assert.Equal(3, (await Store.GetHeadAsync(_tenant, Ct)).Seq);
     }
 
-    [Fact]
-    public async Task FailingCheckpoint_TakesItsEventsWithIt()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(PostgresAuditStore.CopyThreshold * 2)]
+    public async Task FailingCheckpoint_TakesItsEventsWithIt(int batch)
     {
         var first = Chain(await Store.GetHeadAsync(_tenant, Ct), 4);
         await Store.AppendAsync(_tenant, first, Checkpoint(first[^1]), Ct);
-        var second = Chain(await Store.GetHeadAsync(_tenant, Ct), 4);
+        var second = Chain(await Store.GetHeadAsync(_tenant, Ct), batch);
 
         // A checkpoint at a seq that already has one violates its primary key: the events before it must go too.
         await Assert.ThrowsAsync<AuditAppendConflictException>(() => Store.AppendAsync(_tenant, second, Checkpoint(first[^1]), Ct));

@@ -42,6 +42,34 @@ internal static class PostgresConnectionStrings
     }
 
     /// <summary>
+    /// For the pools that run the same few statements all the time (the audit stream provider: a poll per queue every
+    /// 25 ms, a write per publish; the audit chain store): unless the caller set them, Npgsql prepares a statement on
+    /// its second use on a connection and keeps it (<c>Max Auto Prepare</c>), and a connection going back to the pool
+    /// is not reset with <c>DISCARD ALL</c> (<c>No Reset On Close</c>: these statements leave no session state).
+    /// Measured on 2 cores under proxy load, parsing and planning the stream provider's statements on every call and
+    /// resetting every connection were most of PostgreSQL's work for the audit path.
+    /// </summary>
+    internal static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder builder, IReadOnlySet<string> given)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(given);
+        if (!given.Contains("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        if (!given.Contains("Auto Prepare Min Usages"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!given.Contains("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
+    }
+
+    /// <summary>
     /// The connection string without its secrets (password, SSL key password), safe to log. Never throws: an
     /// unparseable string is described, not echoed, because it might still contain a password.
     /// </summary>
