@@ -7,13 +7,14 @@ internal sealed record ProxySettings
 {
     public int DurationSeconds { get; init; } = 20;
 
-    public int WarmupSeconds { get; init; } = 5;
+    /// <summary>Unmeasured seconds per server before the rounds (JIT, pools, caches; see ChainSettings.WarmupSeconds).</summary>
+    public int WarmupSeconds { get; init; } = 30;
 
     /// <summary>Requests in flight at once (closed loop: each worker sends its next request when the last one answered).</summary>
     public int Concurrency { get; init; } = 16;
 
     /// <summary>Measured runs per transport, alternated durable, memory, durable, memory, ...</summary>
-    public int Rounds { get; init; } = 2;
+    public int Rounds { get; init; } = 3;
 
     /// <summary><c>hey</c> (Debian package, default) or <c>builtin</c> (HttpClient workers in this process).</summary>
     public string Generator { get; init; } = "hey";

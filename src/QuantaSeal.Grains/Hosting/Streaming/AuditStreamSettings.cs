@@ -11,13 +11,14 @@ internal sealed record AuditStreamSettings
     public static AuditStreamSettings Default { get; } = new();
 
     /// <summary>
-    /// How often each pulling agent asks its queue for messages when the last read came back empty (Orleans default
-    /// 100 ms). An idle event waits half of this on average before it is read, so it is most of the end-to-end latency
-    /// at low load (DESIGN measured 30-95 ms p50 at 100 ms). Under load the agent reads again at once without waiting.
-    /// The price is an idle query per queue per period: 4 queues at 25 ms are 160 cheap index probes per second for
-    /// the whole cluster.
+    /// How often each pulling agent asks its queue for messages when the last read came back empty (the Orleans
+    /// default, 100 ms). Under load the agent reads again at once without waiting, so this only sets how soon an event
+    /// of a quiet tenant reaches its chain (about half of it on average) — not when its caller gets an answer, which
+    /// happens once the event is durably enqueued. It is also the price of an idle cluster: a query per queue per
+    /// period. At 25 ms (4 queues, 160 polls/s) an idle server used about a tenth of a core on 2 cores, taken from
+    /// whatever else ran on the machine; at 100 ms, a quarter of that (loadtests/README.md).
     /// </summary>
-    public TimeSpan PollingInterval { get; init; } = TimeSpan.FromMilliseconds(25);
+    public TimeSpan PollingInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Stream messages handed to a consumer in one delivery (Orleans default 1). The chain grain writes a whole delivery
