@@ -75,10 +75,14 @@ internal sealed record ChainSettings
         return settings;
     }
 
-    public string Describe() =>
-        Publisher == "product"
-            ? $"publisher=product(64x2) polling={(PollingMs is { } ms ? ms.ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms" : "product")} deliveryBatch={DeliveryBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} cache={CacheSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} c={Concurrency}"
-            : $"publisher=tuned({MaxBatch}x{Writers}) polling={(PollingMs is { } ms ? ms.ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms" : "product")} deliveryBatch={DeliveryBatch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} cache={CacheSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "product"} c={Concurrency}";
+    public string Describe()
+    {
+        static string Knob(int? value, string unit = "") =>
+            value is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) + unit : "product";
+
+        var publisher = Publisher == "product" ? "product(64x2)" : $"tuned({MaxBatch}x{Writers})";
+        return $"publisher={publisher} polling={Knob(PollingMs, "ms")} deliveryBatch={Knob(DeliveryBatch)} cache={Knob(CacheSize)} c={Concurrency}";
+    }
 
     private static int? Optional(CommandArgs args, string name)
     {
