@@ -16,7 +16,7 @@ namespace QuantaSeal.Grains.Audit;
 /// <summary>
 /// The tenant's hash chain (key = tenant id), fed by the tenant's audit stream through an implicit subscription. Each
 /// delivered batch (one publisher group commit) is validated, de-duplicated, given consecutive seqs and hashes, and
-/// written in one statement together with a signed checkpoint when one is due. The delivery returns only after the
+/// written in one transaction together with a signed checkpoint when one is due. The delivery returns only after the
 /// write, so the stream confirms (deletes) a message only once its events are in the chain; a failed write throws and
 /// the pulling agent retries the same message. The grain never throws for a bad event: that would block the tenant's
 /// stream (DESIGN §7); such events are logged and counted.

@@ -22,7 +22,7 @@ internal sealed record AuditStreamSettings
 
     /// <summary>
     /// Stream messages handed to a consumer in one delivery (Orleans default 1). The chain grain writes a whole delivery
-    /// in one INSERT, so under load 16 messages (up to 16 × 64 events) share one commit instead of each paying for its
+    /// in one write, so under load 16 messages (up to 16 × 64 events) share one commit instead of each paying for its
     /// own: measured on 2 cores, the chain's sustained rate went from about 2,150 to 8,900 events/s and the backlog
     /// after a burst drained in 0.7 s instead of 18.6 s (loadtests/README.md). At low load a delivery still carries
     /// whatever is there, one message. A failed delivery is retried whole; the chain drops what it already has.
