@@ -41,7 +41,14 @@ public static class AuditHashChain
         buffer.Write(previousHash);
         AuditCanonicalJson.Write(buffer, record);
         SHA256.HashData(buffer.WrittenSpan, hash);
+        if (buffer.Capacity > MaxRetainedBuffer)
+        {
+            // An unusually large event (an export being verified can hold anything): do not keep its buffer alive.
+            t_buffer = null;
+        }
     }
+
+    private const int MaxRetainedBuffer = 64 * 1024;
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;

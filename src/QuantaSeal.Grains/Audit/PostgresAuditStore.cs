@@ -9,7 +9,8 @@ namespace QuantaSeal.Grains.Audit;
 
 /// <summary>
 /// The audit chains on PostgreSQL (deploy/sql/0006). A delivered batch is written with its checkpoint (when one is due)
-/// in one transaction: one INSERT from arrays, or a binary COPY for large batches (<see cref="CopyThreshold"/>). Driver exceptions never leave this class:
+/// in one transaction: one INSERT from arrays, or a binary COPY for large batches (<see cref="CopyThreshold"/>).
+/// Driver exceptions never leave this class:
 /// conflicts become <see cref="AuditAppendConflictException"/>, everything else
 /// <see cref="AuditStoreUnavailableException"/> naming only the exception type and SQLSTATE.
 /// </summary>
