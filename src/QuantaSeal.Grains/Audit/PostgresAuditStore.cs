@@ -54,13 +54,12 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     public PostgresAuditStore(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var given = builder.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "quantaseal-audit-chain";
         }
 
-        Hosting.Postgres.PostgresConnectionStrings.PrepareRepeatedStatements(builder, given);
+        Hosting.Postgres.PostgresConnectionStrings.PrepareRepeatedStatements(builder);
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }

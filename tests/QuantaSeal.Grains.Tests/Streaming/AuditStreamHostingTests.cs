@@ -32,6 +32,17 @@ public sealed class AuditStreamHostingTests
     }
 
     [Fact]
+    public void ForStreams_PreparesRepeatedStatements_WithoutResettingConnections_UnlessTheCallerChose()
+    {
+        var ours = new NpgsqlConnectionStringBuilder(AuditStreamHosting.ForStreams(Base, AuditStreamSettings.Default));
+        var theirs = new NpgsqlConnectionStringBuilder(AuditStreamHosting.ForStreams(
+            Base + ";Max Auto Prepare=0;Auto Prepare Min Usages=7;No Reset On Close=false", AuditStreamSettings.Default));
+
+        Assert.Equal((32, 2, true), (ours.MaxAutoPrepare, ours.AutoPrepareMinUsages, ours.NoResetOnClose));
+        Assert.Equal((0, 7, false), (theirs.MaxAutoPrepare, theirs.AutoPrepareMinUsages, theirs.NoResetOnClose));
+    }
+
+    [Fact]
     public void ForStreams_KeepsShorterTimeouts_AndReplacesWaitForever()
     {
         var shorter = new NpgsqlConnectionStringBuilder(

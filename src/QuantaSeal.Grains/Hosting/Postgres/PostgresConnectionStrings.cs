@@ -49,10 +49,10 @@ internal static class PostgresConnectionStrings
     /// Measured on 2 cores under proxy load, parsing and planning the stream provider's statements on every call and
     /// resetting every connection were most of PostgreSQL's work for the audit path.
     /// </summary>
-    internal static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder builder, IReadOnlySet<string> given)
+    internal static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(given);
+        var given = ExplicitKeywords(builder);
         if (!given.Contains("Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 32;

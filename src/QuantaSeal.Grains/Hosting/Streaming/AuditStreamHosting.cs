@@ -115,7 +115,7 @@ public static class AuditStreamHosting
             builder.ApplicationName = ApplicationName;
         }
 
-        PostgresConnectionStrings.PrepareRepeatedStatements(builder, given);
+        PostgresConnectionStrings.PrepareRepeatedStatements(builder);
         return builder.ConnectionString;
 
         // Npgsql reads 0 as "wait forever".
