@@ -7,7 +7,7 @@ namespace QuantaSeal.Grains.Tests.Streaming;
 /// Fail closed: while the stream database cannot be reached a publish throws within the stream provider's short
 /// Npgsql timeouts, and what reaches the caller across the grain call is the serialisable
 /// <see cref="AuditStreamUnavailableException"/>; once the database is back, publishing works again without a restart.
-/// The silos reach the stream tables through a <see cref="TcpGate"/>; clustering and grain state stay up.
+/// The silos reach the stream tables through a <see cref="PostgresRelay"/>; clustering and grain state stay up.
 /// </summary>
 public sealed class AuditStreamOutageTests
 {
@@ -20,10 +20,10 @@ public sealed class AuditStreamOutageTests
     public async Task Publish_FailsFastWithASerialisableException_WhileTheDatabaseIsUnreachable_AndRecoversWithoutRestart()
     {
         await using var database = await PostgresTestDatabase.CreateAsync(migrate: true, Ct);
-        await using var gate = TcpGate.For(database.ConnectionString);
+        await using var relay = PostgresRelay.InFrontOf(database.ConnectionString);
         var probe = new AuditStreamProbe();
         await using var cluster = await AuditStreamTestCluster.StartPostgresAsync(
-            database.ConnectionString, probe, AuditStreamTestCluster.TestSettings, streamConnectionString: gate.Route(database.ConnectionString));
+            database.ConnectionString, probe, AuditStreamTestCluster.TestSettings, streamConnectionString: relay.Route(database.ConnectionString));
         var tenant = AuditStreamTestCluster.NewTenant();
         var producer = cluster.Client.GetGrain<IAuditStreamProducerGrain>(tenant);
         var before = AuditStreamTestCluster.NewEvent(tenant);
@@ -32,14 +32,14 @@ public sealed class AuditStreamOutageTests
 
         // Connected but silent: a hung server or a dropped route. The first publish waits on a pooled connection
         // (command timeout), the next ones on new connections (connect timeout); both are capped for the streams.
-        gate.Set(TcpGate.GateMode.BlackHole);
+        relay.Set(PostgresRelay.RelayMode.Partition);
         var (silentMs, silent) = await PublishRefusedAsync(producer, tenant, SilentPublishes);
 
         // Connection refused / reset: a stopped server, a closed port.
-        gate.Set(TcpGate.GateMode.Refuse);
+        relay.Set(PostgresRelay.RelayMode.Refuse);
         var (refusedMs, refused) = await PublishRefusedAsync(producer, tenant, RefusedPublishes);
 
-        gate.Set(TcpGate.GateMode.Open);
+        relay.Set(PostgresRelay.RelayMode.Open);
         var after = AuditStreamTestCluster.NewEvent(tenant);
         var recovering = TimeProvider.System.GetTimestamp();
         await producer.PublishAsync(after, Ct);

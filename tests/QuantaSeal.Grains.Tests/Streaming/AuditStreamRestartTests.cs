@@ -61,9 +61,9 @@ public sealed class AuditStreamRestartTests
             VisibilityTimeout = TimeSpan.FromSeconds(10),
         };
         await using var database = await PostgresTestDatabase.CreateAsync(migrate: true, Ct);
-        // The silo to be killed reaches the stream tables through a gate, cut just before the kill: an in-process
+        // The silo to be killed reaches the stream tables through a relay, cut just before the kill: an in-process
         // stop still runs the pulling agents' shutdown, and a crashed process would not get to release anything.
-        await using var gate = TcpGate.For(database.ConnectionString);
+        await using var relay = PostgresRelay.InFrontOf(database.ConnectionString);
         var probe = new AuditStreamProbe();
         await using var cluster = await AuditStreamTestCluster.StartPostgresAsync(
             database.ConnectionString,
@@ -71,7 +71,7 @@ public sealed class AuditStreamRestartTests
             settings,
             silos: 2,
             configure: FastFailureDetection,
-            streamConnectionStringForSilo: name => name == "Silo_1" ? gate.Route(database.ConnectionString) : null);
+            streamConnectionStringForSilo: name => name == "Silo_1" ? relay.Route(database.ConnectionString) : null);
         // Twelve tenants spread over the four queues, so the killed silo very likely reads some of them.
         var tenants = Enumerable.Range(0, 12).Select(_ => AuditStreamTestCluster.NewTenant()).ToArray();
         var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -85,7 +85,7 @@ public sealed class AuditStreamRestartTests
         await Task.WhenAll(tenants.Select(tenant => probe.WaitForAsync(tenant, 3, TimeSpan.FromSeconds(15), Ct)));
 
         var killed = TimeProvider.System.GetTimestamp();
-        gate.Set(TcpGate.GateMode.Refuse);
+        relay.Set(PostgresRelay.RelayMode.Refuse);
         await cluster.KillSiloAsync(cluster.Silos[1], Ct);
         var (pending, visible, _, hiddenFor) = await PendingAsync(database);
         await Task.WhenAll(tenants.Select(tenant => probe.WaitForAsync(tenant, Events, TimeSpan.FromSeconds(40), Ct)));

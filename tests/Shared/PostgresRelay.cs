@@ -3,11 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace QuantaSeal.Server.Tests.Infrastructure;
+namespace QuantaSeal.Tests.Shared;
 
 /// <summary>
-/// A loopback TCP relay between a server process and PostgreSQL, so a test can make the database really unreachable
-/// for that process without touching the database itself (other tests share it).
+/// A loopback TCP relay between a silo (in a test cluster or a server process) and PostgreSQL, so a test can make the
+/// database really unreachable for it without touching the database itself (other tests share it).
 /// <list type="bullet">
 /// <item><see cref="RelayMode.Refuse"/>: every open connection is reset and every new one is reset on accept (a
 /// stopped server, a closed port).</item>
