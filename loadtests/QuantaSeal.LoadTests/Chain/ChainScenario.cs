@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Streams;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Audit;
@@ -51,7 +51,7 @@ internal sealed class ChainScenario(ChainSettings settings)
         TenantCallContext.SetTenant(tenantId);
 
         IAuditPublisher publisher = settings.Publisher == "tuned"
-            ? new TunableAuditPublisher(services.GetRequiredKeyedService<IStreamProvider>(AuditStreams.ProviderName), settings.MaxBatch, settings.Writers)
+            ? new StreamAuditPublisher(services, services.GetRequiredService<ILogger<StreamAuditPublisher>>(), settings.MaxBatch, settings.Writers)
             : services.GetRequiredService<IAuditPublisher>();
 
         await using var head = new ChainHeadProbe(connectionString, tenantId);

@@ -18,7 +18,7 @@ namespace QuantaSeal.Grains.Audit;
 /// grow by themselves: <see cref="MaxWritersPerTenant"/> writes per tenant are in flight at a time and everything that
 /// arrives meanwhile joins the next one.
 /// </remarks>
-public sealed partial class StreamAuditPublisher(IServiceProvider services, ILogger<StreamAuditPublisher> logger) : IAuditPublisher
+public sealed partial class StreamAuditPublisher : IAuditPublisher
 {
     /// <summary>Events per stream message.</summary>
     internal const int MaxBatch = 64;
@@ -26,9 +26,30 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
     /// <summary>Writes of one tenant in flight at once.</summary>
     internal const int MaxWritersPerTenant = 2;
 
+    private readonly IServiceProvider _services;
+    private readonly ILogger<StreamAuditPublisher> _logger;
+    private readonly int _maxBatch;
+    private readonly int _maxWriters;
     private readonly Dictionary<string, TenantQueue> _queues = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private IStreamProvider? _provider;
+
+    /// <summary>The publisher of a silo (<see cref="MaxBatch"/> events per message, <see cref="MaxWritersPerTenant"/> writers).</summary>
+    public StreamAuditPublisher(IServiceProvider services, ILogger<StreamAuditPublisher> logger)
+        : this(services, logger, MaxBatch, MaxWritersPerTenant)
+    {
+    }
+
+    /// <summary>With other batch and writer limits: the load scenario measures them before the constants change.</summary>
+    internal StreamAuditPublisher(IServiceProvider services, ILogger<StreamAuditPublisher> logger, int maxBatch, int maxWriters)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxWriters, 1);
+        _services = services;
+        _logger = logger;
+        _maxBatch = maxBatch;
+        _maxWriters = maxWriters;
+    }
 
     /// <inheritdoc/>
     public Task PublishAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
@@ -46,7 +67,7 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
             }
 
             queue.Waiting.Add(pending);
-            startWriter = queue.Writers < MaxWritersPerTenant;
+            startWriter = queue.Writers < _maxWriters;
             if (startWriter)
             {
                 queue.Writers++;
@@ -85,7 +106,7 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
                     return;
                 }
 
-                var take = Math.Min(MaxBatch, queue.Waiting.Count);
+                var take = Math.Min(_maxBatch, queue.Waiting.Count);
                 batch = queue.Waiting.GetRange(0, take);
                 queue.Waiting.RemoveRange(0, take);
             }
@@ -94,7 +115,7 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
             {
                 var stream = Provider().GetAuditStream(queue.TenantId);
                 var events = batch.ConvertAll(p => p.Event);
-                await AuditStreamWriter.EnqueueBatchAsync(stream, events, logger).ConfigureAwait(false);
+                await AuditStreamWriter.EnqueueBatchAsync(stream, events, _logger).ConfigureAwait(false);
 
                 AuditMetrics.Published.Add(events.Count);
                 AuditMetrics.BatchSize.Record(events.Count);
@@ -108,7 +129,7 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
                 var refused = ex as AuditStreamUnavailableException ?? new AuditStreamUnavailableException(ex.GetType().Name, batch.Count);
                 if (ex is not AuditStreamUnavailableException)
                 {
-                    Log.PublishFailed(logger, ex.GetType().Name, batch.Count);
+                    Log.PublishFailed(_logger, ex.GetType().Name, batch.Count);
                 }
 
                 // The store just failed: refuse everything already waiting for this tenant now rather than let each
@@ -129,7 +150,7 @@ public sealed partial class StreamAuditPublisher(IServiceProvider services, ILog
     }
 
     private IStreamProvider Provider() =>
-        _provider ??= services.GetKeyedService<IStreamProvider>(AuditStreams.ProviderName)
+        _provider ??= _services.GetKeyedService<IStreamProvider>(AuditStreams.ProviderName)
             ?? throw new AuditStreamUnavailableException("The audit stream provider is not configured on this silo.");
 
     private sealed class TenantQueue(string tenantId)
