@@ -189,7 +189,7 @@ internal sealed class ChainScenario(ChainSettings settings)
 
         public async Task<long> StreamRowsAsync(CancellationToken cancellationToken)
         {
-            await using var command = _dataSource.CreateCommand("SELECT count(*) FROM orleans_stream_messages");
+            await using var command = _dataSource.CreateCommand("SELECT count(*) FROM audit_queue_messages");
             return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 

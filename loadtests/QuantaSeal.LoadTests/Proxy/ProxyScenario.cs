@@ -49,10 +49,13 @@ internal sealed class ProxyScenario(ProxySettings settings)
         {
             foreach (var transport in Transports)
             {
+                var before = CpuMeter.Read(targets[transport].Server.ProcessId);
                 var result = await generator.RunAsync(targets[transport].Target, transport, round, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), cancellationToken);
+                var cpu = CpuMeter.Between(before, CpuMeter.Read(targets[transport].Server.ProcessId));
                 results.Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  round {round} {transport,-7}: {result.RequestsPerSecond,7:F1} req/s  p50 {Percentiles.Ms(result.P50Ms),6} ms  p99 {Percentiles.Ms(result.P99Ms),6} ms  ({result.Requests} requests, {result.Non2xx} not 200)"));
+                Console.WriteLine("                   " + cpu.PerRequest(result.Requests));
             }
         }
 

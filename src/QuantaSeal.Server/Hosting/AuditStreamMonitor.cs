@@ -78,7 +78,7 @@ internal sealed partial class AuditStreamMonitor(string connectionString, ILogge
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7210, Level = LogLevel.Error, Message = "{Count} audit stream messages are dead-lettered: their events are not in the tenants' chains (table orleans_stream_dead_letters)")]
+        [LoggerMessage(EventId = 7210, Level = LogLevel.Error, Message = "{Count} audit stream messages are dead-lettered: their events are not in the tenants' chains (table audit_queue_dead_letters)")]
         public static partial void DeadLetters(ILogger logger, long count);
 
         [LoggerMessage(EventId = 7211, Level = LogLevel.Warning, Message = "Could not count the audit stream backlog ({Cause})")]

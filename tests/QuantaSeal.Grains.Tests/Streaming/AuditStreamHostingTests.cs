@@ -77,12 +77,11 @@ public sealed class AuditStreamHostingTests
     }
 
     [Fact]
-    public void DefaultTuning_KeepsVisibilityAboveTheDeliveryRetryWindow()
+    public void DefaultTuning_WaitsOutOutagesBeforeDeadLettering_AndPacesBusyReadsBelowTheIdlePoll()
     {
         var settings = AuditStreamSettings.Default;
 
-        Assert.True(settings.VisibilityTimeout > settings.MaxEventDeliveryTime * 2);
-        Assert.True(settings.ExpiryTimeout >= TimeSpan.FromDays(365));
-        Assert.True(settings.DeadLetterRetention >= TimeSpan.FromDays(365));
+        Assert.True(settings.MaxEventDeliveryTime >= TimeSpan.FromMinutes(1));
+        Assert.InRange(settings.BusyReadSpacing, TimeSpan.FromMilliseconds(1), settings.PollingInterval);
     }
 }

@@ -104,7 +104,7 @@ public sealed partial class AuditDurabilityTests
             await stopLoad.CancelAsync();
             await Task.WhenAll(load);
 
-            // What the dead silo left in the queue: dequeued-but-unconfirmed rows wait out the visibility timeout.
+            // What the dead silo left in the queue: rows it may have read but not confirmed are read again after the restart.
             atKill = await SnapshotAsync(db.ConnectionString);
         }
 
@@ -148,7 +148,7 @@ public sealed partial class AuditDurabilityTests
             + $"{await AuditStreamDiagnostics.CountPendingAsync(db.ConnectionString, Ct)} stream rows pending.\n{second.Output}");
         Assert.True(expected.Count >= MinimumAcknowledged + 5, $"Only {expected.Count - 5} calls were acknowledged before the kill; the load did not run.");
         Assert.Empty(missing);
-        Assert.True(atKill.Held.IsSubsetOf(chainedIds) && atKill.Queued.IsSubsetOf(chainedIds), "An event that was in the stream at the kill never reached the chain.");
+        Assert.True(atKill.Queued.IsSubsetOf(chainedIds), "An event that was in the audit queue at the kill never reached the chain.");
         Assert.Equal(0, deadLetters);
         AssertGaplessAndUnique(chain);
         Assert.True(workerEvents - expected.Count <= noAnswer.Values.Sum() + refused, "More unacknowledged echo events were chained than calls went unanswered.");
@@ -156,9 +156,9 @@ public sealed partial class AuditDurabilityTests
     }
 
     /// <summary>
-    /// The database right after the kill: the events already chained, and the event ids inside the stream rows still
-    /// queued, split by whether the dead silo had dequeued them (those wait out the visibility timeout). The rows hold
-    /// Orleans-serialised batches in which each id is an ASCII string, so the ids are read out of the bytes.
+    /// The database right after the kill: the events already chained, and the event ids inside the audit queue rows still
+    /// unconfirmed, split by whether the dead silo had already chained them (their redelivery must be skipped). The rows
+    /// hold Orleans-serialised batches in which each id is an ASCII string, so the ids are read out of the bytes.
     /// </summary>
     private static async Task<KillSnapshot> SnapshotAsync(string connectionString)
     {
@@ -174,39 +174,34 @@ public sealed partial class AuditDurabilityTests
             }
         }
 
-        var held = new HashSet<string>(StringComparer.Ordinal);
         var queued = new HashSet<string>(StringComparer.Ordinal);
         var rows = 0;
-        var heldRows = 0;
-        await using (var command = new NpgsqlCommand("SELECT dequeued, payload FROM orleans_stream_messages", connection))
+        await using (var command = new NpgsqlCommand("SELECT payload FROM audit_queue_messages", connection))
         await using (var reader = await command.ExecuteReaderAsync(Ct))
         {
             while (await reader.ReadAsync(Ct))
             {
                 rows++;
-                var dequeued = reader.GetInt32(0) > 0;
-                heldRows += dequeued ? 1 : 0;
-                foreach (Match match in EventIdPattern().Matches(Encoding.Latin1.GetString((byte[])reader[1])))
+                foreach (Match match in EventIdPattern().Matches(Encoding.Latin1.GetString((byte[])reader[0])))
                 {
-                    (dequeued ? held : queued).Add(match.Value);
+                    queued.Add(match.Value);
                 }
             }
         }
 
-        return new KillSnapshot(chained, rows, heldRows, held, queued);
+        return new KillSnapshot(chained, rows, queued);
     }
 
     [GeneratedRegex("aud_[0-9A-HJKMNP-TV-Z]{26}", RegexOptions.CultureInvariant)]
     private static partial Regex EventIdPattern();
 
-    private sealed record KillSnapshot(HashSet<string> Chained, int Rows, int HeldRows, HashSet<string> Held, HashSet<string> Queued)
+    private sealed record KillSnapshot(HashSet<string> Chained, int Rows, HashSet<string> Queued)
     {
-        /// <summary>Held events the dead silo had already chained: their redelivery must be skipped, not chained again.</summary>
-        public int HeldAndChained => Held.Count(Chained.Contains);
+        /// <summary>Unconfirmed events the dead silo had already chained: their redelivery must be skipped, not chained again.</summary>
+        public int QueuedAndChained => Queued.Count(Chained.Contains);
 
         public override string ToString() =>
-            $"at the kill {Chained.Count} events chained; stream rows {Rows}, {HeldRows} of them dequeued by the killed silo "
-            + $"holding {Held.Count} events ({HeldAndChained} already chained, so redelivered duplicates; {Held.Count - HeldAndChained} not yet chained), "
-            + $"{Queued.Count} events in rows not yet dequeued";
+            $"at the kill {Chained.Count} events chained; {Rows} audit queue rows unconfirmed holding {Queued.Count} events "
+            + $"({QueuedAndChained} already chained, so redelivered duplicates; {Queued.Count - QueuedAndChained} not yet chained)";
     }
 }

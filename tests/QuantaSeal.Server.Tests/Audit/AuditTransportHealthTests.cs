@@ -25,15 +25,14 @@ public sealed class AuditTransportHealthTests
         var metrics = await http.GetStringAsync("metrics", Ct);
         Assert.Matches(@"(?m)^quantaseal_audit_dead_letters(_messages)?(\{[^}]*\})? 0\b", metrics);
 
-        // What the stream provider writes when it gives up on a message (deploy/sql/0005).
+        // What the audit queue writes when it gives up on a message (deploy/sql/0007).
         await using (var connection = new NpgsqlConnection(db.ConnectionString))
         {
             await connection.OpenAsync(Ct);
             await using var command = new NpgsqlCommand(
                 """
-                INSERT INTO orleans_stream_dead_letters (service_id, provider_id, queue_id, message_id, dequeued, visible_on, expires_on,
-                    created_on, modified_on, dead_on, remove_on, reason, payload)
-                VALUES ('quantaseal', 'audit', 'audit-0-0x00000000', 1, 10, now(), now(), now(), now(), now(), now() + interval '365 days', 'max_attempts', '\x00')
+                INSERT INTO audit_queue_dead_letters (service_id, queue_id, tx, enqueued_on, reason, payload)
+                VALUES ('quantaseal', 'audit-0-0x00000000', '1', now(), 'delivery_failed', '\x00')
                 """, connection);
             await command.ExecuteNonQueryAsync(Ct);
         }

@@ -9,14 +9,14 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 public static class AuditStreamDiagnostics
 {
     private const string CountDeadLettersSql =
-        "SELECT count(*) FROM orleans_stream_dead_letters WHERE provider_id = @provider";
+        "SELECT count(*) FROM audit_queue_dead_letters";
 
     private const string CountPendingSql =
-        "SELECT count(*) FROM orleans_stream_messages WHERE provider_id = @provider";
+        "SELECT count(*) FROM audit_queue_messages";
 
     /// <summary>
-    /// Audit stream messages in the dead-letter table (each holds one or more events): messages whose consumer kept
-    /// failing, that were dequeued too often, or that expired. Zero when healthy.
+    /// Audit stream messages in the dead-letter table (each holds one or more events): messages whose chain kept
+    /// failing to take them, or that could not be read back. Zero when healthy.
     /// </summary>
     /// <param name="connectionString">The silo's Npgsql connection string; short timeouts are applied.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
@@ -38,7 +38,6 @@ public static class AuditStreamDiagnostics
         await using var connection = new NpgsqlConnection(cs);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string>("provider", AuditStreams.ProviderName));
         var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return result is long count ? count : 0;
     }

@@ -9,7 +9,7 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 
 /// <summary>
 /// Registers the audit stream provider (<see cref="AuditStreams.ProviderName"/>) on a silo: durable on PostgreSQL
-/// through the Orleans ADO.NET stream provider, or in memory for the in-memory dev mode. Audit events are published
+/// through QuantaSeal's audit queue provider, or in memory for the in-memory dev mode. Audit events are published
 /// from grains, so Orleans clients (the front-door role) need no stream provider.
 /// </summary>
 public static class AuditStreamHosting
@@ -18,8 +18,8 @@ public static class AuditStreamHosting
     internal const string ApplicationName = "quantaseal-audit-streams";
 
     /// <summary>
-    /// Durable audit streams on PostgreSQL: the ADO.NET stream provider (invariant <c>Npgsql</c>) over this project's
-    /// stream tables and queries (deploy/sql/0005, applied by <c>UseQuantaSealPostgres</c>'s migrator). Only implicit
+    /// Durable audit streams on PostgreSQL: QuantaSeal's own persistent stream provider (<see cref="AuditQueueAdapterFactory"/>)
+    /// over the audit queue tables (deploy/sql/0007, applied by <c>UseQuantaSealPostgres</c>'s migrator). Only implicit
     /// subscriptions are used, so no PubSubStore grain storage is needed.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
@@ -43,23 +43,14 @@ public static class AuditStreamHosting
         ArgumentNullException.ThrowIfNull(settings);
         var cs = ForStreams(connectionString, settings);
 
-        silo.AddAdoNetStreams(AuditStreams.ProviderName, configurator =>
-        {
-            configurator.ConfigureAdoNet(optionsBuilder => optionsBuilder.Configure(options =>
+        silo.AddPersistentStreams(
+            AuditStreams.ProviderName,
+            (services, name) => AuditQueueAdapterFactory.Create(services, name, cs, settings),
+            configurator =>
             {
-                options.Invariant = PostgresSiloBuilderExtensions.Invariant;
-                options.ConnectionString = cs;
-                options.VisibilityTimeout = settings.VisibilityTimeout;
-                options.MaxAttempts = settings.MaxAttempts;
-                options.ExpiryTimeout = settings.ExpiryTimeout;
-                options.DeadLetterEvictionTimeout = settings.DeadLetterRetention;
-                options.EvictionInterval = settings.EvictionInterval;
-                options.InitializationTimeout = settings.InitializationTimeout;
-            }));
-            configurator.ConfigurePartitioning(settings.QueueCount);
-            configurator.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            configurator.ConfigurePullingAgent(PullingAgent(settings));
-        });
+                configurator.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+                configurator.ConfigurePullingAgent(PullingAgent(settings));
+            });
         silo.Services.Configure<SimpleQueueCacheOptions>(AuditStreams.ProviderName, options => options.CacheSize = settings.CacheSize);
         return silo;
     }

@@ -7,4 +7,7 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 internal static class AuditStreamLogEventIds
 {
     internal const int EnqueueFailed = 7200;
+    internal const int DeadLettered = 7202;
+    internal const int DeadLetterFailed = 7203;
+    internal const int UnreadableMessage = 7204;
 }

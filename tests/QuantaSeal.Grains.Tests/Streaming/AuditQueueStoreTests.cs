@@ -1,0 +1,162 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Streams;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Tests.Shared;
+
+namespace QuantaSeal.Grains.Tests.Streaming;
+
+/// <summary>
+/// The audit queue on PostgreSQL (deploy/sql/0007) through <see cref="AuditQueueStore"/> and <see cref="AuditQueueReceiver"/>:
+/// read order is commit-safe (a message committed late by a slower writer is read in its place, never skipped), reads
+/// write nothing, a confirmation deletes the delivered prefix except messages given up on, and those are moved whole
+/// to the dead letters. Each test uses its own queue.
+/// </summary>
+public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>, IAsyncDisposable
+{
+    private const string ServiceId = "queue-tests";
+    private readonly string _queue = $"audit-{Guid.NewGuid():N}";
+    private readonly AuditQueueStore _store = new(NpgsqlDataSource.Create(database.ConnectionString), ServiceId);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Read_ReturnsCommittedMessagesInOrder_FromThePosition_UpToTheLimit()
+    {
+        for (byte i = 1; i <= 5; i++)
+        {
+            await _store.EnqueueAsync(_queue, [i], Ct);
+        }
+
+        var first = await ReadEventuallyAsync(0, 3, expected: 3);
+        var rest = await ReadEventuallyAsync(first[^1].Tx, 10, expected: 2);
+
+        Assert.Equal([1, 2, 3, 4, 5], first.Concat(rest).Select(r => (int)r.Payload[0]));
+        Assert.True(first.Concat(rest).Select(r => r.Tx).Order().SequenceEqual(first.Concat(rest).Select(r => r.Tx)));
+        Assert.Empty(await _store.ReadAsync(_queue, rest[^1].Tx, 10, Ct));
+        Assert.Empty(await _store.ReadAsync("audit-other-" + _queue, 0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task AMessageCommittedLate_IsReadInItsPlace_NotSkipped()
+    {
+        // Writer A takes its transaction id first and commits last; writer B commits in between.
+        await using var slow = await database.OpenAsync(Ct);
+        await using var transaction = await slow.BeginTransactionAsync(Ct);
+        await using (var insert = new NpgsqlCommand("INSERT INTO audit_queue_messages (service_id, queue_id, payload) VALUES ($1, $2, '\\x0a')", slow, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _queue });
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        await _store.EnqueueAsync(_queue, [0x0b], Ct);
+        var whileOpen = await _store.ReadAsync(_queue, 0, 10, Ct);
+        await transaction.CommitAsync(Ct);
+        var after = await ReadEventuallyAsync(0, 10, expected: 2);
+
+        Assert.Empty(whileOpen);
+        Assert.Equal([0x0a, 0x0b], after.Select(r => (int)r.Payload[0]));
+    }
+
+    [Fact]
+    public async Task OneTransaction_HoldsAtMostOneMessage()
+    {
+        await using var connection = await database.OpenAsync(Ct);
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO audit_queue_messages (service_id, queue_id, payload) VALUES ($1, $2, '\\x01'), ($1, $2, '\\x02')", connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _queue });
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync(Ct));
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, error.SqlState);
+    }
+
+    [Fact]
+    public async Task Confirm_DeletesThePrefix_ButKeepsWhatItIsTold()
+    {
+        for (byte i = 1; i <= 4; i++)
+        {
+            await _store.EnqueueAsync(_queue, [i], Ct);
+        }
+
+        var rows = await ReadEventuallyAsync(0, 10, expected: 4);
+        var deleted = await _store.ConfirmAsync(_queue, rows[2].Tx, [rows[1].Tx], Ct);
+        var left = await _store.ReadAsync(_queue, 0, 10, Ct);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal([2, 4], left.Select(r => (int)r.Payload[0]));
+    }
+
+    [Fact]
+    public async Task Receiver_DeadLettersFailedMessages_BeforeConfirming_SoNoneIsDeletedUnrecorded()
+    {
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AuditQueueBatch>>();
+        var state = new AuditQueueState();
+        var receiver = new AuditQueueReceiver(_store, _queue, state, serializer, NullLogger.Instance);
+        var stream = AuditStreams.StreamIdFor("tnt_queue");
+        foreach (var operation in new[] { "one", "two", "three" })
+        {
+            var batch = new AuditQueueBatch { StreamId = stream, Events = [Event(operation)] };
+            await _store.EnqueueAsync(_queue, serializer.SerializeToArray(batch), Ct);
+        }
+
+        IList<IBatchContainer> read = [];
+        await StreamTestWait.UntilAsync(async () => (read = await receiver.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
+        Assert.Equal(3, read.Count);
+        Assert.Equal(["one", "two", "three"], read.SelectMany(b => b.GetEvents<AuditEvent>()).Select(e => e.Item1.Operation));
+        Assert.All(read, b => Assert.Equal(stream, b.StreamId));
+        var failed = (AuditQueueBatch)read[1];
+        state.MarkFailed(failed.SequenceToken.SequenceNumber);
+
+        await receiver.MessagesDeliveredAsync(read, Ct);
+
+        Assert.Equal(0, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_queue_messages WHERE queue_id = @q", new Dictionary<string, object?> { ["q"] = _queue }, Ct));
+        var dead = await database.ScalarAsync<string>(
+            "SELECT reason || ':' || (tx::text::bigint = @tx)::text FROM audit_queue_dead_letters WHERE queue_id = @q",
+            new Dictionary<string, object?> { ["q"] = _queue, ["tx"] = failed.Tx }, Ct);
+        Assert.Equal("delivery_failed:true", dead);
+        Assert.Empty(state.Failed);
+    }
+
+    [Fact]
+    public async Task FailedMessage_ThatCannotBeDeadLetteredYet_SurvivesConfirmations()
+    {
+        await using var unreachable = new AuditQueueStore(NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=1"), ServiceId);
+        var state = new AuditQueueState();
+        for (byte i = 1; i <= 3; i++)
+        {
+            await _store.EnqueueAsync(_queue, [i], Ct);
+        }
+
+        var rows = await ReadEventuallyAsync(0, 10, expected: 3);
+        var handler = new AuditQueueFailureHandler(unreachable, _queue, state, NullLogger.Instance);
+        await handler.OnDeliveryFailure(GuidId.GetNewGuidId(), AuditStreams.ProviderName, AuditStreams.StreamIdFor("tnt_q"), new Orleans.Providers.Streams.Common.EventSequenceTokenV2(rows[0].Tx));
+        await _store.ConfirmAsync(_queue, rows[^1].Tx, [.. state.Failed], Ct);
+
+        Assert.Equal([rows[0].Tx], state.Failed);
+        Assert.Equal([1], (await _store.ReadAsync(_queue, 0, 10, Ct)).Select(r => (int)r.Payload[0]));
+        Assert.Equal(0, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_queue_dead_letters WHERE queue_id = @q", new Dictionary<string, object?> { ["q"] = _queue }, Ct));
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+
+    private static AuditEvent Event(string operation) => AuditStreamTestCluster.NewEvent("tnt_queue", operation: operation);
+
+    // Reads are held back while any transaction on the server is still open (other tests share it), so wait a little.
+    private async Task<List<(long Tx, byte[] Payload)>> ReadEventuallyAsync(long after, int max, int expected)
+    {
+        List<(long Tx, byte[] Payload)> rows = [];
+        await StreamTestWait.UntilAsync(
+            async () => (rows = await _store.ReadAsync(_queue, after, max, Ct)).Count >= expected, TimeSpan.FromSeconds(10), () => $"{rows.Count} of {expected} read", Ct);
+        return rows;
+    }
+}
