@@ -1,3 +1,4 @@
+using QuantaSeal.Grains.Audit;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Chain;
@@ -80,7 +81,7 @@ internal sealed record ChainSettings
         static string Knob(int? value, string unit = "") =>
             value is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) + unit : "product";
 
-        var publisher = Publisher == "product" ? "product(64x2)" : $"tuned({MaxBatch}x{Writers})";
+        var publisher = Publisher == "product" ? $"product({StreamAuditPublisher.MaxBatch}x{StreamAuditPublisher.MaxWritersPerTenant})" : $"tuned({MaxBatch}x{Writers})";
         return $"publisher={publisher} polling={Knob(PollingMs, "ms")} deliveryBatch={Knob(DeliveryBatch)} cache={Knob(CacheSize)} c={Concurrency}";
     }
 

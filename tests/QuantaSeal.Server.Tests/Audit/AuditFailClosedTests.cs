@@ -31,8 +31,8 @@ public sealed class AuditFailClosedTests
     /// How long a refusal may take. Refused connections fail in milliseconds. A silent database is bounded by the
     /// stream provider's Npgsql limits (AuditStreamSettings: connect 3 s, command 3 s, no wait for the cancel request):
     /// about 3 s on a new connection and 6 s on a pooled one; the rest is slack for a loaded two-core machine.
-    /// A publish waits for its tenant's writers (StreamAuditPublisher: two in flight, up to 64 events each), so in a burst
-    /// some calls wait out one failed write before their own batch fails: two attempts, up to about 9 s measured.
+    /// A publish waits for its tenant's writer (StreamAuditPublisher: one in flight, up to 64 events each), so in a burst
+    /// some calls wait out one failed write, which then refuses every publish waiting behind it.
     /// </summary>
     private static TimeSpan RefusalBound(string mode) => mode == "refuse" ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(15);
 
