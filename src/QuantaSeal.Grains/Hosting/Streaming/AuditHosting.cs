@@ -12,7 +12,7 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 public static class AuditHosting
 {
     /// <summary>
-    /// Durable audit: the ADO.NET stream provider on PostgreSQL (deploy/sql/0005) and the chain tables (deploy/sql/0006),
+    /// Durable audit: QuantaSeal's audit queue stream provider on PostgreSQL (deploy/sql/0007) and the chain tables (deploy/sql/0006),
     /// both migrated by <c>UseQuantaSealPostgres</c>. An event whose id was returned to a caller survives a crash.
     /// </summary>
     public static ISiloBuilder AddQuantaSealAuditPostgres(this ISiloBuilder silo, string connectionString)

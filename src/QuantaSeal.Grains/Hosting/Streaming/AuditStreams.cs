@@ -11,8 +11,8 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 public static class AuditStreams
 {
     /// <summary>
-    /// Name of the stream provider. It is also the <c>provider_id</c> column of the stream tables (deploy/sql/0005),
-    /// so renaming it strands every message still queued under the old name.
+    /// Name of the stream provider. It is also the prefix of the queue ids in the audit queue table
+    /// (<c>audit-0-0x…</c>, deploy/sql/0007), so renaming it strands every message still queued under the old name.
     /// </summary>
     public const string ProviderName = "audit";
 
