@@ -147,6 +147,27 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
             "SELECT count(*) FROM audit_queue_dead_letters WHERE queue_id = @q", new Dictionary<string, object?> { ["q"] = _queue }, Ct));
     }
 
+    [Fact]
+    public async Task ANewReader_GivesAMessageNotYetDeadLetteredAnotherDelivery()
+    {
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AuditQueueBatch>>();
+        var state = new AuditQueueState();
+        await _store.EnqueueAsync(_queue, serializer.SerializeToArray(new AuditQueueBatch { StreamId = AuditStreams.StreamIdFor("tnt_q"), Events = [Event("again")] }), Ct);
+        var rows = await ReadEventuallyAsync(0, 10, expected: 1);
+        state.MarkFailed(rows[0].Tx);
+
+        var reader = new AuditQueueReceiver(_store, _queue, state, serializer, NullLogger.Instance);
+        IList<IBatchContainer> read = [];
+        await StreamTestWait.UntilAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
+        await reader.MessagesDeliveredAsync(read, Ct);
+
+        Assert.Single(read);
+        Assert.Empty(state.Failed);
+        Assert.Empty(await _store.ReadAsync(_queue, 0, 10, Ct));
+        Assert.Equal(0, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_queue_dead_letters WHERE queue_id = @q", new Dictionary<string, object?> { ["q"] = _queue }, Ct));
+    }
+
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     private static AuditEvent Event(string operation) => AuditStreamTestCluster.NewEvent("tnt_queue", operation: operation);

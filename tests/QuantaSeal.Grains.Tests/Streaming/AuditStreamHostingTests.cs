@@ -19,6 +19,7 @@ public sealed class AuditStreamHostingTests
         Assert.Equal(-1, builder.CancellationTimeout);
         Assert.Equal(GssEncryptionMode.Disable, builder.GssEncryptionMode);
         Assert.Equal("s3cret-Value", builder.Password);
+        Assert.False(new NpgsqlConnectionStringBuilder(AuditStreamHosting.ForStreams(Base + ";Enlist=true", AuditStreamSettings.Default)).Enlist);
     }
 
     [Fact]

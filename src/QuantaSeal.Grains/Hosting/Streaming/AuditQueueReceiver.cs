@@ -30,6 +30,10 @@ internal sealed partial class AuditQueueReceiver(
         foreach (var (tx, payload) in rows)
         {
             _position = tx;
+
+            // Only a new reader meets a message already given up on (one that could not be dead-lettered yet): it is
+            // delivered again, and dead-lettered only if it fails again.
+            state.Unmark(tx);
             AuditQueueBatch? batch;
             try
             {
@@ -77,7 +81,7 @@ internal sealed partial class AuditQueueReceiver(
             try
             {
                 await store.DeadLetterAsync(queueId, tx, "delivery_failed", cancellationToken).ConfigureAwait(true);
-                state.DeadLettered(tx);
+                state.Unmark(tx);
                 Log.DeadLettered(logger, queueId, tx);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -16,5 +16,6 @@ internal sealed class AuditQueueState
 
     public void MarkFailed(long tx) => _failed.TryAdd(tx, true);
 
-    public void DeadLettered(long tx) => _failed.TryRemove(tx, out _);
+    /// <summary>The message is in the dead letters now, or is being read again (a new reader gives it a new chance).</summary>
+    public void Unmark(long tx) => _failed.TryRemove(tx, out _);
 }

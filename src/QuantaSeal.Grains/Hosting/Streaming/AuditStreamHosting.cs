@@ -101,6 +101,10 @@ public static class AuditStreamHosting
             builder.GssEncryptionMode = GssEncryptionMode.Disable;
         }
 
+        // An audit message is committed on its own, never as part of whatever System.Transactions scope the publishing
+        // code happens to run in (the audit queue also allows one message per transaction).
+        builder.Enlist = false;
+
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = ApplicationName;
