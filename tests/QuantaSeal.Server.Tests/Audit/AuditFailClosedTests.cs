@@ -68,8 +68,8 @@ public sealed class AuditFailClosedTests
             acknowledged.Add(warmUp.AuditEventId!);
         }
 
-        // Nothing may be in flight between the silo and PostgreSQL at the cut: a pulling agent's dequeue lost with the
-        // connection would hide its message for the visibility timeout (45 s) and only slow the test down.
+        // Nothing may be in flight between the silo and PostgreSQL at the cut: every acknowledged event is chained and
+        // the queue is empty first, so what the test counts afterwards is only what the cut did.
         var warm = await WaitForChainAsync(
             admin,
             async events => acknowledged.All(id => events.Exists(e => e.EventId == id)) && await AuditStreamDiagnostics.CountPendingAsync(db.ConnectionString, Ct) == 0,
