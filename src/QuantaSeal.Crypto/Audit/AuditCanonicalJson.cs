@@ -34,12 +34,9 @@ public static class AuditCanonicalJson
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(record);
-        Raw(output, "{\"event_id\":"u8);
-        WriteString(output, record.EventId);
-        Raw(output, ",\"tenant_id\":"u8);
-        WriteString(output, record.TenantId);
-        Raw(output, ",\"seq\":"u8);
-        Number(output, record.Seq);
+        StringField(output, "{\"event_id\":"u8, record.EventId);
+        StringField(output, ",\"tenant_id\":"u8, record.TenantId);
+        NumberField(output, ",\"seq\":"u8, record.Seq);
         Raw(output, ",\"timestamp\":\""u8);
         var span = output.GetSpan(32);
         if (!record.Timestamp.UtcDateTime.TryFormat(span, out var written, TimestampFormat, CultureInfo.InvariantCulture))
@@ -48,24 +45,15 @@ public static class AuditCanonicalJson
         }
 
         output.Advance(written);
-        Raw(output, "\",\"actor\":"u8);
-        WriteString(output, record.Actor);
-        Raw(output, ",\"action\":"u8);
-        WriteString(output, record.Action);
-        Raw(output, ",\"integration_id\":"u8);
-        WriteString(output, record.IntegrationId);
-        Raw(output, ",\"operation\":"u8);
-        WriteString(output, record.Operation);
-        Raw(output, ",\"outcome\":"u8);
-        WriteString(output, record.Outcome);
-        Raw(output, ",\"upstream_status\":"u8);
-        Number(output, record.UpstreamStatus);
-        Raw(output, ",\"request_sha256\":"u8);
-        WriteString(output, record.RequestSha256);
-        Raw(output, ",\"latency_ms\":"u8);
-        Number(output, record.LatencyMs);
-        Raw(output, ",\"object_id\":"u8);
-        WriteString(output, record.ObjectId);
+        StringField(output, "\",\"actor\":"u8, record.Actor);
+        StringField(output, ",\"action\":"u8, record.Action);
+        StringField(output, ",\"integration_id\":"u8, record.IntegrationId);
+        StringField(output, ",\"operation\":"u8, record.Operation);
+        StringField(output, ",\"outcome\":"u8, record.Outcome);
+        NumberField(output, ",\"upstream_status\":"u8, record.UpstreamStatus);
+        StringField(output, ",\"request_sha256\":"u8, record.RequestSha256);
+        NumberField(output, ",\"latency_ms\":"u8, record.LatencyMs);
+        StringField(output, ",\"object_id\":"u8, record.ObjectId);
         Raw(output, "}"u8);
     }
 
@@ -88,6 +76,19 @@ public static class AuditCanonicalJson
     }
 
     private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+
+    /// <summary>The member's prefix (separator, quoted name, colon) as given, then the value.</summary>
+    private static void StringField(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, string? value)
+    {
+        Raw(output, prefix);
+        WriteString(output, value);
+    }
+
+    private static void NumberField(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, long? value)
+    {
+        Raw(output, prefix);
+        Number(output, value);
+    }
 
     /// <summary>
     /// A JSON string: <c>"</c>, <c>\</c> and U+0000..U+001F escaped, every other run of characters as its UTF-8 bytes.

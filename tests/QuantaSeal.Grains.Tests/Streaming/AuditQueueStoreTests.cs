@@ -98,8 +98,8 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     public async Task Receiver_DeadLettersFailedMessages_BeforeConfirming_SoNoneIsDeletedUnrecorded()
     {
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AuditQueueBatch>>();
-        var state = new AuditQueueState();
-        var receiver = new AuditQueueReceiver(_store, _queue, state, serializer, NullLogger.Instance);
+        var state = new AuditQueueState(_store, _queue, NullLogger.Instance);
+        var receiver = new AuditQueueReceiver(state, serializer, NullLogger.Instance);
         var stream = AuditStreams.StreamIdFor("tnt_queue");
         foreach (var operation in new[] { "one", "two", "three" })
         {
@@ -130,14 +130,14 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     public async Task FailedMessage_ThatCannotBeDeadLetteredYet_SurvivesConfirmations()
     {
         await using var unreachable = new AuditQueueStore(NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=1"), ServiceId);
-        var state = new AuditQueueState();
+        var state = new AuditQueueState(unreachable, _queue, NullLogger.Instance);
         for (byte i = 1; i <= 3; i++)
         {
             await _store.EnqueueAsync(_queue, [i], Ct);
         }
 
         var rows = await ReadEventuallyAsync(0, 10, expected: 3);
-        var handler = new AuditQueueFailureHandler(unreachable, _queue, state, NullLogger.Instance);
+        var handler = new AuditQueueFailureHandler(state);
         await handler.OnDeliveryFailure(GuidId.GetNewGuidId(), AuditStreams.ProviderName, AuditStreams.StreamIdFor("tnt_q"), new Orleans.Providers.Streams.Common.EventSequenceTokenV2(rows[0].Tx));
         await _store.ConfirmAsync(_queue, rows[^1].Tx, [.. state.Failed], Ct);
 
@@ -151,12 +151,12 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     public async Task ANewReader_GivesAMessageNotYetDeadLetteredAnotherDelivery()
     {
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AuditQueueBatch>>();
-        var state = new AuditQueueState();
+        var state = new AuditQueueState(_store, _queue, NullLogger.Instance);
         await _store.EnqueueAsync(_queue, serializer.SerializeToArray(new AuditQueueBatch { StreamId = AuditStreams.StreamIdFor("tnt_q"), Events = [Event("again")] }), Ct);
         var rows = await ReadEventuallyAsync(0, 10, expected: 1);
         state.MarkFailed(rows[0].Tx);
 
-        var reader = new AuditQueueReceiver(_store, _queue, state, serializer, NullLogger.Instance);
+        var reader = new AuditQueueReceiver(state, serializer, NullLogger.Instance);
         IList<IBatchContainer> read = [];
         await StreamTestWait.UntilAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
         await reader.MessagesDeliveredAsync(read, Ct);

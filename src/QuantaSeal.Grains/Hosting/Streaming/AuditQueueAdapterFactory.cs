@@ -67,17 +67,17 @@ internal sealed class AuditQueueAdapterFactory : IQueueAdapterFactory, IAsyncDis
 
     /// <inheritdoc/>
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new AuditQueueFailureHandler(
-            Store, queueId.ToString(), State(queueId), _loggerFactory.CreateLogger<AuditQueueFailureHandler>()));
+        Task.FromResult<IStreamFailureHandler>(new AuditQueueFailureHandler(State(queueId)));
 
     /// <summary>The queue's receiver, reading a busy queue at most once per <see cref="AuditStreamSettings.BusyReadSpacing"/>.</summary>
     internal IQueueAdapterReceiver CreateReceiver(QueueId queueId)
     {
-        var receiver = new AuditQueueReceiver(Store, queueId.ToString(), State(queueId), _serializer, _loggerFactory.CreateLogger<AuditQueueReceiver>());
+        var receiver = new AuditQueueReceiver(State(queueId), _serializer, _loggerFactory.CreateLogger<AuditQueueReceiver>());
         return _settings.BusyReadSpacing > TimeSpan.Zero ? new PacedQueueAdapterReceiver(receiver, _settings.BusyReadSpacing, _time) : receiver;
     }
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
 
-    private AuditQueueState State(QueueId queueId) => _states.GetOrAdd(queueId, _ => new AuditQueueState());
+    private AuditQueueState State(QueueId queueId) =>
+        _states.GetOrAdd(queueId, id => new AuditQueueState(Store, id.ToString(), _loggerFactory.CreateLogger<AuditQueueState>()));
 }

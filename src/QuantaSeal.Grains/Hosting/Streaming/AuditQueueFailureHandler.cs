@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -10,7 +9,7 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 /// on). It is marked first, so that if the database cannot take it now the receiver keeps it queued (its
 /// confirmations skip it) and retries the move; it is never deleted without being dead-lettered.
 /// </summary>
-internal sealed class AuditQueueFailureHandler(AuditQueueStore store, string queueId, AuditQueueState state, ILogger logger) : IStreamFailureHandler
+internal sealed class AuditQueueFailureHandler(AuditQueueState state) : IStreamFailureHandler
 {
     /// <inheritdoc/>
     public bool ShouldFaultSubsriptionOnError => false;
@@ -21,7 +20,7 @@ internal sealed class AuditQueueFailureHandler(AuditQueueStore store, string que
         // The pulling agent always passes the failed message's token; without one there is nothing to identify.
         ArgumentNullException.ThrowIfNull(sequenceToken);
         state.MarkFailed(sequenceToken.SequenceNumber);
-        await AuditQueueReceiver.MoveFailedAsync(store, queueId, state, logger, CancellationToken.None).ConfigureAwait(true);
+        await state.DeadLetterFailedAsync(CancellationToken.None).ConfigureAwait(true);
     }
 
     /// <inheritdoc/>

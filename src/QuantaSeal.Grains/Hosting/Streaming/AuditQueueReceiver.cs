@@ -9,8 +9,7 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 /// the oldest row left, so a new reader delivers again whatever an earlier one read and did not confirm. Confirming
 /// deletes the delivered prefix with one statement; messages given up on stay until they are in the dead letters.
 /// </summary>
-internal sealed partial class AuditQueueReceiver(
-    AuditQueueStore store, string queueId, AuditQueueState state, Serializer<AuditQueueBatch> serializer, ILogger logger)
+internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializer<AuditQueueBatch> serializer, ILogger logger)
     : IQueueAdapterReceiver
 {
     private long _position;
@@ -25,7 +24,7 @@ internal sealed partial class AuditQueueReceiver(
     /// <inheritdoc/>
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var rows = await store.ReadAsync(queueId, _position, maxCount <= 0 ? 1024 : maxCount, cancellationToken).ConfigureAwait(true);
+        var rows = await state.Store.ReadAsync(state.QueueId, _position, maxCount <= 0 ? 1024 : maxCount, cancellationToken).ConfigureAwait(true);
         var batches = new List<IBatchContainer>(rows.Count);
         foreach (var (tx, payload) in rows)
         {
@@ -42,7 +41,7 @@ internal sealed partial class AuditQueueReceiver(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Unreadable (written by an incompatible version): it can never be delivered, so it goes where operators look.
-                Log.UnreadableMessage(logger, ex.GetType().Name, queueId, tx);
+                Log.UnreadableMessage(logger, ex.GetType().Name, state.QueueId, tx);
                 state.MarkFailed(tx);
                 continue;
             }
@@ -62,45 +61,19 @@ internal sealed partial class AuditQueueReceiver(
     public async Task MessagesDeliveredAsync(IList<IBatchContainer> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        await MoveFailedAsync(store, queueId, state, logger, cancellationToken).ConfigureAwait(true);
+        await state.DeadLetterFailedAsync(cancellationToken).ConfigureAwait(true);
         var upto = messages.OfType<AuditQueueBatch>().Select(m => m.Tx).DefaultIfEmpty(0).Max();
         if (upto > 0)
         {
-            await store.ConfirmAsync(queueId, upto, [.. state.Failed], cancellationToken).ConfigureAwait(true);
+            await state.Store.ConfirmAsync(state.QueueId, upto, [.. state.Failed], cancellationToken).ConfigureAwait(true);
         }
     }
 
     /// <inheritdoc/>
     public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
 
-    /// <summary>Moves every failed message of the queue to the dead letters; those that fail stay marked for the next try.</summary>
-    internal static async Task MoveFailedAsync(AuditQueueStore store, string queueId, AuditQueueState state, ILogger logger, CancellationToken cancellationToken)
-    {
-        foreach (var tx in state.Failed.ToList())
-        {
-            try
-            {
-                await store.DeadLetterAsync(queueId, tx, "delivery_failed", cancellationToken).ConfigureAwait(true);
-                state.Unmark(tx);
-                Log.DeadLettered(logger, queueId, tx);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.DeadLetterFailed(logger, ex.GetType().Name, queueId, tx);
-            }
-        }
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(EventId = AuditStreamLogEventIds.DeadLettered, Level = LogLevel.Error,
-            Message = "Audit queue message {Tx} of {QueueId} was dead-lettered: its events are not in their tenant's chain (table audit_queue_dead_letters)")]
-        public static partial void DeadLettered(ILogger logger, string queueId, long tx);
-
-        [LoggerMessage(EventId = AuditStreamLogEventIds.DeadLetterFailed, Level = LogLevel.Warning,
-            Message = "Could not yet move audit queue message {Tx} of {QueueId} to the dead letters ({Cause}); it stays queued and is retried")]
-        public static partial void DeadLetterFailed(ILogger logger, string cause, string queueId, long tx);
-
         [LoggerMessage(EventId = AuditStreamLogEventIds.UnreadableMessage, Level = LogLevel.Error,
             Message = "Audit queue message {Tx} of {QueueId} cannot be deserialised ({Cause}); it is dead-lettered")]
         public static partial void UnreadableMessage(ILogger logger, string cause, string queueId, long tx);
