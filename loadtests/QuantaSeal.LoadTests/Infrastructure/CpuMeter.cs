@@ -35,9 +35,11 @@ internal static class CpuMeter
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             var name = Path.GetFileName(dir);
-            if (name.Length > 0 && char.IsAsciiDigit(name[0]) && Process(dir) is ("postgres", var ticks))
+            // A backend that exits takes its counters with it; its CPU moves to the postmaster's reaped-children
+            // counters, so the sum over postgres processes of own + reaped-children time never goes backwards.
+            if (name.Length > 0 && char.IsAsciiDigit(name[0]) && Process(dir) is ("postgres", var ticks, var children))
             {
-                postgres += ticks;
+                postgres += ticks + children;
             }
         }
 
@@ -69,17 +71,20 @@ internal static class CpuMeter
         }
     }
 
-    /// <summary>(command name, utime + stime) of one process, or null if it is gone.</summary>
-    private static (string Name, long Ticks)? Process(string dir)
+    /// <summary>(command name, utime + stime, cutime + cstime of reaped children) of one process, or null if it is gone.</summary>
+    private static (string Name, long Ticks, long ReapedChildrenTicks)? Process(string dir)
     {
         try
         {
-            // pid (comm) state ppid ... field 14 utime, 15 stime; comm may hold spaces, so split after the last ')'.
+            // pid (comm) state ppid ... field 14 utime, 15 stime, 16 cutime, 17 cstime; comm may hold spaces, so split
+            // after the last ')'.
             var text = File.ReadAllText(Path.Combine(dir, "stat"));
             var open = text.IndexOf('(', StringComparison.Ordinal);
             var close = text.LastIndexOf(')');
             var rest = text[(close + 2)..].Split(' ');
-            return (text[(open + 1)..close], long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture));
+            return (text[(open + 1)..close],
+                long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture),
+                long.Parse(rest[13], CultureInfo.InvariantCulture) + long.Parse(rest[14], CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
         {

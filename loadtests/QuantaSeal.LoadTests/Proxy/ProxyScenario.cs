@@ -26,8 +26,8 @@ internal sealed class ProxyScenario(ProxySettings settings)
         auth0.Latency = TimeSpan.FromMilliseconds(settings.UpstreamLatencyMs);
         await using var durableDb = await ScratchDatabase.CreateAsync(admin, "proxy_durable", settings.KeepDatabase, cancellationToken);
         await using var memoryDb = await ScratchDatabase.CreateAsync(admin, "proxy_memory", settings.KeepDatabase, cancellationToken);
-        await using var durable = await ServerInstance.StartAsync("durable", durableDb.ConnectionString, cancellationToken);
-        await using var memory = await ServerInstance.StartAsync("memory", memoryDb.ConnectionString, cancellationToken);
+        await using var durable = await ServerInstance.StartAsync("durable", durableDb.ConnectionString, settings.ServerCpus, cancellationToken);
+        await using var memory = await ServerInstance.StartAsync("memory", memoryDb.ConnectionString, settings.ServerCpus, cancellationToken);
 
         var targets = new Dictionary<string, (ServerInstance Server, ProxyTarget Target, string AdminKey)>(StringComparer.Ordinal)
         {
@@ -36,7 +36,7 @@ internal sealed class ProxyScenario(ProxySettings settings)
         };
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"proxy: generator {generator.Name}, concurrency {settings.Concurrency}, {settings.DurationSeconds}s per run, {settings.Rounds} rounds, upstream latency {settings.UpstreamLatencyMs} ms, machine {Environment.ProcessorCount} cores"));
+            $"proxy: generator {generator.Name}, concurrency {settings.Concurrency}, {settings.DurationSeconds}s per run, {settings.Rounds} rounds, upstream latency {settings.UpstreamLatencyMs} ms, machine {Environment.ProcessorCount} cores, servers on CPUs {settings.ServerCpus ?? "all"}"));
 
         // Warm-up (JIT, connection pools, token cache, chain activation): not measured.
         foreach (var transport in Transports)

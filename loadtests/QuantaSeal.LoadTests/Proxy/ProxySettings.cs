@@ -22,6 +22,12 @@ internal sealed record ProxySettings
     /// <summary>Added latency of the Auth0 emulator per request (0 = answer at once).</summary>
     public int UpstreamLatencyMs { get; init; }
 
+    /// <summary>
+    /// CPUs the two servers are pinned to (<c>taskset -c</c> list, e.g. <c>0</c>); null = not pinned. With the runner
+    /// and PostgreSQL pinned to the other CPUs this stands in for a database and load generator on their own hosts.
+    /// </summary>
+    public string? ServerCpus { get; init; }
+
     public string? ConnectionString { get; init; }
 
     public bool KeepDatabase { get; init; }
@@ -37,6 +43,7 @@ internal sealed record ProxySettings
             Rounds = args.Int("rounds", defaults.Rounds),
             Generator = args.String("generator", defaults.Generator),
             UpstreamLatencyMs = args.Int("upstream-latency-ms", defaults.UpstreamLatencyMs),
+            ServerCpus = args.OptionalString("server-cpus"),
             ConnectionString = args.OptionalString("connection-string"),
             KeepDatabase = args.Bool("keep-db", false),
         };
@@ -44,6 +51,11 @@ internal sealed record ProxySettings
         if (settings.Generator is not ("hey" or "builtin"))
         {
             throw new ArgumentException("--generator must be 'hey' or 'builtin'");
+        }
+
+        if (settings.ServerCpus is { } cpus && !System.Text.RegularExpressions.Regex.IsMatch(cpus, "^[0-9]+([-,][0-9]+)*$"))
+        {
+            throw new ArgumentException("--server-cpus must be a CPU list such as 0 or 0-1 or 0,2");
         }
 
         return settings;

@@ -32,12 +32,20 @@ internal sealed class ServerInstance : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServerInstance> StartAsync(string transport, string connectionString, CancellationToken cancellationToken)
+    public static async Task<ServerInstance> StartAsync(string transport, string connectionString, string? cpus, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("qs-load-" + transport + "-").FullName;
         var port = Ports.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
+        // Pinned through taskset so every thread of the server (and its thread pool's idea of the core count) follows.
+        var info = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
+        if (cpus is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(cpus);
+            info.ArgumentList.Add("dotnet");
+        }
+
         foreach (var arg in new[]
         {
             Repository.ServerDll,
