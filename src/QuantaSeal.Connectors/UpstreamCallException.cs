@@ -40,4 +40,10 @@ public sealed class UpstreamCallException : Exception
 
     /// <summary>Vendor error code, if any.</summary>
     public string? ErrorCode { get; }
+
+    /// <summary>
+    /// When the upstream said to retry (a rate-limited token endpoint: <c>Retry-After</c>, else the vendor's
+    /// rate-limit reset); never negative, null when it gave none.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

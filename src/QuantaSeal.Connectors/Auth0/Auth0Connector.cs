@@ -127,7 +127,8 @@ public sealed partial class Auth0Connector(IHttpClientFactory httpClientFactory,
                     return token;
                 }
 
-                throw TokenError(authority, status, content, scopes);
+                var retryAfter = Auth0ResponseReader.RetryAfter(response, Auth0ResponseReader.RateLimit(response.Headers), _timeProvider.GetUtcNow());
+                throw TokenError(authority, status, content, scopes, retryAfter);
             }
         }
         finally
@@ -307,7 +308,7 @@ public sealed partial class Auth0Connector(IHttpClientFactory httpClientFactory,
         }
     }
 
-    private UpstreamCallException TokenError(string authority, int status, byte[] content, IReadOnlyList<string> scopes)
+    private UpstreamCallException TokenError(string authority, int status, byte[] content, IReadOnlyList<string> scopes, TimeSpan? retryAfter)
     {
         var code = Auth0ResponseReader.ErrorCode(content);
         var description = Auth0ResponseReader.ErrorDescription(content) ?? string.Empty;
@@ -335,7 +336,11 @@ public sealed partial class Auth0Connector(IHttpClientFactory httpClientFactory,
         Log.TokenFailed(_logger, authority, status, code);
         return status switch
         {
-            429 => new UpstreamCallException(UpstreamOutcome.RateLimited, status, code, "The Auth0 token endpoint is rate limiting; try again later."),
+            // The wait goes to the caller as Retry-After, the same as for a rate-limited management call.
+            429 => new UpstreamCallException(UpstreamOutcome.RateLimited, status, code, "The Auth0 token endpoint is rate limiting; try again later.")
+            {
+                RetryAfter = retryAfter,
+            },
             >= 500 => new UpstreamCallException(UpstreamOutcome.ServerError, status, code, $"The Auth0 token endpoint failed ({status})."),
             404 => new UpstreamCallException(UpstreamOutcome.NotFound, status, code, "The Auth0 token endpoint was not found (check the domain)."),
             _ => new UpstreamCallException(UpstreamOutcome.ClientError, status, code, $"The Auth0 token endpoint refused the request ({status})."),

@@ -370,7 +370,11 @@ public sealed partial class OktaConnector(IHttpClientFactory httpClientFactory, 
                 outcome,
                 status,
                 error ?? OktaResponses.OktaErrorCode(result.Body),
-                status == 429 ? "The Okta token endpoint is rate limited; retry later." : "The Okta token endpoint failed.");
+                status == 429 ? "The Okta token endpoint is rate limited; retry later." : "The Okta token endpoint failed.")
+            {
+                // The wait goes to the caller as Retry-After, the same as for a rate-limited management call.
+                RetryAfter = status == 429 ? result.RetryAfter : null,
+            };
         }
 
         Log.TokenRefused(logger, host, status, error);

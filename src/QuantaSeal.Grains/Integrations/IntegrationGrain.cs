@@ -51,6 +51,12 @@ internal sealed partial class IntegrationGrain(
 
     internal const int MaxAllowedOperations = 64;
 
+    /// <summary>
+    /// The longest Retry-After handed to a caller. An upstream's wait (or a far-off HTTP date or reset) beyond this is
+    /// cut to it: the caller then asks again sooner and, at worst, is told to wait again.
+    /// </summary>
+    internal static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
     private CachedToken? _token;
     private Task<CachedToken>? _tokenTask;
     private CachedCredential? _credential;
@@ -251,7 +257,8 @@ internal sealed partial class IntegrationGrain(
         }
         catch (UpstreamCallException ex)
         {
-            response = new UpstreamResponse(ex.Outcome, ex.StatusCode, ReadOnlyMemory<byte>.Empty, ex.ErrorCode, ex.Message);
+            // A rate-limited token endpoint carries its wait like a rate-limited management call does.
+            response = new UpstreamResponse(ex.Outcome, ex.StatusCode, ReadOnlyMemory<byte>.Empty, ex.ErrorCode, ex.Message, RetryAfter: ex.RetryAfter);
         }
         catch (HttpRequestException)
         {
@@ -284,7 +291,7 @@ internal sealed partial class IntegrationGrain(
             success ? null : response.ErrorMessage,
             null,
             response.StatusCode == 0 ? null : response.StatusCode,
-            response.RetryAfter is { } retry ? (int)Math.Ceiling(retry.TotalSeconds) : null,
+            RetryAfterSeconds(response.RetryAfter),
             response.NextCursor,
             RateLimitHeaders(response.RateLimit));
     }
@@ -508,6 +515,13 @@ internal sealed partial class IntegrationGrain(
 
     private IntegrationInfo ToInfo() =>
         new(IntegrationId, S.SystemType, S.Name, S.Domain, S.CredentialId, [.. S.AllowedOperations], S.CreatedAt, S.UpdatedAt);
+
+    /// <summary>
+    /// The wait as Retry-After delta-seconds (RFC 9110 §10.2.3): whole seconds rounded up, never negative, at most
+    /// <see cref="MaxRetryAfter"/> (which also keeps a far-off date from overflowing the int).
+    /// </summary>
+    internal static int? RetryAfterSeconds(TimeSpan? retryAfter) =>
+        retryAfter is { } wait ? (int)Math.Ceiling(Math.Clamp(wait.TotalSeconds, 0, MaxRetryAfter.TotalSeconds)) : null;
 
     private static string ErrorTypeFor(UpstreamOutcome outcome) => outcome switch
     {

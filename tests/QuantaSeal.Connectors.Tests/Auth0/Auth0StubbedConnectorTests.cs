@@ -89,6 +89,67 @@ public sealed class Auth0StubbedConnectorTests
     }
 
     [Fact]
+    public async Task AcquireToken_RateLimitedWithRetryAfterSeconds_CarriesTheDelay()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var connector = Connector(_ =>
+        {
+            var response = TokenRateLimited(time, resetIn: 50);
+            response.Headers.Add("Retry-After", "37");
+            return Task.FromResult(response);
+        }, time);
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => connector.AcquireTokenAsync(Target, Credential, ["get_users"], Ct));
+
+        Assert.Equal(UpstreamOutcome.RateLimited, ex.Outcome);
+        Assert.Equal(429, ex.StatusCode);
+        Assert.Equal("too_many_requests", ex.ErrorCode);
+        Assert.Equal(TimeSpan.FromSeconds(37), ex.RetryAfter);
+        Assert.DoesNotContain("client-secret-value", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Global limit", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcquireToken_RateLimitedWithAnHttpDateRetryAfter_CarriesTheDelay()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var connector = Connector(_ =>
+        {
+            var response = TokenRateLimited(time, resetIn: 50);
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(time.GetUtcNow().AddSeconds(42));
+            return Task.FromResult(response);
+        }, time);
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => connector.AcquireTokenAsync(Target, Credential, ["get_users"], Ct));
+
+        Assert.Equal(UpstreamOutcome.RateLimited, ex.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(42), ex.RetryAfter);
+    }
+
+    [Fact]
+    public async Task AcquireToken_RateLimitedWithOnlyTheRateLimitReset_CarriesTheDelayUntilTheReset()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var connector = Connector(_ => Task.FromResult(TokenRateLimited(time, resetIn: 9)), time);
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => connector.AcquireTokenAsync(Target, Credential, ["get_users"], Ct));
+
+        Assert.Equal(UpstreamOutcome.RateLimited, ex.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(9), ex.RetryAfter);
+    }
+
+    [Fact]
+    public async Task AcquireToken_RateLimitedWithAResetInThePast_IsNeverANegativeDelay()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var connector = Connector(_ => Task.FromResult(TokenRateLimited(time, resetIn: -30)), time);
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => connector.AcquireTokenAsync(Target, Credential, ["get_users"], Ct));
+
+        Assert.Equal(TimeSpan.Zero, ex.RetryAfter);
+    }
+
+    [Fact]
     public async Task Execute_SurfacesAnHttpDateRetryAfter_AsADelay()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -220,6 +281,16 @@ public sealed class Auth0StubbedConnectorTests
     {
         using var document = JsonDocument.Parse(payload);
         return await connector.ExecuteAsync(Target, Token, operation, document.RootElement, Ct);
+    }
+
+    /// <summary>Auth0's rate-limited token endpoint: its body and <c>x-ratelimit-*</c> headers, the reset <paramref name="resetIn"/> s away.</summary>
+    private static HttpResponseMessage TokenRateLimited(TimeProvider time, int resetIn)
+    {
+        var response = Json(HttpStatusCode.TooManyRequests, """{"error":"too_many_requests","error_description":"Global limit has been reached"}""");
+        response.Headers.Add("x-ratelimit-limit", "30");
+        response.Headers.Add("x-ratelimit-remaining", "0");
+        response.Headers.Add("x-ratelimit-reset", time.GetUtcNow().AddSeconds(resetIn).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return response;
     }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body) =>

@@ -201,7 +201,7 @@ public sealed class Auth0TokenTests
     }
 
     [Fact]
-    public async Task AcquireToken_WhenRateLimitedForLong_IsRateLimited()
+    public async Task AcquireToken_WhenRateLimitedForLong_IsRateLimited_WithTheRetryAfter()
     {
         await using var host = await Auth0TestHost.StartAsync();
         host.Emulator.RateLimitNext(1, TimeSpan.FromMinutes(1), Auth0FaultTarget.Token);
@@ -209,6 +209,7 @@ public sealed class Auth0TokenTests
         var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => host.TokenAsync("get_users"));
 
         Assert.Equal(UpstreamOutcome.RateLimited, ex.Outcome);
+        Assert.Equal(TimeSpan.FromMinutes(1), ex.RetryAfter);
         Assert.Equal(1, host.Emulator.TokenRequestCount);
     }
 

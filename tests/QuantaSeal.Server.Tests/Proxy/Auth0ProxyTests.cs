@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Proxy;
@@ -187,6 +190,57 @@ public sealed class Auth0ProxyTests(EmulatorServerFixture fixture) : IClassFixtu
         Assert.Equal(429, Open(session, response).GetProperty("statusCode").GetInt32());
         fixture.Auth0.FailNext(0);
         fixture.Auth0.RateLimitNext(0, TimeSpan.Zero);
+    }
+
+    [Theory]
+    [InlineData(30, 30)]
+    [InlineData(3 * 24 * 3600, 3600)] // a wait beyond the cap is cut to one hour
+    public async Task TokenEndpointRateLimited_Is429ProblemJson_WithRetryAfter_AndNoSecretInTheBody(int upstreamWaitSeconds, int expectedRetryAfter)
+    {
+        // A fresh integration has no token yet: the proxy call starts at Auth0's /oauth/token, which answers 429.
+        var (session, integrationId) = await IntegrationAsync("get_users");
+        var trail = new AuditTrail(fixture.Server);
+        var before = await trail.NewSinceAsync(session.Tenant.TenantId, session.Tenant.ApiKey, [], Ct);
+        fixture.Auth0.RateLimitNext(5, TimeSpan.FromSeconds(upstreamWaitSeconds), QuantaSeal.Emulators.Auth0.Auth0FaultTarget.Token);
+        fixture.Auth0.ClearRequests();
+        try
+        {
+            using var http = fixture.Server.Http();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
+            {
+                Content = JsonContent.Create(new { integration_id = integrationId, operation = "get_users", payload = new { per_page = 1 } }),
+            };
+            request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
+
+            using var response = await http.SendAsync(request, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(expectedRetryAfter), response.Headers.RetryAfter?.Delta);
+            Assert.Equal([expectedRetryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)], response.Headers.GetValues("Retry-After"));
+            var problem = JsonDocument.Parse(text).RootElement;
+            Assert.Equal("https://quantaseal.dev/problems/upstream-rate-limited", problem.GetProperty("type").GetString());
+            Assert.Equal(429, problem.GetProperty("status").GetInt32());
+            Assert.False(problem.GetProperty("success").GetBoolean());
+            Assert.Equal("upstream_rate_limited", problem.GetProperty("error").GetProperty("type").GetString());
+            Assert.Equal(429, problem.GetProperty("error").GetProperty("upstream_status").GetInt32());
+            Assert.DoesNotContain(fixture.Auth0.ClientSecret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("access_token", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Global limit", text, StringComparison.Ordinal);
+            Assert.Equal(1, fixture.Auth0.TokenRequestCount);
+            Assert.Equal(0, fixture.Auth0.ManagementRequestCount);
+
+            var audited = await trail.SingleNewAsync(session.Tenant.TenantId, session.Tenant.ApiKey, before, Ct);
+            Assert.Equal(problem.GetProperty("audit_event_id").GetString(), audited.EventId);
+            Assert.Equal(AuditActions.ProxyOutbound, audited.Action);
+            Assert.Equal(AuditOutcomes.Failed, audited.Outcome);
+            Assert.Equal(429, audited.UpstreamStatus);
+        }
+        finally
+        {
+            fixture.Auth0.RateLimitNext(0, TimeSpan.Zero);
+        }
     }
 
     [Fact]

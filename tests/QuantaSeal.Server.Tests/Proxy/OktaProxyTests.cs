@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Server.Tests.Infrastructure;
 
@@ -145,6 +147,43 @@ public sealed class OktaProxyTests(EmulatorServerFixture fixture) : IClassFixtur
         Assert.Equal("upstream_not_found", response.ErrorType);
         Assert.Equal(404, response.UpstreamStatus);
         Assert.Equal("E0000007", Open(session, response).GetProperty("errorCode").GetString());
+    }
+
+    [Fact]
+    public async Task TokenEndpointRateLimited_WithOnlyOktasResetHeader_Is429ProblemJson_WithRetryAfter()
+    {
+        // A fresh service-app integration has no token yet: the call starts at /oauth2/v1/token, which answers 429
+        // as Okta does (E0000047 and X-Rate-Limit-*, no Retry-After).
+        var (session, integrationId) = await IntegrationAsync("private_key_jwt", "list_users");
+        fixture.Okta.RateLimitNextTokenRequests(1, TimeSpan.FromSeconds(45));
+        var apiRequestsBefore = fixture.Okta.ApiRequestCount;
+        try
+        {
+            using var http = fixture.Server.Http();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
+            {
+                Content = JsonContent.Create(new { integration_id = integrationId, operation = "list_users", payload = new { limit = 1 } }),
+            };
+            request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
+
+            using var response = await http.SendAsync(request, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            // The reset is whole Unix seconds, so up to a second of it may already have passed.
+            Assert.InRange(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? -1, 44, 45);
+            var problem = JsonDocument.Parse(text).RootElement;
+            Assert.Equal("upstream_rate_limited", problem.GetProperty("error").GetProperty("type").GetString());
+            Assert.Equal(429, problem.GetProperty("error").GetProperty("upstream_status").GetInt32());
+            Assert.DoesNotContain("PRIVATE KEY", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(fixture.Okta.ServiceAppKeyId, text, StringComparison.Ordinal);
+            Assert.Equal(apiRequestsBefore, fixture.Okta.ApiRequestCount);
+        }
+        finally
+        {
+            fixture.Okta.RateLimitNextTokenRequests(0);
+        }
     }
 
     [Fact]

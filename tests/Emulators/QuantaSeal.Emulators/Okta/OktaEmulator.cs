@@ -37,6 +37,9 @@ public sealed class OktaEmulator : IAsyncDisposable
     private int _failTokenStatus = 500;
     private int _rateLimitApi;
     private long _retryAfterSeconds = 1;
+    private int _rateLimitToken;
+    private long _tokenResetSeconds = 1;
+    private int _tokenSendsRetryAfter;
     private long _latencyTicks;
     private long _tokenLifetimeTicks;
     private int _issuedTokens;
@@ -237,6 +240,18 @@ public sealed class OktaEmulator : IAsyncDisposable
         Volatile.Write(ref _rateLimitApi, count);
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> token requests get what a rate-limited Okta org answers: 429 with the
+    /// E0000047 error object and <c>X-Rate-Limit-Limit/-Remaining/-Reset</c>, the reset <paramref name="resetIn"/>
+    /// (default 1 s) from now; with <paramref name="sendRetryAfter"/> also <c>Retry-After</c> in seconds.
+    /// </summary>
+    public void RateLimitNextTokenRequests(int count, TimeSpan? resetIn = null, bool sendRetryAfter = false)
+    {
+        Interlocked.Exchange(ref _tokenResetSeconds, (long)Math.Ceiling((resetIn ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        Volatile.Write(ref _tokenSendsRetryAfter, sendRetryAfter ? 1 : 0);
+        Volatile.Write(ref _rateLimitToken, count);
+    }
+
     /// <summary>Issues new DPoP nonces: the next proof with the old nonce gets use_dpop_nonce.</summary>
     public void RotateDpopNonces()
     {
@@ -352,6 +367,22 @@ public sealed class OktaEmulator : IAsyncDisposable
 
         if (isToken)
         {
+            if (TakeOne(ref _rateLimitToken) == 1)
+            {
+                var resetIn = Interlocked.Read(ref _tokenResetSeconds);
+                var tokenHeaders = context.Response.Headers;
+                tokenHeaders["X-Rate-Limit-Limit"] = Options.RateLimitPerMinute.ToString(CultureInfo.InvariantCulture);
+                tokenHeaders["X-Rate-Limit-Remaining"] = "0";
+                tokenHeaders["X-Rate-Limit-Reset"] = (Options.TimeProvider.GetUtcNow().ToUnixTimeSeconds() + resetIn).ToString(CultureInfo.InvariantCulture);
+                if (Volatile.Read(ref _tokenSendsRetryAfter) == 1)
+                {
+                    tokenHeaders.RetryAfter = resetIn.ToString(CultureInfo.InvariantCulture);
+                }
+
+                await OktaErrors.ApiAsync(context, 429, "E0000047", "API call exceeded rate limit due to too many requests.").ConfigureAwait(false);
+                return;
+            }
+
             if (TakeOne(ref _failToken) == 1)
             {
                 await OktaErrors.OAuthAsync(context, Volatile.Read(ref _failTokenStatus), "server_error", "The authorization server encountered an unexpected error.").ConfigureAwait(false);
