@@ -36,6 +36,15 @@ public interface IIntegrationGrain : IGrainWithStringKey
     [Alias("CheckConnection")]
     Task<ConnectionCheck> CheckConnectionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether this integration uses <paramref name="credentialId"/>: it exists and names it, or a create or update
+    /// that attaches it is still in flight. The credential asks before it is deleted, so an entry left in its
+    /// <c>used_by</c> by a failed request cannot block the deletion forever.
+    /// </summary>
+    [Alias("UsesCredential")]
+    [ReadOnly]
+    Task<bool> UsesCredentialAsync(string credentialId, CancellationToken cancellationToken = default);
+
     /// <summary>The credential was rotated: drop the cached credential and token.</summary>
     [Alias("CredentialRotated")]
     [AlwaysInterleave]

@@ -27,8 +27,8 @@ namespace QuantaSeal.Grains.Integrations;
 /// [Reentrant] (DESIGN §2, the throughput rule): proxy calls await the upstream, and a non-reentrant grain would run
 /// them one after another. State stays consistent at every await because:
 /// configuration changes (create/update/delete) mutate state only after their last await but the write, and a
-/// failed write rolls the in-memory change back; the token cache is a single reference swapped whole, and
-/// acquisition is single-flight through one shared <see cref="Task"/> (<see cref="_tokenTask"/>), so N concurrent
+/// failed write rolls the in-memory change back (and detaches a credential attached for it); the token cache is a
+/// single reference swapped whole, and acquisition is single-flight through one shared <see cref="Task"/> (<see cref="_tokenTask"/>), so N concurrent
 /// calls cause one token request; the unsealed credential is likewise one reference tagged with its version.
 /// </remarks>
 [GrainType("qs.integration")]
@@ -62,6 +62,15 @@ internal sealed partial class IntegrationGrain(
     private CachedCredential? _credential;
     private IGrainTimer? _refreshTimer;
 
+    /// <summary>Set while a create runs (the grain is reentrant): a second create of the same id is refused.</summary>
+    private bool _createInFlight;
+
+    /// <summary>
+    /// Credentials attached by a create or update that has not stored (or undone) the change yet, with the tenant that
+    /// attached them; a list because updates interleave. See <see cref="UsesCredentialAsync"/>.
+    /// </summary>
+    private readonly List<(string TenantId, string CredentialId)> _attaching = [];
+
     private IntegrationState S => state.State;
 
     private string IntegrationId => this.GetPrimaryKeyString();
@@ -71,29 +80,71 @@ internal sealed partial class IntegrationGrain(
     public async Task<IntegrationInfo> CreateAsync(CreateIntegrationCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (S.TenantId is not null)
+        if (S.TenantId is not null || _createInFlight)
         {
             throw new InvalidOperationException("Integration id already used.");
         }
 
+        // DESIGN §9, a rejected request changes nothing: every check that can fail runs before the credential records
+        // this integration in its used_by (the credential's own type check runs inside the attach, before it adds).
         var tenantId = TenantCallContext.CurrentTenant!;
         var systemType = RequireSystemType(command.SystemType);
         var name = TenantValidation.RequireName(command.Name, "name");
         var domain = RequireDomain(systemType, command.Domain);
         var operations = RequireOperations(systemType, command.AllowedOperations);
-        await AttachCredentialAsync(command.CredentialId, systemType, cancellationToken);
+        var credentialId = RequireCredentialId(command.CredentialId);
+        _createInFlight = true;
+        try
+        {
+            // The directory enforces the per-tenant object limit, so it is the last check and goes first; an id in
+            // the directory whose integration does not exist lists as nothing.
+            var directory = GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId);
+            await directory.AddAsync(IntegrationId, cancellationToken);
+            try
+            {
+                await AttachCredentialAsync(tenantId, credentialId, systemType, cancellationToken);
+                try
+                {
+                    var now = timeProvider.GetUtcNow();
+                    S.TenantId = tenantId;
+                    S.SystemType = systemType;
+                    S.Name = name;
+                    S.Domain = domain;
+                    S.CredentialId = credentialId;
+                    S.AllowedOperations = [.. operations];
+                    S.CreatedAt = now;
+                    S.UpdatedAt = now;
+                    try
+                    {
+                        await state.WriteStateAsync(cancellationToken);
+                    }
+                    catch
+                    {
+                        state.State = new IntegrationState();
+                        throw;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    await DetachAfterFailureAsync(tenantId, credentialId, ex);
+                    throw;
+                }
+                finally
+                {
+                    EndAttach(tenantId, credentialId);
+                }
+            }
+            catch (Exception ex)
+            {
+                await UndoAsync(tenantId, "directory", ex, () => directory.RemoveAsync(IntegrationId, CancellationToken.None));
+                throw;
+            }
+        }
+        finally
+        {
+            _createInFlight = false;
+        }
 
-        var now = timeProvider.GetUtcNow();
-        S.TenantId = tenantId;
-        S.SystemType = systemType;
-        S.Name = name;
-        S.Domain = domain;
-        S.CredentialId = command.CredentialId;
-        S.AllowedOperations = [.. operations];
-        S.CreatedAt = now;
-        S.UpdatedAt = now;
-        await state.WriteStateAsync(cancellationToken);
-        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).AddAsync(IntegrationId, cancellationToken);
         Log.Created(logger, tenantId, IntegrationId, systemType, operations.Count);
         return ToInfo();
     }
@@ -105,34 +156,60 @@ internal sealed partial class IntegrationGrain(
     {
         ArgumentNullException.ThrowIfNull(command);
         RequireExists();
+        var tenantId = S.TenantId!;
         var name = command.Name is null ? S.Name : TenantValidation.RequireName(command.Name, "name");
         var operations = command.AllowedOperations is null ? S.AllowedOperations : RequireOperations(S.SystemType, command.AllowedOperations);
-        var oldCredential = S.CredentialId;
-        var newCredential = command.CredentialId ?? oldCredential;
-        if (!string.Equals(newCredential, oldCredential, StringComparison.Ordinal))
+        var newCredential = command.CredentialId is null ? S.CredentialId : RequireCredentialId(command.CredentialId);
+        var attached = !string.Equals(newCredential, S.CredentialId, StringComparison.Ordinal);
+
+        // Attach the new credential before the state names it (a credential is never used without knowing it), detach
+        // the old one only after the state stopped naming it; a failure in between detaches the new one again.
+        if (attached)
         {
-            await AttachCredentialAsync(newCredential, S.SystemType, cancellationToken);
+            await AttachCredentialAsync(tenantId, newCredential, S.SystemType, cancellationToken);
         }
 
-        var previous = (S.Name, S.AllowedOperations, S.CredentialId, S.UpdatedAt);
-        S.Name = name;
-        S.AllowedOperations = [.. operations];
-        S.CredentialId = newCredential;
-        S.UpdatedAt = timeProvider.GetUtcNow();
+        // Read after the attach: a concurrent update may have moved the integration meanwhile.
+        var oldCredential = S.CredentialId;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            // A delete may have interleaved with the attach: never store (or keep attached) a deleted integration.
+            RequireExists();
+            var previous = (S.Name, S.AllowedOperations, S.CredentialId, S.UpdatedAt);
+            S.Name = name;
+            S.AllowedOperations = [.. operations];
+            S.CredentialId = newCredential;
+            S.UpdatedAt = timeProvider.GetUtcNow();
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch
+            {
+                (S.Name, S.AllowedOperations, S.CredentialId, S.UpdatedAt) = previous;
+                throw;
+            }
         }
-        catch
+        catch (Exception ex) when (attached)
         {
-            (S.Name, S.AllowedOperations, S.CredentialId, S.UpdatedAt) = previous;
+            await DetachAfterFailureAsync(tenantId, newCredential, ex);
             throw;
+        }
+        finally
+        {
+            if (attached)
+            {
+                EndAttach(tenantId, newCredential);
+            }
         }
 
         if (!string.Equals(newCredential, oldCredential, StringComparison.Ordinal))
         {
-            await GrainFactory.GetGrain<ICredentialGrain>(oldCredential).DetachAsync(IntegrationId, cancellationToken);
             DropCredentialAndToken();
+
+            // The update is stored: a failed detach must not turn it into an error. The old credential keeps a stale
+            // used_by entry, which it drops itself when it is deleted (CredentialGrain.DeleteAsync asks this grain).
+            await DetachBestEffortAsync(tenantId, oldCredential);
         }
         else if (command.AllowedOperations is not null)
         {
@@ -140,7 +217,7 @@ internal sealed partial class IntegrationGrain(
             DropToken();
         }
 
-        Log.Updated(logger, S.TenantId!, IntegrationId);
+        Log.Updated(logger, tenantId, IntegrationId);
         return ToInfo();
     }
 
@@ -152,13 +229,35 @@ internal sealed partial class IntegrationGrain(
         }
 
         var info = ToInfo();
+        var tenantId = S.TenantId!;
         S.Deleted = true;
-        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            S.Deleted = false;
+            throw;
+        }
+
         DropCredentialAndToken();
-        await GrainFactory.GetGrain<ICredentialGrain>(info.CredentialId).DetachAsync(IntegrationId, cancellationToken);
-        await GrainFactory.GetGrain<ITenantDirectoryGrain>(S.TenantId!).RemoveAsync(IntegrationId, cancellationToken);
-        Log.Deleted(logger, S.TenantId!, IntegrationId);
+
+        // The deletion is stored; a failed detach leaves a stale entry the credential drops when it is deleted.
+        await DetachBestEffortAsync(tenantId, info.CredentialId);
+        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(IntegrationId, cancellationToken);
+        Log.Deleted(logger, tenantId, IntegrationId);
         return info;
+    }
+
+    public Task<bool> UsesCredentialAsync(string credentialId, CancellationToken cancellationToken = default)
+    {
+        // An attach still in flight counts: the credential must not drop (and then be deleted under) a create or an
+        // update that is about to store it. Only the caller's own tenant's attaches count.
+        var tenantId = TenantCallContext.CurrentTenant;
+        var uses = (Exists && string.Equals(S.CredentialId, credentialId, StringComparison.Ordinal))
+            || _attaching.Contains((tenantId ?? string.Empty, credentialId));
+        return Task.FromResult(uses);
     }
 
     public Task CredentialRotatedAsync(int version, CancellationToken cancellationToken = default)
@@ -310,7 +409,7 @@ internal sealed partial class IntegrationGrain(
         }
 
         return S.TenantId is null
-            ? methodName is nameof(CreateAsync) or nameof(GetAsync) or nameof(DeleteAsync)
+            ? methodName is nameof(CreateAsync) or nameof(GetAsync) or nameof(DeleteAsync) or nameof(UsesCredentialAsync)
             : string.Equals(S.TenantId, callerTenantId, StringComparison.Ordinal);
     }
 
@@ -455,20 +554,72 @@ internal sealed partial class IntegrationGrain(
             ? target!
             : throw new UpstreamCallException(UpstreamOutcome.Unreachable, 0, null, error ?? "The upstream host is not allowed.");
 
-    private async Task AttachCredentialAsync(string? credentialId, string systemType, CancellationToken cancellationToken)
-    {
-        if (!Ids.IsValid(credentialId, Ids.Credential))
-        {
-            throw new QuantaSealValidationException("credential_id", "'credential_id' must be the id of a sealed credential (cred_...).");
-        }
+    private static string RequireCredentialId(string? credentialId) =>
+        Ids.IsValid(credentialId, Ids.Credential)
+            ? credentialId!
+            : throw new QuantaSealValidationException("credential_id", "'credential_id' must be the id of a sealed credential (cred_...).");
 
+    /// <summary>
+    /// Records this integration in the credential's used_by. On success the credential stays in
+    /// <see cref="_attaching"/> until the caller stored or undid the change and called <see cref="EndAttach"/>.
+    /// </summary>
+    private async Task AttachCredentialAsync(string tenantId, string credentialId, string systemType, CancellationToken cancellationToken)
+    {
+        _attaching.Add((tenantId, credentialId));
         try
         {
-            await GrainFactory.GetGrain<ICredentialGrain>(credentialId!).AttachAsync(IntegrationId, systemType, cancellationToken);
+            await GrainFactory.GetGrain<ICredentialGrain>(credentialId).AttachAsync(IntegrationId, systemType, cancellationToken);
         }
         catch (TenantAccessDeniedException)
         {
+            EndAttach(tenantId, credentialId);
             throw new QuantaSealValidationException("credential_id", "No credential with that id exists for this tenant.");
+        }
+        catch
+        {
+            EndAttach(tenantId, credentialId);
+            throw;
+        }
+    }
+
+    private void EndAttach(string tenantId, string credentialId) => _attaching.Remove((tenantId, credentialId));
+
+    /// <summary>
+    /// Compensation after a failure that followed the attach: the credential forgets this integration again. The
+    /// original failure is what the caller gets; if the detach fails too it is only logged (its type, no message),
+    /// and the credential drops the stale entry itself when it is deleted.
+    /// </summary>
+    private Task DetachAfterFailureAsync(string tenantId, string credentialId, Exception original) =>
+        UndoAsync(tenantId, "credential", original, () => GrainFactory.GetGrain<ICredentialGrain>(credentialId).DetachAsync(IntegrationId, CancellationToken.None));
+
+    /// <summary>
+    /// Runs one compensation step. It ignores the request's cancellation token on purpose (a cancelled request must
+    /// still be undone) and never throws: the caller rethrows the original exception.
+    /// </summary>
+    private async Task UndoAsync(string tenantId, string step, Exception original, Func<Task> undo)
+    {
+        var originalType = original.GetType();
+        try
+        {
+            await undo();
+            Log.Compensated(logger, tenantId, IntegrationId, step, originalType);
+        }
+        catch (Exception ex)
+        {
+            Log.CompensationFailed(logger, tenantId, IntegrationId, step, originalType, ex.GetType());
+        }
+    }
+
+    /// <summary>Detaches a credential the stored state no longer names; a failure is logged, not thrown.</summary>
+    private async Task DetachBestEffortAsync(string tenantId, string credentialId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICredentialGrain>(credentialId).DetachAsync(IntegrationId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.DetachFailed(logger, tenantId, IntegrationId, ex.GetType());
         }
     }
 
@@ -591,6 +742,15 @@ internal sealed partial class IntegrationGrain(
 
         [LoggerMessage(EventId = 1309, Level = LogLevel.Debug, Message = "Integration {IntegrationId} of tenant {TenantId}: token refresh scheduled in {DueIn}")]
         public static partial void RefreshScheduled(ILogger logger, string tenantId, string integrationId, TimeSpan dueIn);
+
+        [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: undid the {Step} step after a failed request ({ExceptionType})")]
+        public static partial void Compensated(ILogger logger, string tenantId, string integrationId, string step, Type exceptionType);
+
+        [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "Integration {IntegrationId} of tenant {TenantId}: could not undo the {Step} step after a failed request ({ExceptionType}); the undo failed with {UndoExceptionType}")]
+        public static partial void CompensationFailed(ILogger logger, string tenantId, string integrationId, string step, Type exceptionType, Type undoExceptionType);
+
+        [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: detaching its former credential failed ({ExceptionType}); the credential drops the stale entry when it is deleted")]
+        public static partial void DetachFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
 
         [LoggerMessage(EventId = 1307, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: {Operation} answered {Status} in {LatencyMs} ms")]
         public static partial void Proxied(ILogger logger, string tenantId, string integrationId, string operation, int status, long latencyMs);

@@ -78,16 +78,33 @@ internal sealed partial class CredentialGrain(
             return null;
         }
 
-        if (S.UsedBy.Count > 0)
+        var stale = await FindStaleUsersAsync(cancellationToken);
+        if (stale.Count < S.UsedBy.Count)
         {
             throw new CredentialInUseException();
         }
 
-        var info = ToInfo();
+        var info = ToInfo() with { UsedBy = [] };
         var tenantId = S.TenantId!;
+        var previous = (S.Deleted, S.Sealed, S.UsedBy);
         S.Deleted = true;
         S.Sealed = null;
-        await state.WriteStateAsync(cancellationToken);
+        S.UsedBy = [];
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            (S.Deleted, S.Sealed, S.UsedBy) = previous;
+            throw;
+        }
+
+        if (stale.Count > 0)
+        {
+            Log.StaleUsersDropped(logger, tenantId, CredentialId, stale.Count);
+        }
+
         await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(CredentialId, cancellationToken);
         Log.Deleted(logger, tenantId, CredentialId);
         return info;
@@ -141,6 +158,49 @@ internal sealed partial class CredentialGrain(
         }
     }
 
+    /// <summary>
+    /// The <c>used_by</c> entries no integration stands behind any more, asked of each integration grain.
+    /// </summary>
+    /// <remarks>
+    /// Why the credential asks rather than trusting its list: an entry is written by the attach, before the
+    /// integration stores itself, so a create or update that failed in between (and whose compensating detach failed
+    /// too), or a delete whose detach failed, leaves an entry for an integration that does not use this credential.
+    /// Refusing the delete forever on such an entry would keep a credential the tenant wants gone (for instance after
+    /// a leak) in the vault. So the in-use rule keeps protecting what it is for, a live integration losing its
+    /// credential, and nothing else: an entry is dropped only when its integration positively answers that it neither
+    /// exists with this credential nor has an attach of it in flight (the integration counts those, so a concurrent
+    /// create is not cut off). When in doubt the credential stays: a failure to get the answer (timeout, silo down)
+    /// propagates and refuses the delete, and an integration whose tenant check refuses the question keeps its entry.
+    /// The question travels with the caller's tenant in the request context, which the isolation filter already
+    /// matched to this credential's tenant, so the integration's own filter answers only for this tenant's integrations.
+    /// This grain is not reentrant, so no attach or detach interleaves between the answers and the delete.
+    /// Nothing is written unless the delete goes ahead: a refused delete changes nothing (DESIGN §9).
+    /// </remarks>
+    private async Task<List<string>> FindStaleUsersAsync(CancellationToken cancellationToken)
+    {
+        if (S.UsedBy.Count == 0)
+        {
+            return [];
+        }
+
+        var users = S.UsedBy.ToList();
+        var answers = await Task.WhenAll(users.Select(i => UsesThisCredentialAsync(i, cancellationToken)));
+        return [.. users.Where((_, index) => !answers[index])];
+    }
+
+    private async Task<bool> UsesThisCredentialAsync(string integrationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IIntegrationGrain>(integrationId).UsesCredentialAsync(CredentialId, cancellationToken);
+        }
+        catch (TenantAccessDeniedException)
+        {
+            // Not this tenant's integration: no answer to trust, so the entry stays (409, never a misleading 404).
+            return true;
+        }
+    }
+
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
     {
         if (callerTenantId is null)
@@ -173,6 +233,9 @@ internal sealed partial class CredentialGrain(
 
         [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Tenant {TenantId} rotated credential {CredentialId} to version {Version} ({Fingerprint})")]
         public static partial void Rotated(ILogger logger, string tenantId, string credentialId, int version, string fingerprint);
+
+        [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Tenant {TenantId} credential {CredentialId}: dropped {Count} used_by entries of integrations that no longer use it")]
+        public static partial void StaleUsersDropped(ILogger logger, string tenantId, string credentialId, int count);
 
         [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Tenant {TenantId} deleted credential {CredentialId}")]
         public static partial void Deleted(ILogger logger, string tenantId, string credentialId);

@@ -86,6 +86,27 @@ public sealed class AuditOutageTests : IAsyncLifetime
         AssertRefused(status, body);
     }
 
+    [Fact]
+    public async Task IntegrationCreate_WhenTheAuditIsDown_Is503_AndLeavesNothingBehind()
+    {
+        var tenant = await DownTenantAsync(withRecipientKey: false, then: async sdk =>
+            (await sdk.SealCredentialAsync("api_key", new { api_token = "tok-secret" }, cancellationToken: Ct)).CredentialId);
+        var credentialId = tenant.Extra!;
+
+        var (status, body) = await SendAsync(HttpMethod.Post, "/api/v2/integrations", tenant.ApiKey,
+            $"{{\"system_type\":\"okta\",\"name\":\"o\",\"domain\":\"acme.okta.com\",\"credential_id\":\"{credentialId}\",\"allowed_operations\":[\"list_users\"]}}");
+        _publisher.BringUp(tenant.TenantId);
+        var (_, integrations) = await SendAsync(HttpMethod.Get, "/api/v2/integrations", tenant.ApiKey, null);
+        var (_, credential) = await SendAsync(HttpMethod.Get, $"/api/v2/vault/credentials/{credentialId}", tenant.ApiKey, null);
+        var (deleted, _) = await SendAsync(HttpMethod.Delete, $"/api/v2/vault/credentials/{credentialId}", tenant.ApiKey, null);
+
+        // The refused create changed nothing: no integration lives on unaudited, and the credential is free again.
+        AssertRefused(status, body);
+        Assert.Equal(0, integrations.GetProperty("data").GetArrayLength());
+        Assert.Equal(0, credential.GetProperty("used_by").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, deleted);
+    }
+
     private static void AssertRefused(HttpStatusCode status, JsonElement body)
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);

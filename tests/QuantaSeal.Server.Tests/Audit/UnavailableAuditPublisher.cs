@@ -12,6 +12,8 @@ public sealed class UnavailableAuditPublisher : IAuditPublisher
 
     public void TakeDown(string tenantId) => _down[tenantId] = 0;
 
+    public void BringUp(string tenantId) => _down.TryRemove(tenantId, out _);
+
     public Task PublishAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);

@@ -15,7 +15,7 @@ internal sealed record CreateIntegrationRequest(string? SystemType, string? Name
 internal sealed record UpdateIntegrationRequest(string? Name, IReadOnlyList<string>? AllowedOperations, string? CredentialId);
 
 /// <summary>Integrations: configuration and the default-deny operation allowlist (empty = nothing allowed).</summary>
-internal static class IntegrationEndpoints
+internal static partial class IntegrationEndpoints
 {
     private const string Prefix = Ids.Integration;
 
@@ -43,7 +43,7 @@ internal static class IntegrationEndpoints
     /// <summary>An integration endpoint's audit action; its target (object and integration) is the route's integration id.</summary>
     private static AuditActionMetadata Target(string action) => new(action, "integrationId", Prefix, TargetIsIntegration: true);
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateIntegrationRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -60,8 +60,36 @@ internal static class IntegrationEndpoints
         var info = await grains.GetGrain<IIntegrationGrain>(id).CreateAsync(
             new CreateIntegrationCommand(body.SystemType ?? string.Empty, body.Name ?? string.Empty, body.Domain ?? string.Empty, body.CredentialId ?? string.Empty, body.AllowedOperations),
             cancellationToken);
-        await audit.PublishAsync(http, AuditActions.IntegrationCreate, AuditOutcomes.Success, id, id, cancellationToken: cancellationToken);
+        try
+        {
+            await audit.PublishAsync(http, AuditActions.IntegrationCreate, AuditOutcomes.Success, id, id, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Fail closed (503) and change nothing (DESIGN §9): an integration whose creation is not in the audit chain
+            // must not live on, holding its credential and able to proxy, under an id the caller never received. The
+            // undo is not audited: neither the creation nor its undoing reached the chain. If the undo fails too, the
+            // caller still gets the audit failure; the operator log has both exception types and no message.
+            await UndoCreateAsync(grains, id, ex, loggers.CreateLogger(typeof(IntegrationEndpoints).FullName!));
+            throw;
+        }
+
         return TypedResults.Created($"/api/v2/integrations/{id}", info);
+    }
+
+    private static async Task UndoCreateAsync(IGrainFactory grains, string integrationId, Exception original, ILogger logger)
+    {
+        var originalType = original.GetType();
+        try
+        {
+            // Not the request's token: a cancelled request must still be undone.
+            await grains.GetGrain<IIntegrationGrain>(integrationId).DeleteAsync(CancellationToken.None);
+            Log.CreateUndone(logger, integrationId, originalType);
+        }
+        catch (Exception ex)
+        {
+            Log.CreateUndoFailed(logger, integrationId, originalType, ex.GetType());
+        }
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
@@ -118,5 +146,14 @@ internal static class IntegrationEndpoints
         var check = await grains.GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(cancellationToken);
         await audit.PublishAsync(http, AuditActions.IntegrationCheck, check.Ok ? AuditOutcomes.Success : AuditOutcomes.Failed, integrationId, integrationId, cancellationToken: cancellationToken);
         return TypedResults.Ok(check);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Integration {IntegrationId} was deleted again: its creation could not be audited ({ExceptionType})")]
+        public static partial void CreateUndone(ILogger logger, string integrationId, Type exceptionType);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Integration {IntegrationId} could not be deleted after its creation failed to be audited ({ExceptionType}); the delete failed with {UndoExceptionType}")]
+        public static partial void CreateUndoFailed(ILogger logger, string integrationId, Type exceptionType, Type undoExceptionType);
     }
 }
