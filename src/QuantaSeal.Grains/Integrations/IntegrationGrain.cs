@@ -51,6 +51,9 @@ internal sealed partial class IntegrationGrain(
 
     internal const int MaxAllowedOperations = 64;
 
+    /// <summary>What a caller is told when the stored domain is not (any more) allowed: no allowlist patterns, no host.</summary>
+    internal const string HostNotAllowedMessage = "The integration's domain is not allowed by the outbound host policy; ask the operator to allow it.";
+
     /// <summary>
     /// The longest Retry-After handed to a caller. An upstream's wait (or a far-off HTTP date or reset) beyond this is
     /// cut to it: the caller then asks again sooner and, at worst, is told to wait again.
@@ -225,6 +228,12 @@ internal sealed partial class IntegrationGrain(
     {
         if (!Exists)
         {
+            if (S.Deleted)
+            {
+                // Deleted before, but the directory cleanup may have failed then: a repeated delete retries it.
+                await RemoveFromDirectoryBestEffortAsync(S.TenantId!);
+            }
+
             return null;
         }
 
@@ -243,10 +252,11 @@ internal sealed partial class IntegrationGrain(
 
         DropCredentialAndToken();
 
-        // The deletion is stored; a failed detach leaves a stale entry the credential drops when it is deleted.
+        // The deletion is stored; a failed detach leaves a stale entry the credential drops when it is deleted, and a
+        // failed directory removal a stale id that lists as nothing (a repeated delete retries it).
         await DetachBestEffortAsync(tenantId, info.CredentialId);
-        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(IntegrationId, cancellationToken);
         Log.Deleted(logger, tenantId, IntegrationId);
+        await RemoveFromDirectoryBestEffortAsync(tenantId);
         return info;
     }
 
@@ -331,6 +341,15 @@ internal sealed partial class IntegrationGrain(
             return await DeniedAsync(command, eventId, started, ProxyErrorTypes.InvalidPayload, validation.Message!, "payload." + validation.Field);
         }
 
+        // The operator's outbound allowlist may have changed since the integration was stored: a domain it no longer
+        // allows is refused here like any other policy check, audited once as denied, before a token is asked for.
+        // The message is fixed: the allowlist is the operator's configuration, not the tenant's to read.
+        if (!hostPolicy.TryCreateTarget(S.SystemType, S.Domain, out var allowedTarget, out _))
+        {
+            Log.HostDenied(logger, tenantId, IntegrationId, command.Operation);
+            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.Unreachable, HostNotAllowedMessage, "domain");
+        }
+
         // Without a recipient key nothing can be delivered: refuse before a write operation runs upstream.
         if (!await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).HasRecipientAsync(command.RecipientKeyId, cancellationToken))
         {
@@ -338,7 +357,7 @@ internal sealed partial class IntegrationGrain(
         }
 
         var connector = Connector();
-        var target = Target();
+        var target = allowedTarget!;
         UpstreamResponse response;
         try
         {
@@ -550,9 +569,9 @@ internal sealed partial class IntegrationGrain(
         ?? throw new InvalidOperationException("No connector is registered for this system type.");
 
     private ConnectorTarget Target() =>
-        hostPolicy.TryCreateTarget(S.SystemType, S.Domain, out var target, out var error)
+        hostPolicy.TryCreateTarget(S.SystemType, S.Domain, out var target, out _)
             ? target!
-            : throw new UpstreamCallException(UpstreamOutcome.Unreachable, 0, null, error ?? "The upstream host is not allowed.");
+            : throw new UpstreamCallException(UpstreamOutcome.Unreachable, 0, null, HostNotAllowedMessage);
 
     private static string RequireCredentialId(string? credentialId) =>
         Ids.IsValid(credentialId, Ids.Credential)
@@ -620,6 +639,23 @@ internal sealed partial class IntegrationGrain(
         catch (Exception ex)
         {
             Log.DetachFailed(logger, tenantId, IntegrationId, ex.GetType());
+        }
+    }
+
+    /// <summary>
+    /// Removes the id from the tenant directory after the deletion was stored. The deletion happened, so a failure here
+    /// must not turn it into an error: it is logged (exception type only), the stale id lists as nothing, and a
+    /// repeated delete retries the removal. Not the request's token: the cleanup belongs to a stored change.
+    /// </summary>
+    private async Task RemoveFromDirectoryBestEffortAsync(string tenantId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(IntegrationId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.DirectoryCleanupFailed(logger, tenantId, IntegrationId, ex.GetType());
         }
     }
 
@@ -751,6 +787,12 @@ internal sealed partial class IntegrationGrain(
 
         [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: detaching its former credential failed ({ExceptionType}); the credential drops the stale entry when it is deleted")]
         public static partial void DetachFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
+
+        [LoggerMessage(EventId = 1313, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: deleted, but removing it from the directory failed ({ExceptionType}); it lists as nothing and a repeated delete retries")]
+        public static partial void DirectoryCleanupFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
+
+        [LoggerMessage(EventId = 1314, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: its domain is not allowed by the outbound host policy; {Operation} refused before any upstream call")]
+        public static partial void HostDenied(ILogger logger, string tenantId, string integrationId, string operation);
 
         [LoggerMessage(EventId = 1307, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: {Operation} answered {Status} in {LatencyMs} ms")]
         public static partial void Proxied(ILogger logger, string tenantId, string integrationId, string operation, int status, long latencyMs);

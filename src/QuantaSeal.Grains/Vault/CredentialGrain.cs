@@ -36,6 +36,11 @@ internal sealed partial class CredentialGrain(
             throw new QuantaSealValidationException("values", "The sealed credential does not match its type or version.");
         }
 
+        // DESIGN §9, a rejected request changes nothing: the directory enforces the per-tenant object limit, so it goes
+        // before the state write (as the integration create does). An id in the directory whose credential does not
+        // exist lists as nothing; a failed write undoes the entry anyway, so the slot is not lost.
+        var directory = GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId);
+        await directory.AddAsync(CredentialId, cancellationToken);
         var now = timeProvider.GetUtcNow();
         S.TenantId = tenantId;
         S.CredentialType = command.CredentialType;
@@ -43,8 +48,17 @@ internal sealed partial class CredentialGrain(
         S.Sealed = command.Sealed;
         S.CreatedAt = now;
         S.UpdatedAt = now;
-        await state.WriteStateAsync(cancellationToken);
-        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).AddAsync(CredentialId, cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            state.State = new CredentialState();
+            await UndoDirectoryEntryAsync(tenantId, directory, ex);
+            throw;
+        }
+
         Log.Sealed(logger, tenantId, CredentialId, S.CredentialType, S.Sealed.Fingerprint);
         return ToInfo();
     }
@@ -75,6 +89,12 @@ internal sealed partial class CredentialGrain(
     {
         if (!Exists)
         {
+            if (S.Deleted)
+            {
+                // Deleted before, but the directory cleanup may have failed then: a repeated delete retries it.
+                await RemoveFromDirectoryBestEffortAsync(S.TenantId!);
+            }
+
             return null;
         }
 
@@ -105,8 +125,8 @@ internal sealed partial class CredentialGrain(
             Log.StaleUsersDropped(logger, tenantId, CredentialId, stale.Count);
         }
 
-        await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(CredentialId, cancellationToken);
         Log.Deleted(logger, tenantId, CredentialId);
+        await RemoveFromDirectoryBestEffortAsync(tenantId);
         return info;
     }
 
@@ -155,6 +175,42 @@ internal sealed partial class CredentialGrain(
         finally
         {
             CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Compensation after a failed create: the directory forgets the id again. The original failure is what the caller
+    /// gets; a failed undo is only logged (exception types, no message), and the stale id lists as nothing.
+    /// Not the request's token: a cancelled request must still be undone.
+    /// </summary>
+    private async Task UndoDirectoryEntryAsync(string tenantId, ITenantDirectoryGrain directory, Exception original)
+    {
+        var originalType = original.GetType();
+        try
+        {
+            await directory.RemoveAsync(CredentialId, CancellationToken.None);
+            Log.Compensated(logger, tenantId, CredentialId, originalType);
+        }
+        catch (Exception ex)
+        {
+            Log.CompensationFailed(logger, tenantId, CredentialId, originalType, ex.GetType());
+        }
+    }
+
+    /// <summary>
+    /// Removes the id from the directory after the deletion was stored. The deletion happened, so a failure here must
+    /// not turn it into an error: it is logged (exception type only), the stale id lists as nothing, and a repeated
+    /// delete retries the removal.
+    /// </summary>
+    private async Task RemoveFromDirectoryBestEffortAsync(string tenantId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId).RemoveAsync(CredentialId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.DirectoryCleanupFailed(logger, tenantId, CredentialId, ex.GetType());
         }
     }
 
@@ -239,5 +295,14 @@ internal sealed partial class CredentialGrain(
 
         [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Tenant {TenantId} deleted credential {CredentialId}")]
         public static partial void Deleted(ILogger logger, string tenantId, string credentialId);
+
+        [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Tenant {TenantId} credential {CredentialId}: undid the directory entry after a failed create ({ExceptionType})")]
+        public static partial void Compensated(ILogger logger, string tenantId, string credentialId, Type exceptionType);
+
+        [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "Tenant {TenantId} credential {CredentialId}: could not undo the directory entry after a failed create ({ExceptionType}); the undo failed with {UndoExceptionType}")]
+        public static partial void CompensationFailed(ILogger logger, string tenantId, string credentialId, Type exceptionType, Type undoExceptionType);
+
+        [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Tenant {TenantId} credential {CredentialId}: deleted, but removing it from the directory failed ({ExceptionType}); it lists as nothing and a repeated delete retries")]
+        public static partial void DirectoryCleanupFailed(ILogger logger, string tenantId, string credentialId, Type exceptionType);
     }
 }

@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Grains.Hosting.Serialization;
+using QuantaSeal.Grains.Integrations;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Audit;
@@ -196,6 +200,48 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         Assert.Equal(integrationId, audited.IntegrationId);
         Assert.Equal("get_users", audited.Operation);
         Assert.NotNull(audited.RequestSha256);
+        Assert.Equal(audited.EventId, problem.GetProperty("audit_event_id").GetString());
+    }
+
+    [Fact]
+    public async Task ProxyToADomainNoLongerAllowed_IsAProblem_AuditedOnceAsDenied_WithoutTheAllowlist()
+    {
+        // The operator narrowed --upstream-allow after the integration was stored: write such a row the way a silo with
+        // the older allowlist would have stored it, for this tenant and a credential of its own.
+        var session = await _scenario.TenantAsync(Ct);
+        var credentialId = await _scenario.CredentialAsync(session, Ct);
+        var integrationId = "int_" + Ulid.NewUlid();
+        var now = DateTimeOffset.UtcNow;
+        var row = new GrainState<IntegrationState>(new IntegrationState
+        {
+            TenantId = session.Tenant.TenantId,
+            SystemType = "auth0",
+            Name = "moved",
+            Domain = "internal.blocked.example.net",
+            CredentialId = credentialId,
+            AllowedOperations = ["get_users"],
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        var storage = _scenario.Server.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
+        await storage.WriteStateAsync("qs.integration/integration", GrainId.Create("qs.integration", integrationId), row, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+
+        var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", session.Tenant.ApiKey, new { integration_id = integrationId, operation = "get_users", payload = new { per_page = 5 } }, Ct);
+        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal("https://quantaseal.dev/problems/upstream-error", problem.GetProperty("type").GetString());
+        Assert.False(problem.GetProperty("success").GetBoolean());
+        Assert.Equal("upstream_unreachable", problem.GetProperty("error").GetProperty("type").GetString());
+        Assert.DoesNotContain("auth0.com", problem.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", problem.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("blocked.example.net", problem.GetRawText(), StringComparison.Ordinal);
+        Assert.False(problem.TryGetProperty("encrypted", out _));
+        AssertDenied(audited, AuditActions.ProxyOutbound, session.Tenant.ApiKeyId, objectId: null);
+        Assert.Equal(integrationId, audited.IntegrationId);
+        Assert.Equal("get_users", audited.Operation);
+        Assert.Null(audited.UpstreamStatus);
         Assert.Equal(audited.EventId, problem.GetProperty("audit_event_id").GetString());
     }
 

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Integrations;
+using QuantaSeal.Abstractions.Proxy;
+using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Grains.Hosting.Serialization;
+using QuantaSeal.Grains.Integrations;
+using QuantaSeal.Grains.Tenants;
+
+namespace QuantaSeal.Grains.Tests.Integrations;
+
+/// <summary>
+/// An integration whose stored domain the outbound allowlist no longer allows (the operator narrowed
+/// <c>--upstream-allow</c> after it was created): a proxy call is a policy refusal, returned as a value, audited
+/// once as denied, and nothing reaches the upstream. The stored row is written through the silo's storage provider,
+/// as a silo with the older allowlist would have stored it.
+/// </summary>
+[Collection(IntegrationClusterCollection.Name)]
+public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
+{
+    private const string IntegrationStateName = "qs.integration/integration";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private IGrainStorage Storage =>
+        ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
+
+    [Fact]
+    public async Task Proxy_ToADomainNoLongerAllowed_IsDenied_AuditedOnce_AndReachesNoUpstream()
+    {
+        var scenario = new ScriptedConnector.Scenario();
+        var setup = await fixture.CreateAsync(scenario, ["get_users"], Ct);
+        var integrationId = await StoreIntegrationAsync(setup, "internal.blocked.example.net");
+        RequestContext.Clear();
+        TenantCallContext.SetTenant(setup.TenantId);
+
+        var result = await fixture.Client.GetGrain<IIntegrationGrain>(integrationId).ProxyAsync(new ProxyCommand("get_users", "{\"per_page\":5}", null, "ak_test", "hash"), Ct);
+
+        Assert.False(result.Success);
+        Assert.Equal(ProxyErrorTypes.Unreachable, result.ErrorType);
+        Assert.Equal(IntegrationGrain.HostNotAllowedMessage, result.ErrorMessage);
+        Assert.Null(result.EnvelopeJson);
+        Assert.Equal(0, scenario.TokenRequests);
+        Assert.Equal(0, scenario.Executions);
+        var audited = Assert.Single(RecordingAuditPublisher.For(setup.TenantId), e => e.Action == AuditActions.ProxyOutbound);
+        Assert.Equal(result.AuditEventId, audited.EventId);
+        Assert.Equal(AuditOutcomes.Denied, audited.Outcome);
+        Assert.Equal(integrationId, audited.IntegrationId);
+        Assert.Null(audited.UpstreamStatus);
+    }
+
+    [Fact]
+    public async Task CheckConnection_ToADomainNoLongerAllowed_Fails_WithoutNamingTheAllowlist()
+    {
+        var scenario = new ScriptedConnector.Scenario();
+        var setup = await fixture.CreateAsync(scenario, ["get_users"], Ct);
+        var integrationId = await StoreIntegrationAsync(setup, "internal.blocked.example.net");
+        RequestContext.Clear();
+        TenantCallContext.SetTenant(setup.TenantId);
+
+        var check = await fixture.Client.GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(Ct);
+
+        Assert.False(check.Ok);
+        Assert.Equal(ProxyErrorTypes.Unreachable, check.ErrorType);
+        Assert.Equal(IntegrationGrain.HostNotAllowedMessage, check.ErrorMessage);
+        Assert.Equal(0, scenario.TokenRequests);
+    }
+
+    /// <summary>A fresh integration of the setup's tenant and credential, stored with <paramref name="domain"/>.</summary>
+    private async Task<string> StoreIntegrationAsync(IntegrationClusterFixture.Setup setup, string domain)
+    {
+        var integrationId = Ids.New(Ids.Integration);
+        var now = DateTimeOffset.UtcNow;
+        var row = new GrainState<IntegrationState>(new IntegrationState
+        {
+            TenantId = setup.TenantId,
+            SystemType = "auth0",
+            Name = "moved",
+            Domain = domain,
+            CredentialId = setup.CredentialId,
+            AllowedOperations = ["get_users"],
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        await Storage.WriteStateAsync(IntegrationStateName, GrainId.Create("qs.integration", integrationId), row, Ct);
+        return integrationId;
+    }
+}
