@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using QuantaSeal.Connectors.Http;
 
 namespace QuantaSeal.Connectors.Auth0;
 
@@ -45,38 +45,23 @@ internal static class Auth0ResponseReader
     /// <summary>Auth0's <c>x-ratelimit-limit</c>, <c>-remaining</c> and <c>-reset</c> (Unix seconds); null when none is present.</summary>
     public static RateLimitInfo? RateLimit(HttpResponseHeaders headers)
     {
-        var limit = Number(headers, "x-ratelimit-limit");
-        var remaining = Number(headers, "x-ratelimit-remaining");
-        var reset = Number(headers, "x-ratelimit-reset");
+        var limit = UpstreamRetryAfter.Number(headers, "x-ratelimit-limit");
+        var remaining = UpstreamRetryAfter.Number(headers, "x-ratelimit-remaining");
+        var reset = UpstreamRetryAfter.Number(headers, UpstreamRetryAfter.Auth0ResetHeader);
         if (limit is null && remaining is null && reset is null)
         {
             return null;
         }
 
-        DateTimeOffset? resetAt = reset is { } seconds && seconds is >= 0 and <= 253402300799
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : null;
-        return new RateLimitInfo(limit, remaining, resetAt);
+        return new RateLimitInfo(limit, remaining, UpstreamRetryAfter.FromUnixSeconds(reset));
     }
 
     /// <summary>
     /// When to retry: <c>Retry-After</c> (seconds or HTTP date), else, for a 429, the rate-limit reset; never negative.
+    /// The resilience pipeline reads the same rule (<see cref="UpstreamRetryAfter"/>) for its retry delay.
     /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, RateLimitInfo? rateLimit, DateTimeOffset now)
-    {
-        TimeSpan? value = response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - now,
-            _ => null,
-        };
-        if (value is null && (int)response.StatusCode == 429 && rateLimit?.ResetAt is { } reset)
-        {
-            value = reset - now;
-        }
-
-        return value is { } v ? (v < TimeSpan.Zero ? TimeSpan.Zero : v) : null;
-    }
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, RateLimitInfo? rateLimit, DateTimeOffset now) =>
+        UpstreamRetryAfter.Delay(response, rateLimit?.ResetAt, now);
 
     /// <summary>
     /// The error code of an Auth0 error body: <c>errorCode</c> (management API) or <c>error</c> (token endpoint and
@@ -155,10 +140,4 @@ internal static class Auth0ResponseReader
 
         return text;
     }
-
-    private static long? Number(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values)
-        && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : null;
 }

@@ -68,9 +68,16 @@ public static class ConnectorServiceCollectionExtensions
                 o.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetries);
                 o.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 o.Retry.UseJitter = true;
-                o.Retry.ShouldRetryAfterHeader = true;
                 var maxRetryAfter = options.MaxRetryAfter;
                 var time = sp.GetRequiredService<TimeProvider>();
+
+                // The upstream's own "come back at" replaces the backoff: Retry-After (delta or date) on any status,
+                // else, for a 429, the vendor's rate-limit reset (Auth0 x-ratelimit-reset, Okta X-Rate-Limit-Reset),
+                // measured on the injected clock. The built-in ShouldRetryAfterHeader generator reads neither the
+                // reset headers nor our clock, so a 429 carrying only a reset was retried after ~200 ms, burning the
+                // tenant's rate limit on attempts bound to fail. Null falls back to the exponential backoff.
+                o.Retry.DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Result is { } response ? UpstreamRetryAfter.Delay(response, time.GetUtcNow()) : null);
                 o.Retry.ShouldHandle = args =>
                 {
                     if (options.MaxRetries == 0
@@ -80,13 +87,14 @@ public static class ConnectorServiceCollectionExtensions
                         return ValueTask.FromResult(false);
                     }
 
-                    // A long Retry-After is the caller's to honour (it gets the 429 and the header), not a reason to
-                    // hold a request open past its time budget.
-                    if (args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited)
+                    if (args.Outcome.Result is { } response
+                        && (response.StatusCode == HttpStatusCode.TooManyRequests || HttpClientResiliencePredicates.IsTransient(args.Outcome)))
                     {
-                        var retryAfter = limited.Headers.RetryAfter?.Delta
-                            ?? (limited.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
-                        return ValueTask.FromResult(retryAfter is null || retryAfter <= maxRetryAfter);
+                        // A long wait (429 or 503 with Retry-After, 429 with a far reset) is the caller's to honour:
+                        // it gets the response and its Retry-After, rather than a request held open past its time
+                        // budget. The same reading as the delay above, so the two cannot disagree.
+                        var delay = UpstreamRetryAfter.Delay(response, time.GetUtcNow());
+                        return ValueTask.FromResult(delay is null || delay <= maxRetryAfter);
                     }
 
                     return ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome));

@@ -61,13 +61,14 @@ internal static class OktaResponses
         }
 
         var headers = response.Headers;
+        var rateLimit = RateLimit(headers);
         return new OktaHttpResult(
             status,
             buffer.WrittenSpan.ToArray(),
             First(headers, "DPoP-Nonce"),
             headers.TryGetValues("Link", out var links) ? [.. links] : [],
-            RateLimit(headers),
-            RetryAfter(headers, timeProvider),
+            rateLimit,
+            UpstreamRetryAfter.Delay(response, rateLimit?.ResetAt, timeProvider.GetUtcNow()),
             headers.WwwAuthenticate.Count > 0 ? headers.WwwAuthenticate.ToString() : null);
     }
 
@@ -214,32 +215,13 @@ internal static class OktaResponses
     {
         var limit = Number(First(headers, "X-Rate-Limit-Limit"));
         var remaining = Number(First(headers, "X-Rate-Limit-Remaining"));
-        var reset = Number(First(headers, "X-Rate-Limit-Reset"));
+        var reset = Number(First(headers, UpstreamRetryAfter.OktaResetHeader));
         if (limit is null && remaining is null && reset is null)
         {
             return null;
         }
 
-        DateTimeOffset? resetAt = reset is >= 0 and <= 253402300799 ? DateTimeOffset.FromUnixTimeSeconds(reset.Value) : null;
-        return new RateLimitInfo(limit, remaining, resetAt);
-    }
-
-    /// <summary>Retry-After (delta or date), else X-Rate-Limit-Reset (Unix seconds) minus now; never negative.</summary>
-    private static TimeSpan? RetryAfter(HttpResponseHeaders headers, TimeProvider timeProvider)
-    {
-        var now = timeProvider.GetUtcNow();
-        TimeSpan? after = headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - now,
-            _ => null,
-        };
-        if (after is null && Number(First(headers, "X-Rate-Limit-Reset")) is { } reset and >= 0 and <= 253402300799)
-        {
-            after = DateTimeOffset.FromUnixTimeSeconds(reset) - now;
-        }
-
-        return after is null ? null : after < TimeSpan.Zero ? TimeSpan.Zero : after;
+        return new RateLimitInfo(limit, remaining, UpstreamRetryAfter.FromUnixSeconds(reset));
     }
 
     private static string? First(HttpResponseHeaders headers, string name)

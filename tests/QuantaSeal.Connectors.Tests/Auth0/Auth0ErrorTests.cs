@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using QuantaSeal.Connectors.Auth0;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Connectors.Tests.Http;
 using QuantaSeal.Emulators.Auth0;
 
 namespace QuantaSeal.Connectors.Tests.Auth0;
@@ -105,6 +106,42 @@ public sealed class Auth0ErrorTests
         var calls = host.Emulator.Requests.Where(r => r.IsManagementRequest).ToList();
         Assert.Equal(2, calls.Count);
         Assert.True(calls[1].ReceivedAt - calls[0].ReceivedAt >= TimeSpan.FromSeconds(0.9), "the retry waited for Retry-After");
+    }
+
+    [Fact]
+    public async Task Execute_RateLimitedWithOnlyTheResetHeader2sAhead_IsRetriedOnce_AfterThatDelay()
+    {
+        // One fake clock for the emulator's x-ratelimit-reset and the pipeline's retry wait: the delay is exact and
+        // nothing sleeps. The attempt (5 s) and total (10 s) timeouts are the only other timers.
+        var clock = new RecordingTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var host = await Auth0TestHost.StartAsync(emulator: new Auth0EmulatorOptions { TimeProvider = clock }, connectorTime: clock, pipelineTime: clock);
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.RateLimitNext(1, TimeSpan.FromSeconds(2), sendRetryAfter: false);
+
+        var pending = host.ExecuteAsync("get_users", """{"per_page":1}""", token);
+        var delays = await clock.WaitForTimersAsync(1, TimeSpan.FromSeconds(5), Ct);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal([TimeSpan.FromSeconds(2)], delays);
+        Assert.Equal(UpstreamOutcome.Success, response.Outcome);
+        Assert.Equal(2, host.Emulator.ManagementRequestCount);
+    }
+
+    [Fact]
+    public async Task Execute_RateLimitedWithOnlyAFarResetHeader_IsNotRetried_AndReturnsTheDelay()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var host = await Auth0TestHost.StartAsync(emulator: new Auth0EmulatorOptions { TimeProvider = clock }, connectorTime: clock, pipelineTime: clock);
+        var token = await host.TokenAsync("get_users");
+        host.Emulator.RateLimitNext(1, TimeSpan.FromSeconds(60), sendRetryAfter: false);
+
+        var response = await host.ExecuteAsync("get_users", "{}", token).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(UpstreamOutcome.RateLimited, response.Outcome);
+        Assert.Equal(429, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), response.RetryAfter);
+        Assert.Equal(1, host.Emulator.ManagementRequestCount);
     }
 
     [Fact]

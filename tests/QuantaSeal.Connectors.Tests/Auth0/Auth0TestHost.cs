@@ -46,10 +46,16 @@ internal sealed class Auth0TestHost : IAsyncDisposable
     /// <param name="emulator">Emulator options.</param>
     /// <param name="connectorTime">The connector's clock (token expiry); the HTTP pipelines keep real time.</param>
     /// <param name="shared">An emulator another host owns (for a second connector with other time limits).</param>
-    public static async Task<Auth0TestHost> StartAsync(Action<UpstreamOptions>? upstream = null, Auth0EmulatorOptions? emulator = null, TimeProvider? connectorTime = null, Auth0Emulator? shared = null)
+    /// <param name="pipelineTime">The HTTP pipelines' clock (retry delays, timeouts); real time when null.</param>
+    public static async Task<Auth0TestHost> StartAsync(Action<UpstreamOptions>? upstream = null, Auth0EmulatorOptions? emulator = null, TimeProvider? connectorTime = null, Auth0Emulator? shared = null, TimeProvider? pipelineTime = null)
     {
         var auth0 = shared ?? await Auth0Emulator.StartAsync(emulator, Ct);
         var services = new ServiceCollection();
+        if (pipelineTime is not null)
+        {
+            services.AddSingleton(pipelineTime);
+        }
+
         services.AddFakeLogging(o => o.CollectRecordsForDisabledLogLevels = true);
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
         services.AddQuantaSealConnectors(o =>

@@ -214,6 +214,21 @@ public sealed class Auth0TokenTests
     }
 
     [Fact]
+    public async Task AcquireToken_RateLimitedWithOnlyAFarResetHeader_IsNotRetried_AndCarriesTheDelay()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var host = await Auth0TestHost.StartAsync(emulator: new Auth0EmulatorOptions { TimeProvider = clock }, connectorTime: clock, pipelineTime: clock);
+        host.Emulator.RateLimitNext(1, TimeSpan.FromMinutes(1), Auth0FaultTarget.Token, sendRetryAfter: false);
+
+        var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => host.TokenAsync("get_users").WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+
+        Assert.Equal(UpstreamOutcome.RateLimited, ex.Outcome);
+        Assert.Equal(TimeSpan.FromMinutes(1), ex.RetryAfter);
+        Assert.Equal(1, host.Emulator.TokenRequestCount);
+        Assert.DoesNotContain(host.Emulator.ClientSecret, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AcquireToken_ManyConcurrentCalls_EachGetAToken()
     {
         // The connector is stateless (single-flight is the grain's job): it must simply be safe to call concurrently.

@@ -90,7 +90,10 @@ internal sealed partial class Auth0Api(Auth0EmulatorState state, Auth0TokenIssue
             context.Response.Headers["x-ratelimit-remaining"] = "0";
             if (retryAfter is { } wait)
             {
-                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                if (state.RateLimitSendsRetryAfter)
+                {
+                    context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
                 context.Response.Headers["x-ratelimit-reset"] = (state.Time.GetUtcNow() + wait).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             }
 

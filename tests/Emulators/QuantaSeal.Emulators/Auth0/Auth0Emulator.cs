@@ -189,9 +189,13 @@ public sealed class Auth0Emulator : IAsyncDisposable
         return 0;
     }
 
-    /// <summary>Answers the next <paramref name="count"/> matching requests with 429, <c>Retry-After</c> and <c>x-ratelimit-remaining: 0</c>.</summary>
-    public void RateLimitNext(int count, TimeSpan retryAfter, Auth0FaultTarget target = Auth0FaultTarget.Management) =>
-        _state.RateLimitNext(count, retryAfter, target);
+    /// <summary>
+    /// Answers the next <paramref name="count"/> matching requests with 429, <c>x-ratelimit-remaining: 0</c> and
+    /// <c>x-ratelimit-reset</c> <paramref name="retryAfter"/> from now; with <paramref name="sendRetryAfter"/> (the
+    /// default) also <c>Retry-After</c>, without it only the reset, as Auth0 often answers.
+    /// </summary>
+    public void RateLimitNext(int count, TimeSpan retryAfter, Auth0FaultTarget target = Auth0FaultTarget.Management, bool sendRetryAfter = true) =>
+        _state.RateLimitNext(count, retryAfter, target, sendRetryAfter);
 
     /// <summary>Answers the next <paramref name="count"/> matching requests with <paramref name="statusCode"/> (5xx).</summary>
     public void FailNext(int count, int statusCode = 503, Auth0FaultTarget target = Auth0FaultTarget.Management) =>

@@ -25,6 +25,7 @@ internal sealed class Auth0EmulatorState
     private TimeSpan _tokenLifetime;
     private TimeSpan _latency;
     private (int Count, TimeSpan RetryAfter, Auth0FaultTarget Target) _rateLimitFault;
+    private bool _rateLimitSendsRetryAfter = true;
     private (int Count, int Status, Auth0FaultTarget Target) _failureFault;
     private long _window;
     private int _windowCount;
@@ -118,11 +119,24 @@ internal sealed class Auth0EmulatorState
 
     // ---- faults and rate limits -------------------------------------------------------------------------------------
 
-    public void RateLimitNext(int count, TimeSpan retryAfter, Auth0FaultTarget target)
+    public void RateLimitNext(int count, TimeSpan retryAfter, Auth0FaultTarget target, bool sendRetryAfter)
     {
         lock (_gate)
         {
             _rateLimitFault = (Math.Max(0, count), retryAfter, target);
+            _rateLimitSendsRetryAfter = sendRetryAfter;
+        }
+    }
+
+    /// <summary>Whether a <see cref="RateLimitNext"/> 429 carries <c>Retry-After</c> besides <c>x-ratelimit-reset</c>.</summary>
+    public bool RateLimitSendsRetryAfter
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rateLimitSendsRetryAfter;
+            }
         }
     }
 
