@@ -89,7 +89,8 @@ public sealed class UpstreamHostPolicy
         var rule = Match(uri.Scheme, host, uri.Port);
         if (rule is null)
         {
-            error = $"'domain' is not on the outbound allowlist ({string.Join(", ", Patterns)}); the operator can add it with --upstream-allow.";
+            // The allowlist is the operator's configuration (it may name internal hosts): a tenant is not shown it.
+            error = "'domain' is not on the operator's outbound allowlist (by default the vendors' cloud domains over https, such as acme.us.auth0.com or acme.okta.com); the operator can add it with --upstream-allow.";
             return false;
         }
 

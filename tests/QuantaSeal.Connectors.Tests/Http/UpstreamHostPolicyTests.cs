@@ -69,6 +69,18 @@ public sealed class UpstreamHostPolicyTests
     }
 
     [Fact]
+    public void ARefusedDomain_IsExplained_WithoutShowingTheOperatorsAllowlist()
+    {
+        var policy = Policy("https://idp-relay.corp.internal", "http://127.0.0.1:*");
+
+        Assert.False(policy.TryCreateTarget("okta", "https://other.example.net", out _, out var error));
+        Assert.Contains("'domain' is not on the operator's outbound allowlist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("corp.internal", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("*.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InvalidPatterns_AreAllReported()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Policy("ftp://x.example", "*.com", "host:notaport"));
