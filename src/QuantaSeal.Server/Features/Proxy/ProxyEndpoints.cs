@@ -18,8 +18,9 @@ internal sealed record ProxyRequest(string? IntegrationId, string? Operation, Js
 
 /// <summary>
 /// The proxy: policy check, payload validation, upstream call, and the answer as a HybridCryptoEnvelope. Success is
-/// 200 with the envelope. A refusal before any upstream call is problem+json (400/403) with <c>success:false</c>,
-/// <c>error</c> and <c>audit_event_id</c>. An upstream failure is problem+json (502; 429 with Retry-After; 504) that
+/// 200 with the envelope. A refusal before any upstream call is problem+json (400/403, or 502 when the integration's
+/// stored domain is no longer on the outbound allowlist) with <c>success:false</c>, <c>error</c> and
+/// <c>audit_event_id</c>. An upstream failure is problem+json (502; 429 with Retry-After; 504) that
 /// also carries the envelope, whose encrypted payload holds the upstream error body.
 /// Every call has exactly one <c>proxy.outbound</c> event: the integration grain publishes it for every call it
 /// handles (before the envelope leaves); a call refused here before or around the grain (bad integration id,
