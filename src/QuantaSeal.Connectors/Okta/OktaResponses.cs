@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using QuantaSeal.Connectors.Http;
@@ -213,9 +212,9 @@ internal static class OktaResponses
 
     private static RateLimitInfo? RateLimit(HttpResponseHeaders headers)
     {
-        var limit = Number(First(headers, "X-Rate-Limit-Limit"));
-        var remaining = Number(First(headers, "X-Rate-Limit-Remaining"));
-        var reset = Number(First(headers, UpstreamRetryAfter.OktaResetHeader));
+        var limit = UpstreamRetryAfter.Number(headers, "X-Rate-Limit-Limit");
+        var remaining = UpstreamRetryAfter.Number(headers, "X-Rate-Limit-Remaining");
+        var reset = UpstreamRetryAfter.Number(headers, UpstreamRetryAfter.OktaResetHeader);
         if (limit is null && remaining is null && reset is null)
         {
             return null;
@@ -226,9 +225,6 @@ internal static class OktaResponses
 
     private static string? First(HttpResponseHeaders headers, string name)
         => headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static long? Number(string? text)
-        => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private static string? ReadString(byte[] body, string name)
     {

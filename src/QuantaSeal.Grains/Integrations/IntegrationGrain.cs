@@ -117,18 +117,11 @@ internal sealed partial class IntegrationGrain(
                     S.AllowedOperations = [.. operations];
                     S.CreatedAt = now;
                     S.UpdatedAt = now;
-                    try
-                    {
-                        await state.WriteStateAsync(cancellationToken);
-                    }
-                    catch
-                    {
-                        state.State = new IntegrationState();
-                        throw;
-                    }
+                    await state.WriteStateAsync(cancellationToken);
                 }
                 catch (Exception ex)
                 {
+                    state.State = new IntegrationState();
                     await DetachAfterFailureAsync(tenantId, credentialId, ex);
                     throw;
                 }

@@ -1,11 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
 using QuantaSeal.Abstractions.Tenants;
-using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Integrations;
 using QuantaSeal.Grains.Tenants;
 
@@ -20,12 +16,7 @@ namespace QuantaSeal.Grains.Tests.Integrations;
 [Collection(IntegrationClusterCollection.Name)]
 public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
 {
-    private const string IntegrationStateName = "qs.integration/integration";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private IGrainStorage Storage =>
-        ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
 
     [Fact]
     public async Task Proxy_ToADomainNoLongerAllowed_IsDenied_AuditedOnce_AndReachesNoUpstream()
@@ -33,10 +24,8 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
         var scenario = new ScriptedConnector.Scenario();
         var setup = await fixture.CreateAsync(scenario, ["get_users"], Ct);
         var integrationId = await StoreIntegrationAsync(setup, "internal.blocked.example.net");
-        RequestContext.Clear();
-        TenantCallContext.SetTenant(setup.TenantId);
 
-        var result = await fixture.Client.GetGrain<IIntegrationGrain>(integrationId).ProxyAsync(new ProxyCommand("get_users", "{\"per_page\":5}", null, "ak_test", "hash"), Ct);
+        var result = await fixture.As(setup.TenantId).GetGrain<IIntegrationGrain>(integrationId).ProxyAsync(new ProxyCommand("get_users", "{\"per_page\":5}", null, "ak_test", "hash"), Ct);
 
         Assert.False(result.Success);
         Assert.Equal(ProxyErrorTypes.Unreachable, result.ErrorType);
@@ -57,10 +46,8 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
         var scenario = new ScriptedConnector.Scenario();
         var setup = await fixture.CreateAsync(scenario, ["get_users"], Ct);
         var integrationId = await StoreIntegrationAsync(setup, "internal.blocked.example.net");
-        RequestContext.Clear();
-        TenantCallContext.SetTenant(setup.TenantId);
 
-        var check = await fixture.Client.GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(Ct);
+        var check = await fixture.As(setup.TenantId).GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(Ct);
 
         Assert.False(check.Ok);
         Assert.Equal(ProxyErrorTypes.Unreachable, check.ErrorType);
@@ -84,7 +71,7 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
             CreatedAt = now,
             UpdatedAt = now,
         });
-        await Storage.WriteStateAsync(IntegrationStateName, GrainId.Create("qs.integration", integrationId), row, Ct);
+        await fixture.Storage.WriteStateAsync(IntegrationClusterFixture.IntegrationStateName, GrainId.Create("qs.integration", integrationId), row, Ct);
         return integrationId;
     }
 }

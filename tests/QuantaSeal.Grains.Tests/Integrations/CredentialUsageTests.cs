@@ -1,10 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
-using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Integrations;
 using QuantaSeal.Grains.Tenants;
 
@@ -19,13 +16,7 @@ namespace QuantaSeal.Grains.Tests.Integrations;
 [Collection(IntegrationClusterCollection.Name)]
 public sealed class CredentialUsageTests(IntegrationClusterFixture fixture)
 {
-    /// <summary>The integration grain's state name (GrainTypeScopedPersistentStateFactory: grain type / state name).</summary>
-    private const string IntegrationStateName = "qs.integration/integration";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private IGrainStorage Storage =>
-        ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
 
     [Fact]
     public async Task Create_FailingAfterTheAttach_LeavesTheCredentialUnused_AndDeletable()
@@ -118,12 +109,7 @@ public sealed class CredentialUsageTests(IntegrationClusterFixture fixture)
         Assert.True(await As(a.TenantId).GetGrain<IIntegrationGrain>(a.IntegrationId).UsesCredentialAsync(a.CredentialId, Ct));
     }
 
-    private IClusterClient As(string tenantId)
-    {
-        RequestContext.Clear();
-        TenantCallContext.SetTenant(tenantId);
-        return fixture.Client;
-    }
+    private IClusterClient As(string tenantId) => fixture.As(tenantId);
 
     private async Task<string> SealSpareCredentialAsync(IntegrationClusterFixture.Setup setup)
     {
@@ -133,11 +119,6 @@ public sealed class CredentialUsageTests(IntegrationClusterFixture fixture)
     }
 
     /// <summary>Rewrites the integration's stored row, so the ETag its activation holds is stale and its next write fails.</summary>
-    private async Task BumpStoredRowAsync(string integrationId)
-    {
-        var grainId = GrainId.Create("qs.integration", integrationId);
-        var row = new GrainState<IntegrationState>(new IntegrationState());
-        await Storage.ReadStateAsync(IntegrationStateName, grainId, row, Ct);
-        await Storage.WriteStateAsync(IntegrationStateName, grainId, row, Ct);
-    }
+    private Task BumpStoredRowAsync(string integrationId) =>
+        fixture.MakeStoredRowStaleAsync<IntegrationState>(IntegrationClusterFixture.IntegrationStateName, GrainId.Create("qs.integration", integrationId), Ct);
 }

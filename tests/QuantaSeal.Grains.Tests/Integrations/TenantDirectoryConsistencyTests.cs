@@ -1,10 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
-using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Grains.Vault;
 
@@ -19,15 +16,7 @@ namespace QuantaSeal.Grains.Tests.Integrations;
 [Collection(IntegrationClusterCollection.Name)]
 public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fixture)
 {
-    /// <summary>State names (GrainTypeScopedPersistentStateFactory: grain type / state name).</summary>
-    private const string CredentialStateName = "qs.credential/credential";
-
-    private const string DirectoryStateName = "qs.tenant-directory/directory";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private IGrainStorage Storage =>
-        ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
 
     [Fact]
     public async Task CredentialCreate_OverTheObjectLimit_IsRefused_AndLeavesNoCredential()
@@ -37,7 +26,7 @@ public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fi
         {
             Ids = [.. Enumerable.Range(0, TenantDirectoryGrain.MaxObjects).Select(_ => Ids.New(Ids.Credential))],
         });
-        await Storage.WriteStateAsync(DirectoryStateName, DirectoryGrainId(tenantId), directoryRow, Ct);
+        await fixture.Storage.WriteStateAsync(IntegrationClusterFixture.DirectoryStateName, DirectoryGrainId(tenantId), directoryRow, Ct);
         var credentialId = Ids.New(Ids.Credential);
 
         await Assert.ThrowsAsync<QuantaSealValidationException>(() =>
@@ -53,11 +42,8 @@ public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fi
     {
         var tenantId = await NewTenantAsync();
         var credentialId = Ids.New(Ids.Credential);
-        var grainId = GrainId.Create("qs.credential", credentialId);
-        var row = new GrainState<CredentialState>(new CredentialState());
         Assert.Null(await As(tenantId).GetGrain<ICredentialGrain>(credentialId).GetAsync(Ct));
-        await Storage.ReadStateAsync(CredentialStateName, grainId, row, Ct);
-        await Storage.WriteStateAsync(CredentialStateName, grainId, row, Ct);
+        await fixture.MakeStoredRowStaleAsync<CredentialState>(IntegrationClusterFixture.CredentialStateName, GrainId.Create("qs.credential", credentialId), Ct);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
             fixture.SealAsync(tenantId, credentialId, "client-write", "secret-write", 1, create: true, Ct));
@@ -99,12 +85,7 @@ public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fi
         Assert.DoesNotContain(setup.CredentialId, await As(setup.TenantId).GetGrain<ITenantDirectoryGrain>(setup.TenantId).ListAsync(Ids.Credential, Ct));
     }
 
-    private IClusterClient As(string tenantId)
-    {
-        RequestContext.Clear();
-        TenantCallContext.SetTenant(tenantId);
-        return fixture.Client;
-    }
+    private IClusterClient As(string tenantId) => fixture.As(tenantId);
 
     private async Task<string> NewTenantAsync()
     {
@@ -118,10 +99,6 @@ public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fi
     private static GrainId DirectoryGrainId(string tenantId) => GrainId.Create("qs.tenant-directory", tenantId);
 
     /// <summary>Rewrites the tenant directory's stored row, so the ETag its activation holds is stale and its next write fails.</summary>
-    private async Task BumpDirectoryRowAsync(string tenantId)
-    {
-        var row = new GrainState<TenantDirectoryState>(new TenantDirectoryState());
-        await Storage.ReadStateAsync(DirectoryStateName, DirectoryGrainId(tenantId), row, Ct);
-        await Storage.WriteStateAsync(DirectoryStateName, DirectoryGrainId(tenantId), row, Ct);
-    }
+    private Task BumpDirectoryRowAsync(string tenantId) =>
+        fixture.MakeStoredRowStaleAsync<TenantDirectoryState>(IntegrationClusterFixture.DirectoryStateName, DirectoryGrainId(tenantId), Ct);
 }
