@@ -79,6 +79,7 @@ internal static class Cli
                 new Command("recipient", "The client's ML-KEM-768 recipient key that envelopes are sealed to.")
                 {
                     RecipientKeyGenerateCommand.Create(console),
+                    RecipientKeyProveCommand.Create(console),
                 },
             },
         };

@@ -1,8 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QuantaSeal.Client.Encryption;
 using QuantaSeal.Client.Models;
 using QuantaSeal.Crypto.Envelope;
+using QuantaSeal.Crypto.Keys;
 
 namespace QuantaSeal.Client;
 
@@ -39,9 +41,47 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
     public Task<TenantKeys> GetKeysAsync(CancellationToken cancellationToken = default) =>
         SendAsync<TenantKeys>(HttpMethod.Get, "api/v2/tenant/keys", null, null, cancellationToken);
 
-    /// <summary>Registers a client ML-KEM-768 public key (1184 bytes) that envelopes will be sealed to.</summary>
-    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(byte[] publicKey, string? label = null, CancellationToken cancellationToken = default) =>
-        SendAsync<RecipientKeyRegistration>(HttpMethod.Post, "api/v2/tenant/recipient-keys", new { public_key = publicKey, label }, null, cancellationToken);
+    /// <summary>
+    /// Registers the public half of <paramref name="recipientKey"/> with proof of possession: asks the server for a
+    /// challenge (a secret encapsulated to the key), decapsulates it and answers with
+    /// <see cref="RecipientKeyProof"/>. The first key of a tenant becomes its default recipient key; later ones only
+    /// through <see cref="SetDefaultRecipientKeyAsync"/>.
+    /// </summary>
+    /// <param name="recipientKey">The key pair; only its public half and the proof leave this process.</param>
+    /// <param name="label">Optional label.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(RecipientKey recipientKey, string? label = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipientKey);
+        return RegisterRecipientKeyAsync(recipientKey.KeyPair, label, cancellationToken);
+    }
+
+    /// <inheritdoc cref="RegisterRecipientKeyAsync(RecipientKey, string?, CancellationToken)"/>
+    public async Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(MlKem768KeyPair recipientKey, string? label = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipientKey);
+        var publicKey = recipientKey.PublicKey;
+        var challenge = await SendAsync<RecipientKeyChallengeDetails>(HttpMethod.Post, "api/v2/tenant/recipient-keys/challenges", new { public_key = publicKey }, null, cancellationToken).ConfigureAwait(false);
+        var tenant = await GetTenantAsync(cancellationToken).ConfigureAwait(false);
+        var secret = recipientKey.Decapsulate(challenge.CiphertextKem);
+        try
+        {
+            var proof = RecipientKeyProof.Compute(secret, tenant.TenantId, challenge.ChallengeId, publicKey);
+            return await SendAsync<RecipientKeyRegistration>(HttpMethod.Post, "api/v2/tenant/recipient-keys", new { public_key = publicKey, label, challenge_id = challenge.ChallengeId, proof }, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>Makes <paramref name="recipientKeyId"/> the key envelopes are sealed to when a call names none.</summary>
+    public Task<RecipientKeyRegistration> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default) =>
+        SendAsync<RecipientKeyRegistration>(HttpMethod.Put, "api/v2/tenant/recipient-keys/default", new { recipient_key_id = recipientKeyId }, null, cancellationToken);
+
+    /// <summary>Operator lock-out recovery: issues a new admin API key to <paramref name="tenantId"/> (shown once).</summary>
+    public Task<ApiKeyCreation> RecoverAdminKeyAsync(string operatorKey, string tenantId, string name = "recovered-admin", CancellationToken cancellationToken = default) =>
+        SendAsync<ApiKeyCreation>(HttpMethod.Post, "api/v2/tenants/" + Uri.EscapeDataString(tenantId) + "/recovery-admin-key", new { name }, operatorKey, cancellationToken);
 
     /// <summary>Revokes a recipient key.</summary>
     public Task<RecipientKeyRegistration> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default) =>

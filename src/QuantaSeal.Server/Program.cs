@@ -32,7 +32,17 @@ if (optionErrors.Count > 0)
 using var startupLoggerFactory = LoggerFactory.Create(l => l.AddConsole());
 var startupLog = startupLoggerFactory.CreateLogger("QuantaSeal.Startup");
 
-// Secrets: the operator key and the local master key live in files (0600) created on first start.
+// Secrets: the operator key and the local master key live in files (0600) created on first start. Existing files are
+// checked first (permissions, operator key strength): a bad one stops the start with the fix in the message.
+var keyFileProblems = KeyFileChecks.Check(
+    options.OperatorKeyFile,
+    options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null);
+if (keyFileProblems.Count > 0)
+{
+    await Console.Error.WriteLineAsync("quantaseal: unsafe key files:\n  " + string.Join("\n  ", keyFileProblems));
+    return 2;
+}
+
 var (operatorKey, operatorKeyCreated) = SecretFile.ReadOrCreate(options.OperatorKeyFile, SecretFile.NewOperatorKey);
 if (operatorKeyCreated)
 {
@@ -60,8 +70,12 @@ if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KE
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 builder.Services.AddSingleton(options);
-builder.Services.AddSingleton(new OperatorKeyVerifier(operatorKey));
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<SecurityMetrics>();
+builder.Services.AddSingleton(sp => new OperatorKeyVerifier(operatorKey, sp.GetRequiredService<SecurityMetrics>(), sp.GetRequiredService<ILogger<OperatorKeyVerifier>>()));
+builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<FailedAuthentication>();
+builder.Services.AddQuantaSealRateLimiter();
 builder.Services.AddSingleton<EdgeAudit>();
 builder.Services.AddSingleton<IConnectorCatalog, ConnectorCatalog>();
 var upstreamAllow = UpstreamAllowList.From(args, builder.Configuration);
@@ -75,7 +89,10 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<QuantaSealExceptionHandler>();
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+// No default scheme, not even the one ASP.NET Core picks when a single scheme is registered: only endpoints whose
+// policy names the API-key scheme authenticate (health, OpenAPI and operator calls never look a key up, so a flood of
+// made-up keys there costs nothing).
+builder.Services.AddAuthentication(o => o.DisableAutoDefaultScheme = true)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization(ScopePolicies.Add);
 builder.Services.AddOpenApi();
@@ -96,6 +113,7 @@ if (!options.IsAuditInMemory)
 
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(QuantaSeal.Grains.Audit.AuditMetrics.MeterName)
+    .AddMeter(SecurityMetrics.MeterName)
     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
 builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null, upstream =>
@@ -112,6 +130,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

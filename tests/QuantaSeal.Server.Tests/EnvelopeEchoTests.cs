@@ -26,7 +26,7 @@ public sealed class EnvelopeEchoTests(MemoryServerFixture fixture) : IClassFixtu
         var tenant = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "echo", cancellationToken: Ct);
         var sdk = server.Sdk(tenant.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
-        var registered = await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        var registered = await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         using var http = server.Http();
 
         using var response = await EchoAsync(http, tenant.ApiKey, new { payload = new { hello = "world", n = 42 } });
@@ -47,7 +47,7 @@ public sealed class EnvelopeEchoTests(MemoryServerFixture fixture) : IClassFixtu
         var tenant = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "echo-rotate", cancellationToken: Ct);
         var sdk = server.Sdk(tenant.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
-        await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         using var http = server.Http();
         using var before = await EchoAsync(http, tenant.ApiKey, new { payload = 1 });
 
@@ -81,7 +81,7 @@ public sealed class EnvelopeEchoTests(MemoryServerFixture fixture) : IClassFixtu
         var a = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "a", cancellationToken: Ct);
         var b = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "b", cancellationToken: Ct);
         using var recipient = MlKem768KeyPair.Generate();
-        var keyOfA = await server.Sdk(a.ApiKey).RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        var keyOfA = await server.Sdk(a.ApiKey).RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         using var http = server.Http();
 
         using var response = await EchoAsync(http, b.ApiKey, new { payload = 1, recipient_key_id = keyOfA.RecipientKeyId });

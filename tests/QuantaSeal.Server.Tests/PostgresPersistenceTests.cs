@@ -53,7 +53,7 @@ public sealed class PostgresPersistenceTests
             var operatorKey = (await File.ReadAllTextAsync(Path.Combine(dir, "operator.key"), Ct)).Trim();
             tenant = await first.Sdk(null).CreateTenantAsync(operatorKey, "durable", cancellationToken: Ct);
             var admin = first.Sdk(tenant.ApiKey);
-            await admin.RegisterRecipientKeyAsync(recipient.PublicKey, "laptop", Ct);
+            await admin.RegisterRecipientKeyAsync(recipient, "laptop", Ct);
             await admin.RotateSigningKeyAsync(cancellationToken: Ct);
             proxyKey = await admin.CreateApiKeyAsync("svc", ["proxy"], cancellationToken: Ct);
             revokedKey = await admin.CreateApiKeyAsync("old", ["audit:read"], cancellationToken: Ct);

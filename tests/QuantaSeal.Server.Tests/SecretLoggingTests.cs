@@ -24,7 +24,7 @@ public sealed class SecretLoggingTests
         secrets.Add(Convert.ToBase64String(rotation.HmacKey!));
         using var recipient = MlKem768KeyPair.Generate();
         secrets.Add(Convert.ToBase64String(recipient.Seed!));
-        await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         await sdk.RevokeApiKeyAsync(proxy.ApiKeyId, Ct);
 
         // Failed attempts with secrets in them must not be echoed into logs either.

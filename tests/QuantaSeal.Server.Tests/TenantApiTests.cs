@@ -73,7 +73,7 @@ public sealed class TenantApiTests(MemoryServerFixture fixture) : IClassFixture<
         var sdk = Server.Sdk(tenant.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
 
-        var registered = await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, "laptop", Ct);
+        var registered = await sdk.RegisterRecipientKeyAsync(recipient, "laptop", Ct);
         var rotation = await sdk.RotateSigningKeyAsync(cancellationToken: Ct);
         var keys = await sdk.GetKeysAsync(Ct);
 
@@ -115,7 +115,7 @@ public sealed class TenantApiTests(MemoryServerFixture fixture) : IClassFixture<
         var adminA = Server.Sdk(a.ApiKey);
         var adminB = Server.Sdk(b.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
-        var recipientA = await adminA.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        var recipientA = await adminA.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
 
         var revokeKey = await Assert.ThrowsAsync<QuantaSealApiException>(() => adminB.RevokeApiKeyAsync(a.ApiKeyId, Ct));
         var revokeRecipient = await Assert.ThrowsAsync<QuantaSealApiException>(() => adminB.RevokeRecipientKeyAsync(recipientA.RecipientKeyId, Ct));

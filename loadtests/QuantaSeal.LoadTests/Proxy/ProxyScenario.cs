@@ -83,7 +83,7 @@ internal sealed class ProxyScenario(ProxySettings settings)
         var tenant = await new QuantaSealClient(http).CreateTenantAsync(await server.OperatorKeyAsync(cancellationToken), "load-" + server.Transport, cancellationToken: cancellationToken);
         var admin = new QuantaSealClient(http, tenant.ApiKey);
         using var recipient = RecipientKey.Generate();
-        await admin.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: cancellationToken);
+        await admin.RegisterRecipientKeyAsync(recipient, cancellationToken: cancellationToken);
         var credential = await admin.SealCredentialAsync("oauth2_client", new
         {
             client_id = auth0.ClientId,

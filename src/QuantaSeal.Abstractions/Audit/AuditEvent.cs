@@ -59,6 +59,12 @@ public static class AuditActions
     /// <summary>Client recipient key revoked.</summary>
     public const string RecipientKeyRevoke = "tenant.recipient_key.revoke";
 
+    /// <summary>The tenant's default recipient key (used when a call names none) was set.</summary>
+    public const string RecipientKeyDefault = "tenant.recipient_key.default";
+
+    /// <summary>An operator issued a new admin API key to a tenant (lock-out recovery; actor <c>operator</c>).</summary>
+    public const string ApiKeyRecover = "api_key.recover";
+
     /// <summary>Envelope signing key rotated (optionally the HMAC key with it).</summary>
     public const string SigningKeyRotate = "tenant.signing_key.rotate";
 

@@ -21,6 +21,14 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ApiKeyPrincipal?> AuthenticateAsync(byte[] presentedKeyHash, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether a key with this id was ever registered (revoked keys included). The front door asks only after a failed
+    /// authentication, to remember ids that do not exist at all so a repeated one never reaches a grain again.
+    /// </summary>
+    [Alias("Exists")]
+    [ReadOnly]
+    Task<bool> ExistsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Revokes the key (called by its tenant grain).</summary>
     [Alias("Revoke")]
     Task RevokeAsync(CancellationToken cancellationToken = default);

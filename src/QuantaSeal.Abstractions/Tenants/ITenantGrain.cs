@@ -27,7 +27,25 @@ public interface ITenantGrain : IGrainWithStringKey
     [ReadOnly]
     Task<TenantPublicKeys> GetPublicKeysAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Registers a client ML-KEM-768 public key that envelopes may be sealed to.</summary>
+    /// <summary>
+    /// Starts a proof-of-possession registration: encapsulates a fresh secret to <paramref name="publicKey"/> and
+    /// returns the ciphertext. The secret is kept in the activation's memory only, for a few minutes, and used once.
+    /// </summary>
+    [Alias("CreateRecipientKeyChallenge")]
+    Task<RecipientKeyChallenge> CreateRecipientKeyChallengeAsync(byte[] publicKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes <paramref name="recipientKeyId"/> the key envelopes are sealed to when a call names none; returns
+    /// <see langword="null"/> when the tenant has no such active key.
+    /// </summary>
+    [Alias("SetDefaultRecipientKey")]
+    Task<RecipientKeyInfo?> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Registers a client ML-KEM-768 public key that envelopes may be sealed to; the command must carry the proof for
+    /// a challenge from <see cref="CreateRecipientKeyChallengeAsync"/>. The first key becomes the default recipient
+    /// key; later keys become it only through <see cref="SetDefaultRecipientKeyAsync"/>.
+    /// </summary>
     [Alias("RegisterRecipientKey")]
     Task<RecipientKeyInfo> RegisterRecipientKeyAsync(RegisterRecipientKeyCommand command, CancellationToken cancellationToken = default);
 
@@ -51,6 +69,13 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Revokes an API key; returns <see langword="null"/> when the tenant has no such key.</summary>
     [Alias("RevokeApiKey")]
     Task<ApiKeyInfo?> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Operator lock-out recovery: issues a new admin API key (shown once) and records <c>api_key.recover</c> in the
+    /// tenant's audit chain before the key exists. Operator calls only.
+    /// </summary>
+    [Alias("RecoverAdminKey")]
+    Task<ApiKeyCreated> RecoverAdminKeyAsync(CreateApiKeyCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Returns the tenant's current sealing material in wrapped form (never plaintext) for the stateless

@@ -44,7 +44,8 @@ public sealed record RecipientKeyInfo(
     [property: Id(3)] string? Label,
     [property: Id(4)] string Status,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset? RevokedAt);
+    [property: Id(6)] DateTimeOffset? RevokedAt,
+    [property: Id(7)] bool IsDefault = false);
 
 /// <summary>The tenant's published public keys.</summary>
 [GenerateSerializer, Immutable, Alias("qs.TenantPublicKeys")]
@@ -54,11 +55,27 @@ public sealed record TenantPublicKeys(
     [property: Id(2)] IReadOnlyList<SigningKeyInfo> SigningKeys,
     [property: Id(3)] IReadOnlyList<RecipientKeyInfo> RecipientKeys);
 
-/// <summary>Registers a client recipient key.</summary>
+/// <summary>Registers a client recipient key, with the proof of possession for a challenge.</summary>
+/// <param name="PublicKey">The ML-KEM-768 encapsulation key (1184 bytes).</param>
+/// <param name="Label">Optional label.</param>
+/// <param name="ChallengeId">The challenge the proof answers.</param>
+/// <param name="Proof">HMAC-SHA-256 under the decapsulated challenge secret (see <c>RecipientKeyProof</c>).</param>
 [GenerateSerializer, Immutable, Alias("qs.RegisterRecipientKeyCommand")]
 public sealed record RegisterRecipientKeyCommand(
     [property: Id(0)] byte[] PublicKey,
-    [property: Id(1)] string? Label);
+    [property: Id(1)] string? Label,
+    [property: Id(2)] string? ChallengeId = null,
+    [property: Id(3)] byte[]? Proof = null);
+
+/// <summary>A proof-of-possession challenge for a recipient key registration.</summary>
+/// <param name="ChallengeId">Id to send back with the proof.</param>
+/// <param name="CiphertextKem">ML-KEM-768 ciphertext (1088 bytes) to the key being registered.</param>
+/// <param name="ExpiresAt">When the challenge stops being accepted.</param>
+[GenerateSerializer, Immutable, Alias("qs.RecipientKeyChallenge")]
+public sealed record RecipientKeyChallenge(
+    [property: Id(0)] string ChallengeId,
+    [property: Id(1)] byte[] CiphertextKem,
+    [property: Id(2)] DateTimeOffset ExpiresAt);
 
 /// <summary>Rotates the signing key, and the HMAC key when <paramref name="RotateHmacKey"/> is set.</summary>
 [GenerateSerializer, Immutable, Alias("qs.RotateSigningKeyCommand")]
@@ -82,7 +99,8 @@ public sealed record SealingMaterial(
     [property: Id(2)] string SigningKeyId,
     [property: Id(3)] WrappedKeyData WrappedSigningSeed,
     [property: Id(4)] WrappedKeyData WrappedHmacKey,
-    [property: Id(5)] IReadOnlyList<RecipientKeyInfo> RecipientKeys);
+    [property: Id(5)] IReadOnlyList<RecipientKeyInfo> RecipientKeys,
+    [property: Id(6)] string? DefaultRecipientKeyId = null);
 
 /// <summary>A key wrapped by the key-wrap provider (KMS or local master key).</summary>
 [GenerateSerializer, Immutable, Alias("qs.WrappedKeyData")]

@@ -132,6 +132,25 @@ public sealed class RecipientKey : IDisposable
         }
     }
 
+    /// <summary>
+    /// Answers a registration challenge (proof of possession): decapsulates <paramref name="ciphertextKem"/> and returns
+    /// <c>HMAC-SHA-256(ss, "QuantaSeal/v1/recipient-key-proof" || 0 || tenant_id || 0 || challenge_id || 0 ||
+    /// SHA-256(public_key))</c>, the <c>proof</c> of <c>POST /api/v2/tenant/recipient-keys</c>.
+    /// </summary>
+    public byte[] ProveRegistration(string tenantId, string challengeId, byte[] ciphertextKem)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertextKem);
+        var secret = KeyPair.Decapsulate(ciphertextKem);
+        try
+        {
+            return RecipientKeyProof.Compute(secret, tenantId, challengeId, KeyPair.PublicKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
     /// <inheritdoc/>
     public void Dispose() => KeyPair.Dispose();
 }

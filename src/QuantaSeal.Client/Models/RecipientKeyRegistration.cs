@@ -8,4 +8,5 @@ namespace QuantaSeal.Client.Models;
 /// <param name="Status"><c>active</c> or <c>revoked</c>.</param>
 /// <param name="CreatedAt">Registration time.</param>
 /// <param name="RevokedAt">Revocation time, if revoked.</param>
-public sealed record RecipientKeyRegistration(string RecipientKeyId, string Algorithm, byte[] PublicKey, string? Label, string Status, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+/// <param name="IsDefault">Whether envelopes are sealed to this key when a call names no <c>recipient_key_id</c>.</param>
+public sealed record RecipientKeyRegistration(string RecipientKeyId, string Algorithm, byte[] PublicKey, string? Label, string Status, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool IsDefault = false);

@@ -143,10 +143,31 @@ public sealed class UpstreamHostPolicy
                 return false;
             }
 
-            // NAT64 (64:ff9b::/96) and IPv4-compatible addresses carry an IPv4 address that must pass too.
+            // NAT64: the well-known prefix 64:ff9b::/96 (RFC 6052) carries an IPv4 address that must pass too; the
+            // local-use prefix 64:ff9b:1::/48 (RFC 8215) and the rest of 64:ff9b::/32 translate to whatever the local
+            // network chooses, private ranges included, so nothing under them is public.
             if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)
             {
+                return b[4..12].IndexOfAnyExcept((byte)0) < 0 && IsPublicAddress(new IPAddress(b[12..]));
+            }
+
+            // IPv4-compatible ::a.b.c.d (deprecated by RFC 4291 §2.5.5.1, still routed by some stacks to the IPv4
+            // address) carries the address in the last four bytes; :: and ::1 land here too and are refused.
+            if (b[..12].IndexOfAnyExcept((byte)0) < 0)
+            {
                 return IsPublicAddress(new IPAddress(b[12..]));
+            }
+
+            // 6to4 (2002::/16, RFC 3056): the relay forwards to the IPv4 address in bytes 2-5.
+            if (b[0] == 0x20 && b[1] == 0x02)
+            {
+                return IsPublicAddress(new IPAddress(b[2..6]));
+            }
+
+            // Teredo (2001::/32, RFC 4380) tunnels to an obfuscated IPv4 address through a relay: refused.
+            if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)
+            {
+                return false;
             }
 
             // 2001:db8::/32 documentation.

@@ -66,11 +66,15 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator) =>
         callerTenantId is not null && string.Equals(callerTenantId, this.GetPrimaryKeyString(), StringComparison.Ordinal);
 
-    /// <summary>The named active recipient key, or the most recently registered one when none is named.</summary>
-    private static RecipientKeyInfo? FindRecipient(SealingMaterial material, string? recipientKeyId) =>
-        recipientKeyId is null
-            ? material.RecipientKeys.OrderByDescending(k => k.CreatedAt).FirstOrDefault()
-            : material.RecipientKeys.FirstOrDefault(k => string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
+    /// <summary>
+    /// The named active recipient key, or the tenant's explicit default when none is named (never "the newest": a key
+    /// registered later must not take over the calls that name no key).
+    /// </summary>
+    private static RecipientKeyInfo? FindRecipient(SealingMaterial material, string? recipientKeyId)
+    {
+        var id = recipientKeyId ?? material.DefaultRecipientKeyId;
+        return id is null ? null : material.RecipientKeys.FirstOrDefault(k => string.Equals(k.RecipientKeyId, id, StringComparison.Ordinal));
+    }
 
     private async Task<CachedKeys> UnwrapAsync(SealingMaterial material, CancellationToken cancellationToken)
     {

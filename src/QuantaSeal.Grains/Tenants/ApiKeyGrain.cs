@@ -45,6 +45,8 @@ internal sealed class ApiKeyGrain(
         return Task.FromResult<ApiKeyPrincipal?>(new ApiKeyPrincipal(s.TenantId, this.GetPrimaryKeyString(), [.. s.Scopes]));
     }
 
+    public Task<bool> ExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(state.State.TenantId is not null);
+
     public async Task RevokeAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -59,7 +61,7 @@ internal sealed class ApiKeyGrain(
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
     {
-        if (methodName == nameof(AuthenticateAsync))
+        if (methodName is nameof(AuthenticateAsync) or nameof(ExistsAsync))
         {
             // Authentication is how a caller proves its tenant in the first place.
             return true;

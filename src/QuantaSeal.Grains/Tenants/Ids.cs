@@ -12,6 +12,9 @@ public static class Ids
     /// <summary>Recipient key id prefix.</summary>
     public const string RecipientKey = "rk_";
 
+    /// <summary>Recipient key registration challenge id prefix.</summary>
+    public const string RecipientKeyChallenge = "rkc_";
+
     /// <summary>Credential id prefix.</summary>
     public const string Credential = "cred_";
 

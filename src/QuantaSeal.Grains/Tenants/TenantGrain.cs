@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Crypto.Keys;
+using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Security;
 
@@ -19,6 +21,7 @@ internal sealed partial class TenantGrain(
     [PersistentState("tenant", StorageNames.QuantaSeal)] IPersistentState<TenantState> state,
     IKeyWrapProvider keyWrap,
     TimeProvider timeProvider,
+    IAuditPublisher audit,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantOwned
 {
     internal const string AlgorithmMlDsa65 = "ML-DSA-65";
@@ -28,7 +31,11 @@ internal sealed partial class TenantGrain(
     private const string PurposeVault = "vault-kem-seed";
     private const string PurposeHmacPrefix = "hmac-key:";
     private const string PurposeSigningPrefix = "signing-seed:";
+    private const int MaxPendingChallenges = 16;
+    private const int CurrentSchemaVersion = 1;
+    private static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(5);
 
+    private readonly Dictionary<string, PendingChallenge> _challenges = new(StringComparer.Ordinal);
     private MlKem768KeyPair? _vaultKey;
 
     private TenantState S => state.State;
@@ -37,6 +44,15 @@ internal sealed partial class TenantGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (S.TenantId is not null && S.SchemaVersion < CurrentSchemaVersion)
+        {
+            // A tenant stored before the default recipient key was explicit sealed to its newest key; that key becomes
+            // the explicit default once, so nothing changes for its clients, and from now on only a PUT changes it.
+            S.DefaultRecipientKeyId ??= S.RecipientKeys.Where(k => k.RevokedAt is null).MaxBy(k => k.CreatedAt)?.RecipientKeyId;
+            S.SchemaVersion = CurrentSchemaVersion;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
         if (S.TenantId is not null && S.VaultPrivateSeed is not null)
         {
             // Unwrapped once per activation (never per request); this also proves at activation that the configured
@@ -57,6 +73,12 @@ internal sealed partial class TenantGrain(
     {
         _vaultKey?.Dispose();
         _vaultKey = null;
+        foreach (var challenge in _challenges.Values)
+        {
+            CryptographicOperations.ZeroMemory(challenge.SharedSecret);
+        }
+
+        _challenges.Clear();
         return Task.CompletedTask;
     }
 
@@ -99,6 +121,7 @@ internal sealed partial class TenantGrain(
         S.CurrentSigningKeyId = signingKeyId;
         S.HmacKey = wrappedHmac;
         S.ApiKeys = [admin.State];
+        S.SchemaVersion = CurrentSchemaVersion;
         await state.WriteStateAsync(cancellationToken);
 
         _vaultKey?.Dispose();
@@ -120,6 +143,52 @@ internal sealed partial class TenantGrain(
             [.. S.RecipientKeys.Select(ToInfo)]));
     }
 
+    public Task<RecipientKeyChallenge> CreateRecipientKeyChallengeAsync(byte[] publicKey, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var key = TenantValidation.RequireMlKemPublicKey(publicKey, "public_key");
+        var now = timeProvider.GetUtcNow();
+        foreach (var expired in _challenges.Where(c => c.Value.ExpiresAt <= now).Select(c => c.Key).ToList())
+        {
+            Forget(expired);
+        }
+
+        if (_challenges.Count >= MaxPendingChallenges)
+        {
+            // Bounded memory: the oldest pending challenge gives way (its client simply asks again).
+            Forget(_challenges.MinBy(c => c.Value.ExpiresAt).Key);
+        }
+
+        var (ciphertext, sharedSecret) = MlKem768KeyPair.Encapsulate(key);
+        var challengeId = Ids.New(Ids.RecipientKeyChallenge);
+        var expiresAt = now + ChallengeLifetime;
+        _challenges[challengeId] = new PendingChallenge(SHA256.HashData(key), sharedSecret, expiresAt);
+        return Task.FromResult(new RecipientKeyChallenge(challengeId, ciphertext, expiresAt));
+    }
+
+    public async Task<RecipientKeyInfo?> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var key = S.RecipientKeys.Find(k => k.RevokedAt is null && string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
+        if (key is null)
+        {
+            return null;
+        }
+
+        var previous = S.DefaultRecipientKeyId;
+        if (!string.Equals(previous, key.RecipientKeyId, StringComparison.Ordinal))
+        {
+            S.DefaultRecipientKeyId = key.RecipientKeyId;
+            S.KeyVersion++;
+            await WriteOrRollbackAsync(() => { S.DefaultRecipientKeyId = previous; S.KeyVersion--; }, cancellationToken);
+            Log.DefaultRecipientKeySet(logger, TenantId, key.RecipientKeyId);
+        }
+
+        return ToInfo(key);
+    }
+
     public async Task<RecipientKeyInfo> RegisterRecipientKeyAsync(RegisterRecipientKeyCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -135,6 +204,8 @@ internal sealed partial class TenantGrain(
             return ToInfo(existing);
         }
 
+        RequireProofOfPossession(command, publicKey);
+
         if (S.RecipientKeys.Count(k => k.RevokedAt is null) >= MaxActiveRecipientKeys)
         {
             throw new QuantaSealValidationException("public_key", $"A tenant may have at most {MaxActiveRecipientKeys} active recipient keys; revoke one first.");
@@ -147,9 +218,17 @@ internal sealed partial class TenantGrain(
             Label = label,
             CreatedAt = timeProvider.GetUtcNow(),
         };
+        var previousDefault = S.DefaultRecipientKeyId;
         S.RecipientKeys.Add(key);
+        if (!HasActiveDefault())
+        {
+            // Only when there is no default (the first key, or the default was revoked): a later key never takes
+            // over the calls that name no recipient_key_id by merely being registered.
+            S.DefaultRecipientKeyId = key.RecipientKeyId;
+        }
+
         S.KeyVersion++;
-        await WriteOrRollbackAsync(() => { S.RecipientKeys.Remove(key); S.KeyVersion--; }, cancellationToken);
+        await WriteOrRollbackAsync(() => { S.RecipientKeys.Remove(key); S.DefaultRecipientKeyId = previousDefault; S.KeyVersion--; }, cancellationToken);
         Log.RecipientKeyRegistered(logger, TenantId, key.RecipientKeyId);
         return ToInfo(key);
     }
@@ -167,8 +246,15 @@ internal sealed partial class TenantGrain(
         if (key.RevokedAt is null)
         {
             key.RevokedAt = timeProvider.GetUtcNow();
+            var previousDefault = S.DefaultRecipientKeyId;
+            if (string.Equals(previousDefault, key.RecipientKeyId, StringComparison.Ordinal))
+            {
+                // No silent fallback to another key: calls that name none get 409 until a default is set again.
+                S.DefaultRecipientKeyId = null;
+            }
+
             S.KeyVersion++;
-            await WriteOrRollbackAsync(() => { key.RevokedAt = null; S.KeyVersion--; }, cancellationToken);
+            await WriteOrRollbackAsync(() => { key.RevokedAt = null; S.DefaultRecipientKeyId = previousDefault; S.KeyVersion--; }, cancellationToken);
             Log.RecipientKeyRevoked(logger, TenantId, key.RecipientKeyId);
         }
 
@@ -227,9 +313,10 @@ internal sealed partial class TenantGrain(
         var name = TenantValidation.RequireName(command.Name, "name");
         var scopes = TenantValidation.RequireScopes(command.Scopes, "scopes");
         var environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
-        if (S.ApiKeys.Count >= MaxApiKeys)
+        if (S.ApiKeys.Count(k => k.RevokedAt is null) >= MaxApiKeys)
         {
-            throw new QuantaSealValidationException("name", $"A tenant may have at most {MaxApiKeys} API keys.");
+            // Only active keys count: revoked keys stay listed for the record but must not use up the limit.
+            throw new QuantaSealValidationException("name", $"A tenant may have at most {MaxApiKeys} active API keys; revoke one first.");
         }
 
         var issued = await IssueApiKeyAsync(TenantId, name, scopes, environment, timeProvider.GetUtcNow());
@@ -255,6 +342,13 @@ internal sealed partial class TenantGrain(
             return null;
         }
 
+        if (key.RevokedAt is null && key.Scopes.Contains(ApiKeyScopes.Admin, StringComparer.Ordinal)
+            && !S.ApiKeys.Any(k => k.RevokedAt is null && !ReferenceEquals(k, key) && k.Scopes.Contains(ApiKeyScopes.Admin, StringComparer.Ordinal)))
+        {
+            // Without an active admin key nobody can manage the tenant any more (not even create a new admin key).
+            throw new QuantaSealValidationException("api_key_id", "This is the tenant's last active admin key: create another admin key before revoking it.");
+        }
+
         if (key.RevokedAt is null)
         {
             // The key's own grain is what authentication reads, so it is revoked first: once this returns, the key
@@ -268,6 +362,29 @@ internal sealed partial class TenantGrain(
         return ToInfo(key);
     }
 
+    public async Task<ApiKeyCreated> RecoverAdminKeyAsync(CreateApiKeyCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        cancellationToken.ThrowIfCancellationRequested();
+        RequireExists();
+        var name = TenantValidation.RequireName(command.Name, "name");
+        var environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
+        var (keyId, key) = ApiKeyFormat.Generate(environment);
+
+        // Audited before the key exists (fail closed: no audit, no key), into the tenant's own chain, actor operator.
+        // Not limited by MaxApiKeys: recovery must work for a tenant that has used up its keys.
+        await audit.PublishAsync(
+            new AuditEvent(AuditIds.New(), TenantId, null, timeProvider.GetUtcNow(), AuditIngressGrain.OperatorActor, AuditActions.ApiKeyRecover, null, null, AuditOutcomes.Success, null, null, null, keyId),
+            cancellationToken);
+        TenantCallContext.SetTenant(TenantId);
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(TenantId, ApiKeyFormat.Hash(key), [ApiKeyScopes.Admin]), cancellationToken);
+        var entry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [ApiKeyScopes.Admin], Environment = environment, CreatedAt = timeProvider.GetUtcNow() };
+        S.ApiKeys.Add(entry);
+        await WriteOrRollbackAsync(() => S.ApiKeys.Remove(entry), cancellationToken);
+        Log.AdminKeyRecovered(logger, TenantId, keyId);
+        return new ApiKeyCreated(ToInfo(entry), key);
+    }
+
     public Task<SealingMaterial> GetSealingMaterialAsync(CancellationToken cancellationToken = default)
     {
         RequireExists();
@@ -278,7 +395,8 @@ internal sealed partial class TenantGrain(
             current.KeyId,
             ToData(current.WrappedSeed!),
             ToData(S.HmacKey!),
-            [.. S.RecipientKeys.Where(k => k.RevokedAt is null).Select(ToInfo)]));
+            [.. S.RecipientKeys.Where(k => k.RevokedAt is null).Select(ToInfo)],
+            HasActiveDefault() ? S.DefaultRecipientKeyId : null));
     }
 
     public Task<byte[]> GetVaultPublicKeyAsync(CancellationToken cancellationToken = default)
@@ -295,7 +413,7 @@ internal sealed partial class TenantGrain(
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
     {
-        if (methodName == nameof(CreateAsync))
+        if (methodName is nameof(CreateAsync) or nameof(RecoverAdminKeyAsync))
         {
             return isOperator;
         }
@@ -310,6 +428,49 @@ internal sealed partial class TenantGrain(
         await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(tenantId, ApiKeyFormat.Hash(key), scopes));
         var stateEntry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [.. scopes], Environment = environment, CreatedAt = now };
         return (stateEntry, new ApiKeyCreated(ToInfo(stateEntry), key));
+    }
+
+    private bool HasActiveDefault() =>
+        S.DefaultRecipientKeyId is { } id && S.RecipientKeys.Exists(k => k.RevokedAt is null && string.Equals(k.RecipientKeyId, id, StringComparison.Ordinal));
+
+    /// <summary>The command answers a live challenge for this very key with a correct proof (RecipientKeyProof).</summary>
+    private void RequireProofOfPossession(RegisterRecipientKeyCommand command, byte[] publicKey)
+    {
+        if (command.ChallengeId is null || command.Proof is null)
+        {
+            throw new QuantaSealValidationException("proof", "'challenge_id' and 'proof' are required: request a challenge with POST /api/v2/tenant/recipient-keys/challenges and prove the key decapsulates it.");
+        }
+
+        // One use only, whatever the outcome: a wrong proof cannot be retried against the same secret.
+        if (!_challenges.Remove(command.ChallengeId, out var challenge))
+        {
+            throw new QuantaSealValidationException("challenge_id", "'challenge_id' is unknown, used or expired; request a new challenge.");
+        }
+
+        try
+        {
+            if (challenge.ExpiresAt <= timeProvider.GetUtcNow() || !CryptographicOperations.FixedTimeEquals(challenge.PublicKeyHash, SHA256.HashData(publicKey)))
+            {
+                throw new QuantaSealValidationException("challenge_id", "'challenge_id' is unknown, used or expired for this public key; request a new challenge.");
+            }
+
+            if (!RecipientKeyProof.Verify(challenge.SharedSecret, TenantId, command.ChallengeId, publicKey, command.Proof))
+            {
+                throw new QuantaSealValidationException("proof", "'proof' does not prove possession of the private key.");
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(challenge.SharedSecret);
+        }
+    }
+
+    private void Forget(string challengeId)
+    {
+        if (_challenges.Remove(challengeId, out var challenge))
+        {
+            CryptographicOperations.ZeroMemory(challenge.SharedSecret);
+        }
     }
 
     private async Task WriteOrRollbackAsync(Action rollback, CancellationToken cancellationToken)
@@ -348,13 +509,16 @@ internal sealed partial class TenantGrain(
     private static SigningKeyInfo ToInfo(SigningKeyState k) =>
         new(k.KeyId, AlgorithmMlDsa65, k.PublicKey, k.RetiredAt is null ? "current" : "retired", k.CreatedAt, k.RetiredAt);
 
-    private static RecipientKeyInfo ToInfo(RecipientKeyState k) =>
-        new(k.RecipientKeyId, AlgorithmMlKem768, k.PublicKey, k.Label, k.RevokedAt is null ? "active" : "revoked", k.CreatedAt, k.RevokedAt);
+    private RecipientKeyInfo ToInfo(RecipientKeyState k) =>
+        new(k.RecipientKeyId, AlgorithmMlKem768, k.PublicKey, k.Label, k.RevokedAt is null ? "active" : "revoked", k.CreatedAt, k.RevokedAt,
+            k.RevokedAt is null && string.Equals(k.RecipientKeyId, S.DefaultRecipientKeyId, StringComparison.Ordinal));
 
     private static ApiKeyInfo ToInfo(ApiKeyState k) =>
         new(k.ApiKeyId, k.Name, [.. k.Scopes], k.Environment, ApiKeyFormat.PrefixFor(k.Environment), k.CreatedAt, k.RevokedAt);
 
     private static WrappedKeyData ToData(WrappedKeyState w) => new(w.Provider, w.KeyRef, w.Ciphertext, w.Purpose);
+
+    private sealed record PendingChallenge(byte[] PublicKeyHash, byte[] SharedSecret, DateTimeOffset ExpiresAt);
 
     private static partial class Log
     {
@@ -375,5 +539,11 @@ internal sealed partial class TenantGrain(
 
         [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Tenant {TenantId} revoked API key {ApiKeyId}")]
         public static partial void ApiKeyRevoked(ILogger logger, string tenantId, string apiKeyId);
+
+        [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Tenant {TenantId} default recipient key set to {RecipientKeyId}")]
+        public static partial void DefaultRecipientKeySet(ILogger logger, string tenantId, string recipientKeyId);
+
+        [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Operator issued recovery admin API key {ApiKeyId} to tenant {TenantId}")]
+        public static partial void AdminKeyRecovered(ILogger logger, string tenantId, string apiKeyId);
     }
 }

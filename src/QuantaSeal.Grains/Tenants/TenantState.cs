@@ -15,6 +15,12 @@ public sealed class TenantState
     [Id(8)] public WrappedKeyState? HmacKey { get; set; }
     [Id(9)] public List<RecipientKeyState> RecipientKeys { get; set; } = [];
     [Id(10)] public List<ApiKeyState> ApiKeys { get; set; } = [];
+
+    /// <summary>The recipient key sealed to when a call names none; set explicitly, never "the newest".</summary>
+    [Id(11)] public string? DefaultRecipientKeyId { get; set; }
+
+    /// <summary>0: written before the explicit default recipient key existed (migrated on activation); 1: current.</summary>
+    [Id(12)] public int SchemaVersion { get; set; }
 }
 
 /// <summary>A wrapped key as persisted.</summary>

@@ -72,6 +72,12 @@ public static class TenantValidation
             throw new QuantaSealValidationException(field, $"'{field}' is not a valid ML-KEM-768 public key.");
         }
 
+        if (MlKem768PublicKeyCheck.IsDegenerate(publicKey))
+        {
+            // Well-formed but readable by anyone (t̂ zero, or t small): an envelope sealed to it protects nothing.
+            throw new QuantaSealValidationException(field, $"'{field}' is a degenerate ML-KEM-768 public key (its t̂ is zero or of very low weight); generate the key pair with a conforming ML-KEM-768 implementation.");
+        }
+
         return publicKey.ToArray();
     }
 

@@ -24,10 +24,28 @@ internal static partial class JsonBody
         var options = request.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
-            return value is null
-                ? (null, Problems.MalformedJson(null, "The request body must be a JSON object."))
-                : (value, null);
+            // Buffered (the body is already bounded by the server's request size limit) so that every string in it
+            // can be checked for valid Unicode before any of it is used (see JsonTextCheck). The buffer may hold
+            // credential values, so it is wiped once parsed; JsonElement members own a copy.
+            using var copy = new MemoryStream(request.ContentLength is > 0 and <= 1024 * 1024 ? (int)request.ContentLength.Value : 0);
+            try
+            {
+                await request.Body.CopyToAsync(copy, cancellationToken);
+                var buffer = copy.GetBuffer().AsMemory(0, (int)copy.Length);
+                if (JsonTextCheck.FindInvalidString(buffer.Span) is { } badField)
+                {
+                    return (null, Problems.Validation(badField, $"'{badField}' must be valid Unicode text (UTF-8, no unpaired surrogates)."));
+                }
+
+                var value = JsonSerializer.Deserialize<T>(buffer.Span, options);
+                return value is null
+                    ? (null, Problems.MalformedJson(null, "The request body must be a JSON object."))
+                    : (value, null);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(copy.GetBuffer());
+            }
         }
         catch (JsonException ex)
         {

@@ -23,5 +23,6 @@ internal static class ProblemTypes
     public const string UpstreamRateLimited = Base + "upstream-rate-limited";
     public const string UpstreamTimeout = Base + "upstream-timeout";
     public const string AuditUnavailable = Base + "audit-unavailable";
+    public const string RateLimited = Base + "rate-limited";
     public const string Internal = Base + "internal-error";
 }

@@ -33,14 +33,20 @@ internal static class Problems
         return TypedResults.Problem(problem);
     }
 
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Type = ProblemTypes.NotFound,
-            Title = "Not found.",
-            Detail = $"No {what} with that id exists for this tenant.",
-        });
+    /// <summary>The one detail of every 404 (see <see cref="NotFound"/>).</summary>
+    public const string NotFoundDetail = "No such object exists for this tenant.";
+
+    /// <summary>
+    /// 404 for an id that does not exist, or that belongs to another tenant (DESIGN §9: never reveal that it exists).
+    /// The body is the same for both and for every kind of object: a detail that named the kind on one path and not on
+    /// the other (the tenant-isolation refusal surfaces as an exception) told a caller which ids exist elsewhere.
+    /// </summary>
+    /// <param name="what">The kind of object, for the reader of the call site only; deliberately not in the body.</param>
+    public static ProblemHttpResult NotFound(string what) => TypedResults.Problem(NotFoundProblem());
+
+    /// <summary>The 404 problem, also used by the exception handler for the tenant-isolation refusal.</summary>
+    public static ProblemDetails NotFoundProblem() =>
+        Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", NotFoundDetail);
 
     /// <summary>409: there is no active recipient key to seal to (echo, unseal, proxy).</summary>
     public static ProblemHttpResult NoRecipientKey(string detail) =>

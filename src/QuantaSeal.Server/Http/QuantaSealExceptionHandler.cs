@@ -17,7 +17,7 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
         var problem = exception switch
         {
             QuantaSealValidationException v => WithField(Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is invalid.", v.Message), v.Field),
-            TenantAccessDeniedException => Problems.Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", "No such object exists for this tenant."),
+            TenantAccessDeniedException => Problems.NotFoundProblem(),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large."),
             BadHttpRequestException b => Problems.Create(b.StatusCode, ProblemTypes.MalformedJson, "The request could not be read."),
             AuditStreamUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,

@@ -19,7 +19,9 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IGrainFactory grains,
     IProblemDetailsService problems,
-    EdgeAudit audit)
+    EdgeAudit audit,
+    FailedAuthentication failures,
+    SecurityMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -28,6 +30,12 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     public const string KeyIdClaim = "qs:api_key_id";
     public const string ScopeClaim = "qs:scope";
 
+    /// <summary>
+    /// Runs only for endpoints whose policy names this scheme (there is no default scheme): health checks, OpenAPI
+    /// and operator calls never look a key up. In order, each step cheaper than the next: an address over its
+    /// failed-authentication budget is throttled; a malformed key is refused; a key id known not to exist is refused
+    /// from memory; only then is the key's grain asked. Every refusal costs the address one failed authentication.
+    /// </summary>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values))
@@ -35,17 +43,33 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (values.Count != 1 || !ApiKeyFormat.TryGetKeyId(values[0], out var keyId))
+        if (failures.IsThrottled(Context))
         {
-            Log.Rejected(Logger, "malformed");
-            return AuthenticateResult.Fail("invalid api key");
+            metrics.ApiKeyRejected("throttled");
+            return AuthenticateResult.Fail("throttled");
         }
 
-        var principal = await grains.GetGrain<IApiKeyGrain>(keyId).AuthenticateAsync(ApiKeyFormat.Hash(values[0]!), Context.RequestAborted);
+        if (values.Count != 1 || !ApiKeyFormat.TryGetKeyId(values[0], out var keyId))
+        {
+            return Reject("malformed", "malformed");
+        }
+
+        if (failures.IsKnownUnknown(keyId))
+        {
+            return Reject("unknown", keyId);
+        }
+
+        var grain = grains.GetGrain<IApiKeyGrain>(keyId);
+        var principal = await grain.AuthenticateAsync(ApiKeyFormat.Hash(values[0]!), Context.RequestAborted);
         if (principal is null)
         {
-            Log.Rejected(Logger, keyId);
-            return AuthenticateResult.Fail("invalid api key");
+            if (!await grain.ExistsAsync(Context.RequestAborted))
+            {
+                failures.RememberUnknown(keyId);
+                return Reject("unknown", keyId);
+            }
+
+            return Reject("refused", keyId);
         }
 
         var claims = new List<Claim>
@@ -58,8 +82,25 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    private AuthenticateResult Reject(string reason, string keyId)
+    {
+        // Debug, not Information: an unauthenticated flood must not turn into a flood of log lines (the counter
+        // carries the volume). Only the key id is logged, never the key.
+        failures.RecordFailure(Context);
+        metrics.ApiKeyRejected(reason);
+        Log.Rejected(Logger, keyId, reason);
+        return AuthenticateResult.Fail("invalid api key");
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (FailedAuthentication.ThrottledFor(Context) is { } retryAfter)
+        {
+            metrics.RateLimited("failed_auth");
+            await FailedAuthentication.WriteThrottledAsync(Context, retryAfter);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "ApiKey header=\"X-API-Key\"";
         await problems.WriteAsync(new ProblemDetailsContext
@@ -94,7 +135,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "API key rejected ({KeyId})")]
-        public static partial void Rejected(ILogger logger, string keyId);
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "API key rejected ({KeyId}, {Reason})")]
+        public static partial void Rejected(ILogger logger, string keyId, string reason);
     }
 }

@@ -41,7 +41,7 @@ public sealed class AuditServerFixture : IAsyncLifetime
 
         using (var recipient = Client.Encryption.RecipientKey.Generate())
         {
-            await Admin.RegisterRecipientKeyAsync(recipient.PublicKey, "e2e", ct);
+            await Admin.RegisterRecipientKeyAsync(recipient, "e2e", ct);
         }
 
         // The chain signs a checkpoint with the key the tenant holds when it signs, so let one cover the events so far

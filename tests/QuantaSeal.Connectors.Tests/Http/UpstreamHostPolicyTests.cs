@@ -110,8 +110,26 @@ public sealed class UpstreamHostPolicyTests
     [InlineData("64:ff9b::a00:1", false)]
     [InlineData("8.8.8.8", true)]
     [InlineData("2606:4700::1111", true)]
+    [InlineData("64:ff9b::808:808", true)]
+    [InlineData("2002:808:808::1", true)]
     public void IsPublicAddress_ClassifiesInternalRanges(string address, bool expected) =>
         Assert.Equal(expected, UpstreamHostPolicy.IsPublicAddress(IPAddress.Parse(address)));
+
+    /// <summary>Issue 13 finding 9: IPv6 forms that carry (or translate to) an internal IPv4 address.</summary>
+    [Theory]
+    [InlineData("::127.0.0.1")]
+    [InlineData("::10.0.0.1")]
+    [InlineData("::169.254.169.254")]
+    [InlineData("::")]
+    [InlineData("64:ff9b:1::a00:1")]
+    [InlineData("64:ff9b:1::808:808")]
+    [InlineData("64:ff9b:1:ffff::1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("2002:7f00:1::")]
+    [InlineData("2002:a9fe:a9fe::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
+    public void IsPublicAddress_RefusesEmbeddedAndTranslatedInternalAddresses(string address) =>
+        Assert.False(UpstreamHostPolicy.IsPublicAddress(IPAddress.Parse(address)));
 
     private static (ServiceProvider Services, UpstreamHostPolicy Policy) Client(Action<UpstreamOptions> configure)
     {

@@ -16,6 +16,8 @@ using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Grains.Vault;
 
+using QuantaSeal.Grains.Tests.Tenants;
+
 namespace QuantaSeal.Grains.Tests.Integrations;
 
 /// <summary>
@@ -92,7 +94,7 @@ public sealed class IntegrationClusterFixture : IAsyncLifetime
         RequestContext.Clear();
         TenantCallContext.SetTenant(tenantId);
         var recipient = MlKem768KeyPair.Generate();
-        await Client.GetGrain<ITenantGrain>(tenantId).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(recipient.PublicKey, null), ct);
+        await Client.GetGrain<ITenantGrain>(tenantId).RegisterWithProofAsync(recipient, null, ct);
         var credentialId = Ids.New("cred_");
         await SealAsync(tenantId, credentialId, clientId, "secret-1", 1, create: true, ct);
         var integrationId = Ids.New("int_");

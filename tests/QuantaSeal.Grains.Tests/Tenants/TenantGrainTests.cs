@@ -64,7 +64,7 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.GetPublicKeysAsync(Ct));
         await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.ListApiKeysAsync(Ct));
         await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.GetSealingMaterialAsync(Ct));
-        await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(recipient.PublicKey, null), Ct));
+        await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.RegisterWithProofAsync(recipient, null, Ct));
         await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.RotateSigningKeyAsync(new RotateSigningKeyCommand(false), Ct));
         await Assert.ThrowsAsync<TenantAccessDeniedException>(() => asB.CreateApiKeyAsync(new CreateApiKeyCommand("k", [ApiKeyScopes.Proxy], "live"), Ct));
 
@@ -140,8 +140,8 @@ public sealed class TenantGrainTests(ClusterFixture fixture)
         using var recipient = MlKem768KeyPair.Generate();
 
         var ex = await Assert.ThrowsAsync<QuantaSealValidationException>(() => grain.RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(new byte[100], null), Ct));
-        var first = await grain.RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(recipient.PublicKey, "laptop"), Ct);
-        var second = await grain.RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(recipient.PublicKey, "again"), Ct);
+        var first = await grain.RegisterWithProofAsync(recipient, "laptop", Ct);
+        var second = await grain.RegisterWithProofAsync(recipient, "again", Ct);
 
         Assert.Equal("public_key", ex.Field);
         Assert.Equal(first.RecipientKeyId, second.RecipientKeyId);

@@ -34,7 +34,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var before = await _scenario.BeforeAsync(tenant, 1, Ct);
         using var recipient = MlKem768KeyPair.Generate();
 
-        var key = await _scenario.Server.Sdk(tenant.ApiKey).RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        var key = await _scenario.Server.Sdk(tenant.ApiKey).RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         var audited = await _scenario.SingleNewAsync(tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.RecipientKeyRegister, tenant.ApiKeyId, key.RecipientKeyId);

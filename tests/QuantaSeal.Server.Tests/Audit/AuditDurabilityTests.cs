@@ -60,7 +60,7 @@ public sealed partial class AuditDurabilityTests
             var tenant = await first.Sdk(null).CreateTenantAsync(await OperatorKeyAsync(dir, Ct), "kill-9", cancellationToken: Ct);
             (tenantId, adminKey) = (tenant.TenantId, tenant.ApiKey);
             var admin = first.Sdk(adminKey);
-            await admin.RegisterRecipientKeyAsync(recipient.PublicKey, "kill-9", Ct);
+            await admin.RegisterRecipientKeyAsync(recipient, "kill-9", Ct);
             workerKey = (await admin.CreateApiKeyAsync("load", ["proxy"], cancellationToken: Ct)).ApiKey;
 
             using var http = first.Http();

@@ -52,7 +52,7 @@ public sealed class AuditFailClosedTests
         // Arrange: a tenant whose grains are all active and whose every path has worked once.
         var tenant = await server.Sdk(null).CreateTenantAsync(await OperatorKeyAsync(dir, Ct), "fail-closed", cancellationToken: Ct);
         var admin = server.Sdk(tenant.ApiKey);
-        await admin.RegisterRecipientKeyAsync(recipient.PublicKey, "fail-closed", Ct);
+        await admin.RegisterRecipientKeyAsync(recipient, "fail-closed", Ct);
         var worker = await admin.CreateApiKeyAsync("worker", ["proxy"], cancellationToken: Ct);
         var credential = await admin.SealCredentialAsync("oauth2_client", new
         {

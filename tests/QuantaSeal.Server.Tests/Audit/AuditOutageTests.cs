@@ -125,7 +125,7 @@ public sealed class AuditOutageTests : IAsyncLifetime
         if (withRecipientKey)
         {
             using var recipient = MlKem768KeyPair.Generate();
-            await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+            await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         }
 
         var extra = then is null ? null : await then(sdk);

@@ -44,7 +44,7 @@ public sealed class EmulatorServerFixture : IAsyncLifetime
         var tenant = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "e2e", cancellationToken: cancellationToken);
         var sdk = Server.Sdk(tenant.ApiKey);
         var recipient = RecipientKey.Generate();
-        await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: cancellationToken);
+        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: cancellationToken);
         var keys = await sdk.GetKeysAsync(cancellationToken);
         var opener = new Encryption(keys.SigningPublicKeysById(), tenant.HmacKey, recipient, tenant.TenantId);
         return new TenantSession(tenant, sdk, opener);

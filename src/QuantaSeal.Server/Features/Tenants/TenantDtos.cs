@@ -5,8 +5,17 @@ namespace QuantaSeal.Server.Features.Tenants;
 /// <summary>POST /api/v2/tenants.</summary>
 internal sealed record CreateTenantRequest(string? Name, string? ApiKeyEnvironment);
 
-/// <summary>POST /api/v2/tenant/recipient-keys.</summary>
-internal sealed record RegisterRecipientKeyRequest(byte[]? PublicKey, string? Label);
+/// <summary>POST /api/v2/tenant/recipient-keys: the key, and the proof of possession for a challenge.</summary>
+internal sealed record RegisterRecipientKeyRequest(byte[]? PublicKey, string? Label, string? ChallengeId, byte[]? Proof);
+
+/// <summary>POST /api/v2/tenant/recipient-keys/challenges.</summary>
+internal sealed record RecipientKeyChallengeRequest(byte[]? PublicKey);
+
+/// <summary>PUT /api/v2/tenant/recipient-keys/default.</summary>
+internal sealed record DefaultRecipientKeyRequest(string? RecipientKeyId);
+
+/// <summary>POST /api/v2/tenants/{tenantId}/recovery-admin-key (operator).</summary>
+internal sealed record RecoverAdminKeyRequest(string? Name, string? Environment);
 
 /// <summary>POST /api/v2/tenant/signing-keys/rotate.</summary>
 internal sealed record RotateSigningKeyRequest(bool? RotateHmacKey);

@@ -25,6 +25,16 @@ internal static class TenantEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
+        app.MapPost("/api/v2/tenants/{tenantId}/recovery-admin-key", RecoverAdminKeyAsync)
+            .WithName("RecoverAdminKey")
+            .WithSummary("Operator lock-out recovery: issue a new admin API key to a tenant (shown once; audited in the tenant's chain).")
+            .WithTags("Tenants")
+            .Accepts<RecoverAdminKeyRequest>("application/json")
+            .Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         var tenant = app.MapGroup("/api/v2/tenant")
             .WithTags("Tenant")
             .RequireAuthorization(ScopePolicies.Authenticated)
@@ -37,11 +47,29 @@ internal static class TenantEndpoints
             .WithAuditAction(AuditActions.TenantRead)
             .WithName("GetTenantKeys")
             .WithSummary("Signing public keys (current and retired, by key_id) and registered recipient keys.");
+        tenant.MapPost("/recipient-keys/challenges", CreateRecipientKeyChallengeAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(AuditActions.RecipientKeyRegister)
+            .WithName("CreateRecipientKeyChallenge")
+            .WithSummary("Step 1 of registering a recipient key: the server encapsulates a secret to it (proof of possession).")
+            .Accepts<RecipientKeyChallengeRequest>("application/json")
+            .Produces<RecipientKeyChallenge>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        tenant.MapPut("/recipient-keys/default", SetDefaultRecipientKeyAsync)
+            .RequireAuthorization(ScopePolicies.Admin)
+            .WithAuditAction(AuditActions.RecipientKeyDefault)
+            .WithName("SetDefaultRecipientKey")
+            .WithSummary("Choose the recipient key envelopes are sealed to when a call names no recipient_key_id.")
+            .Accepts<DefaultRecipientKeyRequest>("application/json")
+            .Produces<RecipientKeyInfo>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         tenant.MapPost("/recipient-keys", RegisterRecipientKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
             .WithAuditAction(AuditActions.RecipientKeyRegister)
             .WithName("RegisterRecipientKey")
-            .WithSummary("Register a client ML-KEM-768 public key (1184 bytes, standard base64).")
+            .WithSummary("Step 2: register a client ML-KEM-768 public key (1184 bytes, standard base64) with the proof for its challenge.")
             .Accepts<RegisterRecipientKeyRequest>("application/json")
             .Produces<RecipientKeyInfo>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -81,10 +109,9 @@ internal static class TenantEndpoints
 
     private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
-        if (!operatorKey.Verify(http.Request.Headers[OperatorKeyVerifier.HeaderName]))
+        if (operatorKey.Refuse(http) is { } refusal)
         {
-            http.Response.Headers.WWWAuthenticate = "OperatorKey header=\"X-Operator-Key\"";
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Operator authentication required.", "Send the operator key in the X-Operator-Key header."));
+            return refusal;
         }
 
         var (body, problem) = await JsonBody.ReadAsync<CreateTenantRequest>(http.Request, cancellationToken);
@@ -133,9 +160,76 @@ internal static class TenantEndpoints
 
         var publicKey = TenantValidation.RequireMlKemPublicKey(body!.PublicKey, "public_key");
         var label = TenantValidation.OptionalLabel(body.Label, "label");
-        var key = await Tenant(http, grains).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(publicKey, label), cancellationToken);
+        var key = await Tenant(http, grains).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(publicKey, label, body.ChallengeId, body.Proof), cancellationToken);
         await audit.PublishAsync(http, AuditActions.RecipientKeyRegister, AuditOutcomes.Success, key.RecipientKeyId, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v2/tenant/recipient-keys/{key.RecipientKeyId}", key);
+    }
+
+    private static async Task<IResult> CreateRecipientKeyChallengeAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<RecipientKeyChallengeRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var publicKey = TenantValidation.RequireMlKemPublicKey(body!.PublicKey, "public_key");
+        var challenge = await Tenant(http, grains).CreateRecipientKeyChallengeAsync(publicKey, cancellationToken);
+        NoStore(http);
+        return TypedResults.Created("/api/v2/tenant/recipient-keys", challenge);
+    }
+
+    private static async Task<IResult> SetDefaultRecipientKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<DefaultRecipientKeyRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!Ids.IsValid(body!.RecipientKeyId, Ids.RecipientKey))
+        {
+            return Problems.Validation("recipient_key_id", "'recipient_key_id' must be the rk_ id of one of the tenant's active recipient keys.");
+        }
+
+        var key = await Tenant(http, grains).SetDefaultRecipientKeyAsync(body.RecipientKeyId!, cancellationToken);
+        if (key is null)
+        {
+            return Problems.NotFound("recipient key");
+        }
+
+        await audit.PublishAsync(http, AuditActions.RecipientKeyDefault, AuditOutcomes.Success, key.RecipientKeyId, cancellationToken: cancellationToken);
+        return TypedResults.Ok(key);
+    }
+
+    private static async Task<IResult> RecoverAdminKeyAsync(string tenantId, HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (operatorKey.Refuse(http) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync<RecoverAdminKeyRequest>(http.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var name = TenantValidation.RequireName(body!.Name ?? "recovered-admin", "name");
+        var environment = TenantValidation.RequireEnvironment(body.Environment ?? "live", "environment");
+        if (!Ids.IsValid(tenantId, Ids.Tenant))
+        {
+            return Problems.NotFound("tenant");
+        }
+
+        // The grain records api_key.recover in the tenant's chain (actor operator) before the key exists.
+        TenantCallContext.SetOperator();
+        var created = await grains.GetGrain<ITenantGrain>(tenantId).RecoverAdminKeyAsync(new CreateApiKeyCommand(name, [ApiKeyScopes.Admin], environment), cancellationToken);
+        NoStore(http);
+        var info = created.Info;
+        return TypedResults.Created(
+            $"/api/v2/tenant/api-keys/{info.ApiKeyId}",
+            new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
     }
 
     private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)

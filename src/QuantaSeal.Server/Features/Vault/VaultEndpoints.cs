@@ -155,7 +155,9 @@ internal static class VaultEndpoints
         }
 
         string? recipientKeyId = null;
-        if (http.Request.ContentLength is > 0)
+        // A body may come with Content-Length or chunked (no Content-Length at all): both can name the recipient key,
+        // and ignoring a chunked one would seal the values to the default key instead of the one the caller chose.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? http.Request.ContentLength is > 0)
         {
             var (body, problem) = await JsonBody.ReadAsync<UnsealCredentialRequest>(http.Request, cancellationToken);
             if (problem is not null)

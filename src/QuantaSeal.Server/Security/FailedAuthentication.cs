@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace QuantaSeal.Server.Security;
+
+/// <summary>
+/// The per-address budget of failed authentications (issue 13 finding 2). Every refused API key or operator key
+/// costs the client address one token; an address with no token left is answered 429 before its key is even looked
+/// at, so a flood of made-up keys costs no grain activation and no database read. Also remembers unknown API key ids
+/// for a while (the negative cache), so repeating one is refused without a grain call.
+/// </summary>
+internal sealed class FailedAuthentication : IDisposable
+{
+    private static readonly object ThrottledKey = new();
+    private readonly PartitionedRateLimiter<IPAddress> _limiter;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownKeys = new(StringComparer.Ordinal);
+    private readonly RateLimitOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    public FailedAuthentication(IOptions<RateLimitOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        var limits = _options;
+        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.FailedAuthBurst,
+            TokensPerPeriod = limits.FailedAuthPerSecond,
+            ReplenishmentPeriod = limits.Period,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>Whether the request's address has used up its failed-authentication budget; if so, marks the request throttled.</summary>
+    public bool IsThrottled(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var lease = _limiter.AttemptAcquire(Address(http), 0);
+        if (lease.IsAcquired)
+        {
+            return false;
+        }
+
+        http.Items[ThrottledKey] = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        return true;
+    }
+
+    /// <summary>Charges one failed authentication to the request's address.</summary>
+    public void RecordFailure(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var lease = _limiter.AttemptAcquire(Address(http), 1);
+    }
+
+    /// <summary>Charges a failure through the request's services (for callers outside DI).</summary>
+    public static void Mark(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.RequestServices.GetRequiredService<FailedAuthentication>().RecordFailure(http);
+    }
+
+    /// <summary>The Retry-After of a throttled request, or <see langword="null"/> when it was not throttled.</summary>
+    public static TimeSpan? ThrottledFor(HttpContext http) =>
+        http is not null && http.Items.TryGetValue(ThrottledKey, out var value) && value is TimeSpan retryAfter ? retryAfter : null;
+
+    /// <summary>Whether <paramref name="keyId"/> was recently found not to exist.</summary>
+    public bool IsKnownUnknown(string keyId)
+    {
+        if (!_unknownKeys.TryGetValue(keyId, out var expires))
+        {
+            return false;
+        }
+
+        if (expires > _timeProvider.GetUtcNow())
+        {
+            return true;
+        }
+
+        _unknownKeys.TryRemove(new KeyValuePair<string, DateTimeOffset>(keyId, expires));
+        return false;
+    }
+
+    /// <summary>Remembers that <paramref name="keyId"/> does not exist (bounded: when full, expired entries go, then everything).</summary>
+    public void RememberUnknown(string keyId)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (_unknownKeys.Count >= _options.UnknownKeyCacheSize)
+        {
+            foreach (var (id, expires) in _unknownKeys)
+            {
+                if (expires <= now)
+                {
+                    _unknownKeys.TryRemove(id, out _);
+                }
+            }
+
+            if (_unknownKeys.Count >= _options.UnknownKeyCacheSize)
+            {
+                // Still full of live entries: an attacker is cycling ids faster than they expire. Starting over costs
+                // at most one grain call per id, which the failed-authentication budget already bounds.
+                _unknownKeys.Clear();
+            }
+        }
+
+        _unknownKeys[keyId] = now + _options.UnknownKeyCacheTime;
+    }
+
+    /// <summary>Writes the 429 of a throttled request.</summary>
+    public static async Task WriteThrottledAsync(HttpContext http, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = Http.Problems.Create(
+                StatusCodes.Status429TooManyRequests,
+                Http.ProblemTypes.RateLimited,
+                "Too many requests.",
+                "This client exceeded a rate limit; retry after the number of seconds in Retry-After."),
+        });
+    }
+
+    /// <summary>The partition: the IPv4 address, or the /64 of an IPv6 one (a single host usually owns a whole /64).</summary>
+    internal static IPAddress Address(HttpContext http)
+    {
+        var address = http.Connection.RemoteIpAddress ?? IPAddress.None;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _limiter.Dispose();
+}
