@@ -92,8 +92,9 @@ builder.Services.AddExceptionHandler<QuantaSealExceptionHandler>();
 // No default scheme, not even the one ASP.NET Core picks when a single scheme is registered: only endpoints whose
 // policy names the API-key scheme authenticate (health, OpenAPI and operator calls never look a key up, so a flood of
 // made-up keys there costs nothing).
-builder.Services.AddAuthentication(o => o.DisableAutoDefaultScheme = true)
+builder.Services.AddAuthentication()
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddSingleton<IAuthenticationSchemeProvider, NoDefaultAuthenticateSchemeProvider>();
 builder.Services.AddAuthorization(ScopePolicies.Add);
 builder.Services.AddOpenApi();
 var health = builder.Services.AddHealthChecks().AddCheck<OrleansHealthCheck>("orleans", tags: ["ready"]);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace QuantaSeal.Server.Security;
@@ -13,8 +12,9 @@ namespace QuantaSeal.Server.Security;
 /// </summary>
 internal sealed class FailedAuthentication : IDisposable
 {
+    private const int MaxTrackedAddresses = 100_000;
     private static readonly object ThrottledKey = new();
-    private readonly PartitionedRateLimiter<IPAddress> _limiter;
+    private readonly ConcurrentDictionary<IPAddress, Bucket> _buckets = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownKeys = new(StringComparer.Ordinal);
     private readonly RateLimitOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -24,28 +24,24 @@ internal sealed class FailedAuthentication : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _timeProvider = timeProvider;
-        var limits = _options;
-        _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.FailedAuthBurst,
-            TokensPerPeriod = limits.FailedAuthPerSecond,
-            ReplenishmentPeriod = limits.Period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
     }
 
     /// <summary>Whether the request's address has used up its failed-authentication budget; if so, marks the request throttled.</summary>
     public bool IsThrottled(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var lease = _limiter.AttemptAcquire(Address(http), 0);
-        if (lease.IsAcquired)
+        if (!_buckets.TryGetValue(Address(http), out var bucket))
         {
             return false;
         }
 
-        http.Items[ThrottledKey] = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var wait = bucket.TimeUntilToken(_timeProvider.GetUtcNow(), _options);
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        http.Items[ThrottledKey] = wait;
         return true;
     }
 
@@ -53,7 +49,20 @@ internal sealed class FailedAuthentication : IDisposable
     public void RecordFailure(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        using var lease = _limiter.AttemptAcquire(Address(http), 1);
+        if (_buckets.Count >= MaxTrackedAddresses)
+        {
+            // Bounded memory: forget the addresses whose bucket has refilled (they are indistinguishable from new ones).
+            var now = _timeProvider.GetUtcNow();
+            foreach (var (address, full) in _buckets)
+            {
+                if (full.IsFull(now, _options))
+                {
+                    _buckets.TryRemove(address, out _);
+                }
+            }
+        }
+
+        _buckets.GetOrAdd(Address(http), _ => new Bucket(_options.FailedAuthBurst, _timeProvider.GetUtcNow())).Take(_timeProvider.GetUtcNow(), _options);
     }
 
     /// <summary>Charges a failure through the request's services (for callers outside DI).</summary>
@@ -146,5 +155,55 @@ internal sealed class FailedAuthentication : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _buckets.Clear();
+        _unknownKeys.Clear();
+    }
+
+    /// <summary>A token bucket: <c>FailedAuthBurst</c> tokens, <c>FailedAuthPerSecond</c> back per <c>Period</c>.</summary>
+    private sealed class Bucket(double tokens, DateTimeOffset updated)
+    {
+        private readonly Lock _lock = new();
+        private double _tokens = tokens;
+        private DateTimeOffset _updated = updated;
+
+        public void Take(DateTimeOffset now, RateLimitOptions options)
+        {
+            lock (_lock)
+            {
+                Refill(now, options);
+                _tokens = Math.Max(0, _tokens - 1);
+            }
+        }
+
+        /// <summary>Zero when a failure may still be tried now, else how long until the next token.</summary>
+        public TimeSpan TimeUntilToken(DateTimeOffset now, RateLimitOptions options)
+        {
+            lock (_lock)
+            {
+                Refill(now, options);
+                return _tokens >= 1 ? TimeSpan.Zero : options.Period * ((1 - _tokens) / options.FailedAuthPerSecond);
+            }
+        }
+
+        public bool IsFull(DateTimeOffset now, RateLimitOptions options)
+        {
+            lock (_lock)
+            {
+                Refill(now, options);
+                return _tokens >= options.FailedAuthBurst;
+            }
+        }
+
+        private void Refill(DateTimeOffset now, RateLimitOptions options)
+        {
+            var elapsed = now - _updated;
+            if (elapsed > TimeSpan.Zero)
+            {
+                _tokens = Math.Min(options.FailedAuthBurst, _tokens + (elapsed / options.Period * options.FailedAuthPerSecond));
+                _updated = now;
+            }
+        }
+    }
 }

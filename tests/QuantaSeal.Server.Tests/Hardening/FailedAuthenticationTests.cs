@@ -72,4 +72,22 @@ public sealed class FailedAuthenticationTests
 
         Assert.True(Enumerable.Range(0, 1000).Count(i => failures.IsKnownUnknown("ak_" + i.ToString("D26", System.Globalization.CultureInfo.InvariantCulture))) <= 16);
     }
+
+    [Fact]
+    public void TheBudget_Refills_OverThePeriod()
+    {
+        var time = new FakeTimeProvider();
+        using var failures = Create(time, burst: 2);
+        var client = From("198.51.100.1");
+        failures.RecordFailure(client);
+        failures.RecordFailure(client);
+
+        var spent = failures.IsThrottled(client);
+        var retryAfter = FailedAuthentication.ThrottledFor(client);
+        time.Advance(TimeSpan.FromHours(1));
+
+        Assert.True(spent);
+        Assert.Equal(TimeSpan.FromHours(1), retryAfter);
+        Assert.False(failures.IsThrottled(From("198.51.100.1")));
+    }
 }
