@@ -13,7 +13,7 @@ namespace QuantaSeal.Grains.Tests.Streaming;
 /// <summary>
 /// The audit queue on PostgreSQL (deploy/sql/0007) through <see cref="AuditQueueStore"/> and <see cref="AuditQueueReceiver"/>:
 /// read order is commit-safe (a message committed late by a slower writer is read in its place, never skipped), reads
-/// write nothing, a confirmation deletes the delivered prefix except messages given up on, and those are moved whole
+/// write nothing, a confirmation deletes exactly the delivered messages (never those given up on), which are moved whole
 /// to the dead letters. Each test uses its own queue.
 /// </summary>
 public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>, IAsyncDisposable
@@ -79,7 +79,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     }
 
     [Fact]
-    public async Task Confirm_DeletesThePrefix_ButKeepsWhatItIsTold()
+    public async Task Confirm_DeletesExactlyTheDeliveredMessages_NotTheRangeBetweenThem()
     {
         for (byte i = 1; i <= 4; i++)
         {
@@ -87,7 +87,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         }
 
         var rows = await ReadEventuallyAsync(0, 10, expected: 4);
-        var deleted = await _store.ConfirmAsync(_queue, rows[2].Tx, [rows[1].Tx], Ct);
+        var deleted = await _store.ConfirmAsync(_queue, [rows[0].Tx, rows[2].Tx], Ct);
         var left = await _store.ReadAsync(_queue, 0, 10, Ct);
 
         Assert.Equal(2, deleted);
@@ -139,7 +139,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         var rows = await ReadEventuallyAsync(0, 10, expected: 3);
         var handler = new AuditQueueFailureHandler(state);
         await handler.OnDeliveryFailure(GuidId.GetNewGuidId(), AuditStreams.ProviderName, AuditStreams.StreamIdFor("tnt_q"), new Orleans.Providers.Streams.Common.EventSequenceTokenV2(rows[0].Tx));
-        await _store.ConfirmAsync(_queue, rows[^1].Tx, [.. state.Failed], Ct);
+        await _store.ConfirmAsync(_queue, [.. rows.Select(r => r.Tx).Except(state.Failed)], Ct);
 
         Assert.Equal([rows[0].Tx], state.Failed);
         Assert.Equal([1], (await _store.ReadAsync(_queue, 0, 10, Ct)).Select(r => (int)r.Payload[0]));

@@ -20,7 +20,7 @@ internal sealed class AuditQueueAdapterFactory : IQueueAdapterFactory, IAsyncDis
 {
     private readonly ConcurrentDictionary<QueueId, AuditQueueState> _states = new();
     private readonly HashRingBasedStreamQueueMapper _mapper;
-    private readonly SimpleQueueAdapterCache _cache;
+    private readonly AuditQueueAdapterCache _cache;
     private readonly Serializer<AuditQueueBatch> _serializer;
     private readonly ILoggerFactory _loggerFactory;
     private readonly AuditStreamSettings _settings;
@@ -35,7 +35,7 @@ internal sealed class AuditQueueAdapterFactory : IQueueAdapterFactory, IAsyncDis
         _loggerFactory = services.GetRequiredService<ILoggerFactory>();
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = settings.QueueCount }, name);
-        _cache = new SimpleQueueAdapterCache(services.GetRequiredService<IOptionsMonitor<SimpleQueueCacheOptions>>().Get(name), name, _loggerFactory);
+        _cache = new AuditQueueAdapterCache(State, services.GetRequiredService<IOptionsMonitor<SimpleQueueCacheOptions>>().Get(name).CacheSize, _loggerFactory);
     }
 
     public string Name { get; }

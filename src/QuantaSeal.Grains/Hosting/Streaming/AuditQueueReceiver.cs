@@ -7,7 +7,7 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 /// <summary>
 /// Reads one audit queue for its pulling agent (deploy/sql/0007): from a position kept in memory, which starts before
 /// the oldest row left, so a new reader delivers again whatever an earlier one read and did not confirm. Confirming
-/// deletes the delivered prefix with one statement; messages given up on stay until they are in the dead letters.
+/// deletes exactly the delivered messages with one statement; messages given up on stay until they are in the dead letters.
 /// </summary>
 internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializer<AuditQueueBatch> serializer, ILogger logger)
     : IQueueAdapterReceiver
@@ -62,10 +62,13 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
     {
         ArgumentNullException.ThrowIfNull(messages);
         await state.DeadLetterFailedAsync(cancellationToken).ConfigureAwait(true);
-        var upto = messages.OfType<AuditQueueBatch>().Select(m => m.Tx).DefaultIfEmpty(0).Max();
-        if (upto > 0)
+        // Exactly the messages the cache reports delivered, never a range: a range would take with it messages of a
+        // failed batched delivery that are still waiting for the dead letters (issue 12, hole 1).
+        var failed = state.Failed.ToHashSet();
+        var delivered = messages.OfType<AuditQueueBatch>().Select(m => m.Tx).Where(tx => tx > 0 && !failed.Contains(tx)).ToList();
+        if (delivered.Count > 0)
         {
-            await state.Store.ConfirmAsync(state.QueueId, upto, [.. state.Failed], cancellationToken).ConfigureAwait(true);
+            await state.Store.ConfirmAsync(state.QueueId, delivered, cancellationToken).ConfigureAwait(true);
         }
     }
 

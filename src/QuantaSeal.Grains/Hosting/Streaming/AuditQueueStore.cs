@@ -20,9 +20,10 @@ internal sealed class AuditQueueStore(NpgsqlDataSource dataSource, string servic
         LIMIT $4
         """;
 
+    // The bounds keep it an index range scan; the list says which rows of the range go.
     private const string ConfirmSql = """
         DELETE FROM audit_queue_messages
-        WHERE service_id = $1 AND queue_id = $2 AND tx <= $3::text::xid8 AND NOT (tx::text::bigint = ANY ($4))
+        WHERE service_id = $1 AND queue_id = $2 AND tx BETWEEN $3::text::xid8 AND $4::text::xid8 AND tx::text::bigint = ANY ($5)
         """;
 
     private const string DeadLetterSql = """
@@ -63,14 +64,21 @@ internal sealed class AuditQueueStore(NpgsqlDataSource dataSource, string servic
         return rows;
     }
 
-    /// <summary>Deletes every message up to <paramref name="uptoTx"/> except <paramref name="keep"/>; returns how many.</summary>
-    public async Task<int> ConfirmAsync(string queueId, long uptoTx, IReadOnlyCollection<long> keep, CancellationToken cancellationToken)
+    /// <summary>Deletes exactly the messages <paramref name="delivered"/>; returns how many were still there.</summary>
+    public async Task<int> ConfirmAsync(string queueId, IReadOnlyCollection<long> delivered, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(delivered);
+        if (delivered.Count == 0)
+        {
+            return 0;
+        }
+
         await using var command = dataSource.CreateCommand(ConfirmSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = queueId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = uptoTx });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. keep] });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = delivered.Min() });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = delivered.Max() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. delivered] });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
