@@ -75,6 +75,55 @@ public sealed class AuditStreamBatchedFailureTests
         Assert.Empty(lost);
     }
 
+    [Fact]
+    public async Task DeadLetters_AreCountedAgainstTheirTenant_AndARedriveChainsThemOnce()
+    {
+        var settings = AuditStreamSettings.Default with { MaxEventDeliveryTime = TimeSpan.FromSeconds(1) };
+        await using var database = await PostgresTestDatabase.CreateAsync(migrate: true, Ct);
+        var store = new FailingAuditStore();
+        await using var cluster = await AuditStreamTestCluster.StartPostgresAsync(
+            database.ConnectionString, new AuditStreamProbe(), settings, configure: silo => silo.Services.AddSingleton<IAuditStore>(store));
+        var tenant = AuditStreamTestCluster.NewTenant();
+        var producer = cluster.Client.GetGrain<IAuditStreamProducerGrain>(tenant);
+        var chained = AuditStreamTestCluster.NewEvent(tenant);
+        await producer.PublishAsync(chained, Ct);
+        await StreamTestWait.UntilAsync(async () => (await store.ChainedIdsAsync(tenant, Ct)).Contains(chained.EventId), TimeSpan.FromSeconds(20), () => "not chained", Ct);
+
+        store.Failing = true;
+        var acknowledged = new List<string> { chained.EventId };
+        for (var i = 0; i < 3; i++)
+        {
+            var auditEvent = AuditStreamTestCluster.NewEvent(tenant);
+            await producer.PublishAsync(auditEvent, Ct);
+            acknowledged.Add(auditEvent.EventId);
+        }
+
+        await using var chains = new PostgresAuditStore(database.ConnectionString);
+        AuditDeadLetterCount counted = new(0, 0);
+        await StreamTestWait.UntilAsync(
+            async () => (counted = await chains.CountDeadLetteredAsync(tenant, Ct)).Events == 3
+                && await AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct) == 0,
+            TimeSpan.FromSeconds(30),
+            () => $"{counted.Events} events dead-lettered",
+            Ct);
+        store.Failing = false;
+
+        var (messages, events) = await AuditStreamDiagnostics.RedriveAsync(database.ConnectionString, tenant, 100, Ct);
+        await StreamTestWait.UntilAsync(
+            async () => (await store.ChainedIdsAsync(tenant, Ct)).Count == acknowledged.Count
+                && await AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct) == 0,
+            TimeSpan.FromSeconds(30),
+            () => "the re-driven events were not chained",
+            Ct);
+
+        Assert.Equal(0, counted.UnattributedMessages);
+        Assert.Equal(3, events);
+        Assert.True(messages is >= 1 and <= 3);
+        Assert.Equal(0, (await chains.CountDeadLetteredAsync(tenant, Ct)).Events);
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), (await store.ChainedIdsAsync(tenant, Ct)).Order(StringComparer.Ordinal));
+        Assert.Equal(acknowledged.Count, (await store.ReadRangeAsync(tenant, 1, long.MaxValue, 100, Ct)).Count);
+    }
+
     /// <summary>The event ids held by the dead letters (payloads deserialised as the silo reads them).</summary>
     internal static async Task<IReadOnlySet<string>> DeadLetteredEventIdsAsync(InProcessTestCluster cluster, PostgresTestDatabase database)
     {

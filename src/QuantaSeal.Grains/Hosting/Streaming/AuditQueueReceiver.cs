@@ -14,6 +14,13 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
 {
     private long _position;
 
+    /// <summary>The last transaction id read (tests set it to simulate a reader ahead of its server).</summary>
+    internal long Position
+    {
+        get => _position;
+        set => _position = value;
+    }
+
     /// <inheritdoc/>
     public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
 
@@ -24,7 +31,20 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
     /// <inheritdoc/>
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var rows = await state.Store.ReadAsync(state.QueueId, _position, maxCount <= 0 ? 1024 : maxCount, cancellationToken).ConfigureAwait(true);
+        var limit = maxCount <= 0 ? 1024 : maxCount;
+        var (rows, nextTx) = await state.Store.ReadWithHorizonAsync(state.QueueId, _position, limit, cancellationToken).ConfigureAwait(true);
+        if (nextTx > 0 && nextTx <= _position)
+        {
+            // The server hands out transaction ids at or below what this reader has already read: it is not the server
+            // the position came from (failover to a replica that had not received the last transactions, a restore, a
+            // logical-replication cutover). New messages would be skipped, so read again from the start; whatever is
+            // delivered twice the chain recognises by event id (issue 12, hole 2).
+            Log.PositionRegressed(logger, state.QueueId, _position, nextTx);
+            AuditStreamMetrics.PositionResets.Add(1);
+            _position = 0;
+            (rows, _) = await state.Store.ReadWithHorizonAsync(state.QueueId, _position, limit, cancellationToken).ConfigureAwait(true);
+        }
+
         var batches = new List<IBatchContainer>(rows.Count);
         foreach (var (tx, payload) in rows)
         {
@@ -77,6 +97,10 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = AuditStreamLogEventIds.PositionRegressed, Level = LogLevel.Warning,
+            Message = "Audit queue {QueueId}: the database's next transaction id {NextTx} is not above the reader's position {Position} (failover, restore?); reading the queue again from the start")]
+        public static partial void PositionRegressed(ILogger logger, string queueId, long position, long nextTx);
+
         [LoggerMessage(EventId = AuditStreamLogEventIds.UnreadableMessage, Level = LogLevel.Error,
             Message = "Audit queue message {Tx} of {QueueId} cannot be deserialised ({Cause}); it is dead-lettered")]
         public static partial void UnreadableMessage(ILogger logger, string cause, string queueId, long tx);
