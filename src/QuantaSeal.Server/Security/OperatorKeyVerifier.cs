@@ -14,6 +14,7 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
 
     private readonly byte[] _hash = SHA256.HashData(Encoding.UTF8.GetBytes(operatorKey));
 
+    /// <summary>Compares a presented key in constant time. Endpoints use <see cref="Refuse"/>, which also counts, logs and throttles.</summary>
     public bool Verify(string? presented)
     {
         if (string.IsNullOrEmpty(presented))

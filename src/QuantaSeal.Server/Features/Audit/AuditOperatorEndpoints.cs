@@ -30,10 +30,9 @@ internal static partial class AuditOperatorEndpoints
 
     private static async Task<IResult> RedriveAsync(HttpContext http, OperatorKeyVerifier operatorKey, string connectionString, ILogger logger, CancellationToken cancellationToken)
     {
-        if (!operatorKey.Verify(http.Request.Headers[OperatorKeyVerifier.HeaderName]))
+        if (operatorKey.Refuse(http) is { } refusal)
         {
-            http.Response.Headers.WWWAuthenticate = "OperatorKey header=\"X-Operator-Key\"";
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Operator authentication required.", "Send the operator key in the X-Operator-Key header."));
+            return refusal;
         }
 
         string? tenantId = http.Request.Query["tenant_id"];
