@@ -6,7 +6,7 @@
 #   deploy/scripts/cluster.sh stop                      stop every node (SIGTERM) and the cluster's PostgreSQL
 # State lives in .quantaseal-cluster/ (keys, certificates, logs, pids; git-ignored); PostgreSQL in .pgdata-cluster/.
 # Environment: QUANTASEAL_CLUSTER_PG_PORT (54330), QUANTASEAL_CLUSTER_HTTP_BASE (8180: front doors 8180.., silos 8190..),
-#              QUANTASEAL_CLUSTER_TASKSET_SILOS / _FRONTDOORS (e.g. "0" and "1": pin every silo / front door with taskset).
+#              QUANTASEAL_CLUSTER_TASKSET_SILOS / _FRONTDOORS / _PG (e.g. "0", "0", "1": pin with taskset).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd)
@@ -58,7 +58,9 @@ case "$cmd" in
       exit 1
     fi
     deploy/scripts/pg.sh ensure-installed
-    deploy/scripts/pg.sh start "$PG_DIR" "$PG_PORT" >/dev/null
+    pg_runner=()
+    [ -n "${QUANTASEAL_CLUSTER_TASKSET_PG:-}" ] && pg_runner=(taskset -c "$QUANTASEAL_CLUSTER_TASKSET_PG")
+    "${pg_runner[@]}" deploy/scripts/pg.sh start "$PG_DIR" "$PG_PORT" >/dev/null
     CS=$(deploy/scripts/pg.sh url "$PG_DIR" "$PG_PORT")
     dotnet build src/QuantaSeal.Server -c Release -v quiet -nologo >/dev/null
     mkdir -p "$STATE/logs" "$STATE/pids"
