@@ -87,6 +87,14 @@ public sealed class ClusterKeyCheckTests
         try
         {
             var exits = await Task.WhenAll(servers.Select(s => s.WaitForExitAsync(Ct)));
+            // A refused node may leave a backend that is still closing; DROP DATABASE (FORCE) cannot end one that has
+            // not authenticated yet, so wait for them to go before the database is dropped.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await db.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", cancellationToken: Ct) > 0
+                && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, Ct);
+            }
 
             Assert.All(exits, e => Assert.Equal(2, e));
             Assert.All(servers, s => Assert.Contains("does not exist", s.Output, StringComparison.Ordinal));
