@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using QuantaSeal.Console.Hosting;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
@@ -107,6 +108,9 @@ builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTA
     }
 });
 
+// The Admin Console (/console): on by default, off with --console false; front doors only.
+var consoleEnabled = options.RunsFrontDoor && builder.AddQuantaSealConsole();
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -134,6 +138,10 @@ if (options.RunsFrontDoor)
     app.MapProxyEndpoints();
     app.MapConnectorEndpoints();
     app.MapAuditEndpoints();
+    if (consoleEnabled)
+    {
+        app.MapQuantaSealConsole();
+    }
 }
 
 await app.RunAsync();
