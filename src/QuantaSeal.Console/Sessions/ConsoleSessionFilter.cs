@@ -49,7 +49,7 @@ internal sealed partial class ConsoleSessionFilter(ConsoleApi api, ILogger<Conso
     {
         Log.SessionEnded(logger, http.User.FindFirst(ConsoleClaims.TenantId)?.Value ?? "-", http.User.FindFirst(ConsoleClaims.KeyId)?.Value ?? "-");
         await http.SignOutAsync(ConsolePolicies.Scheme);
-        return new RedirectResult("/console/sign-in?ended=1");
+        return new RedirectResult("/console/sign-in?ended=true");
     }
 
     private static partial class Log

@@ -23,6 +23,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>axe results per page (name → violations of any impact), written to the screenshot folder at the end.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> AxeReport { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Where screenshots go: <c>artifacts/console-screenshots</c> at the repository root.</summary>
     public string ScreenshotDirectory { get; } = Path.Combine(RepoRoot(), "artifacts", "console-screenshots");
 
@@ -62,6 +65,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (!AxeReport.IsEmpty)
+        {
+            await File.WriteAllLinesAsync(Path.Combine(ScreenshotDirectory, "axe.txt"), AxeReport.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"));
+        }
+
         if (Browser is not null)
         {
             await Browser.DisposeAsync();

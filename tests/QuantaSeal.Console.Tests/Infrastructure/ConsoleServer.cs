@@ -49,7 +49,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>
     public HttpClient Http()
     {
         StartServer();
-        return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        return CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false, HandleCookies = false });
     }
 
     public QuantaSeal.Client.QuantaSealClient Sdk(string? apiKey) => new(Http(), apiKey);

@@ -42,7 +42,7 @@ internal sealed class IntegrationsModel(ConsoleApi api) : ConsolePage(api)
             SystemType ?? string.Empty, Name?.Trim() ?? string.Empty, Domain?.Trim() ?? string.Empty, CredentialId ?? string.Empty, Operations, cancellationToken));
         if (created is not null)
         {
-            return Redirect("/console/integrations/" + Uri.EscapeDataString(created.IntegrationId) + "?created=1");
+            return Redirect("/console/integrations/" + Uri.EscapeDataString(created.IntegrationId) + "?created=true");
         }
 
         await LoadAsync(cancellationToken);
