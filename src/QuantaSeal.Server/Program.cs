@@ -138,6 +138,11 @@ if (options.RunsFrontDoor)
     app.MapProxyEndpoints();
     app.MapConnectorEndpoints();
     app.MapAuditEndpoints();
+    if (!options.IsAuditInMemory)
+    {
+        app.MapAuditOperatorEndpoints(options.ConnectionString!);
+    }
+
     if (consoleEnabled)
     {
         app.MapQuantaSealConsole();
