@@ -114,6 +114,6 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
 
         Assert.Contains("/console/sign-in", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your session has ended");
-        Assert.Empty((await page.Context.CookiesAsync()).Where(c => c.Name == "qs_console"));
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "qs_console");
     }
 }
