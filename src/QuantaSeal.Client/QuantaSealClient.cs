@@ -75,6 +75,18 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
         }
     }
 
+    /// <summary>
+    /// Registers a public key with a proof computed elsewhere (the holder of the private key answered the challenge of
+    /// <see cref="CreateRecipientKeyChallengeAsync"/>, e.g. with <c>quantaseal keys recipient prove</c>). Without
+    /// <paramref name="challengeId"/> and <paramref name="proof"/> the server refuses the registration (400, field <c>proof</c>).
+    /// </summary>
+    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(byte[] publicKey, string? label = null, CancellationToken cancellationToken = default, string? challengeId = null, byte[]? proof = null) =>
+        SendAsync<RecipientKeyRegistration>(HttpMethod.Post, "api/v2/tenant/recipient-keys", new { public_key = publicKey, label, challenge_id = challengeId, proof }, null, cancellationToken);
+
+    /// <summary>Step 1 of a registration: the server encapsulates a secret to <paramref name="publicKey"/> (valid 5 minutes, once).</summary>
+    public Task<RecipientKeyChallengeDetails> CreateRecipientKeyChallengeAsync(byte[] publicKey, CancellationToken cancellationToken = default) =>
+        SendAsync<RecipientKeyChallengeDetails>(HttpMethod.Post, "api/v2/tenant/recipient-keys/challenges", new { public_key = publicKey }, null, cancellationToken);
+
     /// <summary>Makes <paramref name="recipientKeyId"/> the key envelopes are sealed to when a call names none.</summary>
     public Task<RecipientKeyRegistration> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default) =>
         SendAsync<RecipientKeyRegistration>(HttpMethod.Put, "api/v2/tenant/recipient-keys/default", new { recipient_key_id = recipientKeyId }, null, cancellationToken);
