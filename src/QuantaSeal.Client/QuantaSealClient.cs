@@ -80,8 +80,12 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
     /// <see cref="CreateRecipientKeyChallengeAsync"/>, e.g. with <c>quantaseal keys recipient prove</c>). Without
     /// <paramref name="challengeId"/> and <paramref name="proof"/> the server refuses the registration (400, field <c>proof</c>).
     /// </summary>
-    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(byte[] publicKey, string? label = null, CancellationToken cancellationToken = default, string? challengeId = null, byte[]? proof = null) =>
+    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(byte[] publicKey, string? label, string? challengeId, byte[]? proof, CancellationToken cancellationToken = default) =>
         SendAsync<RecipientKeyRegistration>(HttpMethod.Post, "api/v2/tenant/recipient-keys", new { public_key = publicKey, label, challenge_id = challengeId, proof }, null, cancellationToken);
+
+    /// <summary>Registers a public key without a proof: servers since issue 13 refuse it (400, field <c>proof</c>).</summary>
+    public Task<RecipientKeyRegistration> RegisterRecipientKeyAsync(byte[] publicKey, string? label = null, CancellationToken cancellationToken = default) =>
+        RegisterRecipientKeyAsync(publicKey, label, null, null, cancellationToken);
 
     /// <summary>Step 1 of a registration: the server encapsulates a secret to <paramref name="publicKey"/> (valid 5 minutes, once).</summary>
     public Task<RecipientKeyChallengeDetails> CreateRecipientKeyChallengeAsync(byte[] publicKey, CancellationToken cancellationToken = default) =>
