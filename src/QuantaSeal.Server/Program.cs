@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using QuantaSeal.Console.Hosting;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
 using QuantaSeal.Server.Features.Audit;
@@ -110,6 +111,9 @@ builder.AddQuantaSealOrleans(options, clusterSetup.Certificates, Environment.Get
     }
 });
 
+// The Admin Console (/console): on by default, off with --console false; front doors only.
+var consoleEnabled = options.RunsFrontDoor && builder.AddQuantaSealConsole();
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -140,6 +144,11 @@ if (options.RunsFrontDoor)
     if (!options.IsAuditInMemory)
     {
         app.MapAuditOperatorEndpoints(options.ConnectionString!);
+    }
+
+    if (consoleEnabled)
+    {
+        app.MapQuantaSealConsole();
     }
 }
 
