@@ -206,7 +206,7 @@ internal sealed partial class AuditChainGrain(
         {
             var record = new AuditRecord(
                 e.EventId, e.TenantId, ++seq, AuditMapping.ToMilliseconds(e.Timestamp), e.Actor, e.Action, e.IntegrationId, e.Operation,
-                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId);
+                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId);
             previous = AuditHashChain.Next(previous, record);
             records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
         }
@@ -236,7 +236,7 @@ internal sealed partial class AuditChainGrain(
             return "missing action, outcome or actor";
         }
 
-        return TooLong(e.Actor) || TooLong(e.Action) || TooLong(e.Outcome) || TooLong(e.IntegrationId) || TooLong(e.Operation) || TooLong(e.RequestSha256) || TooLong(e.ObjectId)
+        return TooLong(e.Actor) || TooLong(e.Action) || TooLong(e.Outcome) || TooLong(e.IntegrationId) || TooLong(e.Operation) || TooLong(e.RequestSha256) || TooLong(e.ObjectId) || TooLong(e.AttemptEventId)
             ? "a field is too long"
             : null;
 
