@@ -20,6 +20,7 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
 builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings);
+builder.Configuration.AddQuantaSealLoggingDefaults();
 
 var options = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
 var optionErrors = options.Validate();
