@@ -72,7 +72,8 @@ public sealed class IntegrationClusterFixture : IAsyncLifetime
 
             silo.Services.AddSingleton<IAuditPublisher, RecordingAuditPublisher>();
             silo.UseQuantaSealInMemory();
-            silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(ClusterFixture.MasterKey));
+            GatedGrainStorage.Decorate(silo.Services);
+            silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new GatedKeyWrapProvider(new LocalKeyWrapProvider(ClusterFixture.MasterKey)));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
