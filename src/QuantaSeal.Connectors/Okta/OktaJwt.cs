@@ -1,45 +1,42 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace QuantaSeal.Connectors.Okta;
 
 /// <summary>
 /// Builds the two JWTs the Okta connector signs: the <c>private_key_jwt</c> client assertion (RFC 7523 §2.2,
-/// Okta "Build a JWT for client authentication") and the DPoP proof (RFC 9449 §4.2). The header and claims are written
-/// by hand so that nothing else (no default <c>nbf</c>, no library-added claims) ends up in them.
+/// Okta "Build a JWT for client authentication") and the DPoP proof (RFC 9449 §4.2), with Microsoft.IdentityModel's
+/// <see cref="JsonWebTokenHandler"/>. Default times are off and every claim is named here, so nothing else (no
+/// default <c>nbf</c>, no library-added claims) ends up in them.
 /// </summary>
 internal static class OktaJwt
 {
     /// <summary>Okta refuses assertions living longer than one hour; five minutes keeps a leaked one short-lived.</summary>
     public static readonly TimeSpan AssertionLifetime = TimeSpan.FromMinutes(5);
 
-    /// <summary>Client assertion: iss = sub = client_id, aud = the token endpoint, a fresh jti, iat, exp = iat + 5 min.</summary>
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    /// <summary>Client assertion: typ JWT, kid when known; iss = sub = client_id, aud = the token endpoint, a fresh jti, iat, exp = iat + 5 min.</summary>
     public static string CreateClientAssertion(OktaSigningKey key, string clientId, Uri tokenEndpoint, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(tokenEndpoint);
-        return Create(
-            key,
-            header =>
+        return Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = JwtConstants.HeaderType,
+            SigningCredentials = key.Credentials,
+            Claims = new Dictionary<string, object>(StringComparer.Ordinal)
             {
-                header.WriteString("typ", "JWT");
-                if (key.KeyId is not null)
-                {
-                    header.WriteString("kid", key.KeyId);
-                }
+                [JwtRegisteredClaimNames.Iss] = clientId,
+                [JwtRegisteredClaimNames.Sub] = clientId,
+                [JwtRegisteredClaimNames.Aud] = tokenEndpoint.AbsoluteUri,
+                [JwtRegisteredClaimNames.Jti] = NewJti(),
+                [JwtRegisteredClaimNames.Iat] = now.ToUnixTimeSeconds(),
+                [JwtRegisteredClaimNames.Exp] = (now + AssertionLifetime).ToUnixTimeSeconds(),
             },
-            claims =>
-            {
-                claims.WriteString("iss", clientId);
-                claims.WriteString("sub", clientId);
-                claims.WriteString("aud", tokenEndpoint.AbsoluteUri);
-                claims.WriteString("jti", NewJti());
-                claims.WriteNumber("iat", now.ToUnixTimeSeconds());
-                claims.WriteNumber("exp", (now + AssertionLifetime).ToUnixTimeSeconds());
-            });
+        });
     }
 
     /// <summary>
@@ -51,30 +48,30 @@ internal static class OktaJwt
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(uri);
-        return Create(
-            key,
-            header =>
-            {
-                header.WriteString("typ", "dpop+jwt");
-                header.WritePropertyName("jwk");
-                key.WritePublicJwk(header);
-            },
-            claims =>
-            {
-                claims.WriteString("jti", NewJti());
-                claims.WriteString("htm", method);
-                claims.WriteString("htu", HtuOf(uri));
-                claims.WriteNumber("iat", now.ToUnixTimeSeconds());
-                if (nonce is not null)
-                {
-                    claims.WriteString("nonce", nonce);
-                }
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [JwtRegisteredClaimNames.Jti] = NewJti(),
+            ["htm"] = method,
+            ["htu"] = HtuOf(uri),
+            [JwtRegisteredClaimNames.Iat] = now.ToUnixTimeSeconds(),
+        };
+        if (nonce is not null)
+        {
+            claims["nonce"] = nonce;
+        }
 
-                if (accessToken is not null)
-                {
-                    claims.WriteString("ath", AccessTokenHash(accessToken));
-                }
-            });
+        if (accessToken is not null)
+        {
+            claims["ath"] = AccessTokenHash(accessToken);
+        }
+
+        return Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = "dpop+jwt",
+            SigningCredentials = key.Credentials,
+            AdditionalHeaderClaims = new Dictionary<string, object>(StringComparer.Ordinal) { [JwtHeaderParameterNames.Jwk] = key.PublicJwk() },
+            Claims = claims,
+        });
     }
 
     /// <summary>The htu of a request: scheme, authority and path, without query and fragment.</summary>
@@ -88,32 +85,8 @@ internal static class OktaJwt
     public static string AccessTokenHash(string accessToken)
     {
         ArgumentNullException.ThrowIfNull(accessToken);
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));
+        return Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));
     }
 
-    private static string NewJti() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
-
-    private static string Create(OktaSigningKey key, Action<Utf8JsonWriter> headerExtras, Action<Utf8JsonWriter> claims)
-    {
-        var header = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(header))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("alg", key.Algorithm);
-            headerExtras(writer);
-            writer.WriteEndObject();
-        }
-
-        var payload = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(payload))
-        {
-            writer.WriteStartObject();
-            claims(writer);
-            writer.WriteEndObject();
-        }
-
-        var signingInput = Base64Url.EncodeToString(header.WrittenSpan) + "." + Base64Url.EncodeToString(payload.WrittenSpan);
-        var signature = key.Sign(Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + Base64Url.EncodeToString(signature);
-    }
+    private static string NewJti() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18));
 }

@@ -1,40 +1,33 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace QuantaSeal.Connectors.Okta;
 
 /// <summary>
-/// An asymmetric signing key for JWS (RFC 7515): the service app's client-assertion key (RSA or EC, from PEM or a
-/// private JWK) or an ephemeral DPoP key (EC P-256). Load failures throw <see cref="FormatException"/> with a
-/// message that never contains key material.
+/// An asymmetric JWS signing key (RFC 7515): the service app's client-assertion key (RSA or EC, from PEM or a private
+/// JWK) or an ephemeral DPoP key (EC P-256). PEM goes through the BCL's <c>ImportFromPem</c>, JWKs through
+/// Microsoft.IdentityModel; this class only decides which keys are acceptable. Load failures throw
+/// <see cref="FormatException"/> with a fixed message that never contains key material.
 /// </summary>
 internal sealed class OktaSigningKey : IDisposable
 {
-    private readonly RSA? _rsa;
-    private readonly ECDsa? _ec;
-    private readonly HashAlgorithmName _hash;
+    // Signature providers are not cached: each DPoP key lives for one token, and a cache would keep disposed keys alive.
+    private static readonly CryptoProviderFactory Uncached = new() { CacheSignatureProviders = false };
 
-    private OktaSigningKey(RSA? rsa, ECDsa? ec, string algorithm, string? keyId)
+    private readonly AsymmetricAlgorithm _key;
+
+    private OktaSigningKey(AsymmetricSecurityKey key, AsymmetricAlgorithm algorithm, string jwsAlgorithm)
     {
-        _rsa = rsa;
-        _ec = ec;
-        Algorithm = algorithm;
-        KeyId = keyId;
-        _hash = algorithm[2..] switch
-        {
-            "256" => HashAlgorithmName.SHA256,
-            "384" => HashAlgorithmName.SHA384,
-            _ => HashAlgorithmName.SHA512,
-        };
+        _key = algorithm;
+        Credentials = new SigningCredentials(key, jwsAlgorithm) { CryptoProviderFactory = Uncached };
     }
 
-    /// <summary>JWS <c>alg</c>: RS256/RS384/RS512 or ES256/ES384/ES512.</summary>
-    public string Algorithm { get; }
+    /// <summary>The key and JWS <c>alg</c> (RS256/RS384/RS512 or ES256/ES384/ES512); the key's <c>KeyId</c> becomes the JWS <c>kid</c>.</summary>
+    public SigningCredentials Credentials { get; }
 
-    /// <summary>JWS <c>kid</c>, if known.</summary>
-    public string? KeyId { get; }
+    /// <summary>JWS <c>alg</c>.</summary>
+    public string Algorithm => Credentials.Algorithm;
 
     /// <summary>
     /// Reads a private key: PEM (PKCS#8 <c>PRIVATE KEY</c>, PKCS#1 <c>RSA PRIVATE KEY</c>, SEC1 <c>EC PRIVATE KEY</c>), a
@@ -54,66 +47,40 @@ internal sealed class OktaSigningKey : IDisposable
     }
 
     /// <summary>A fresh EC P-256 key for DPoP proofs (RFC 9449 §4.2 requires an asymmetric key; ES256 is the common choice).</summary>
-    public static OktaSigningKey CreateEphemeralEc() => new(null, ECDsa.Create(ECCurve.NamedCurves.nistP256), "ES256", null);
-
-    /// <summary>Signs <paramref name="data"/> as JWS requires (PKCS#1 v1.5 for RS*, IEEE P1363 r||s for ES*).</summary>
-    public byte[] Sign(ReadOnlySpan<byte> data)
+    public static OktaSigningKey CreateEphemeralEc()
     {
-        return _rsa is not null
-            ? _rsa.SignData(data, _hash, RSASignaturePadding.Pkcs1)
-            : _ec!.SignData(data, _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new OktaSigningKey(new ECDsaSecurityKey(ec), ec, SecurityAlgorithms.EcdsaSha256);
     }
 
-    /// <summary>Writes the public JWK members (RFC 7517/7518), in the lexicographic order RFC 7638 thumbprints use.</summary>
-    public void WritePublicJwk(Utf8JsonWriter writer)
+    /// <summary>The public JWK members (RFC 7517/7518) for a DPoP proof header; never the private ones.</summary>
+    public Dictionary<string, object> PublicJwk()
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        if (_rsa is not null)
-        {
-            var p = _rsa.ExportParameters(false);
-            writer.WriteString("e", B64(p.Exponent!));
-            writer.WriteString("kty", "RSA");
-            writer.WriteString("n", B64(p.Modulus!));
-        }
-        else
-        {
-            var p = _ec!.ExportParameters(false);
-            writer.WriteString("crv", CurveName());
-            writer.WriteString("kty", "EC");
-            writer.WriteString("x", B64(p.Q.X!));
-            writer.WriteString("y", B64(p.Q.Y!));
-        }
-
-        writer.WriteEndObject();
+        var jwk = JsonWebKeyConverter.ConvertFromSecurityKey(Credentials.Key);
+        return _key is RSA
+            ? new(StringComparer.Ordinal) { ["e"] = jwk.E, ["kty"] = JsonWebAlgorithmsKeyTypes.RSA, ["n"] = jwk.N }
+            : new(StringComparer.Ordinal) { ["crv"] = jwk.Crv, ["kty"] = JsonWebAlgorithmsKeyTypes.EllipticCurve, ["x"] = jwk.X, ["y"] = jwk.Y };
     }
 
-    /// <summary>The private JWK (JSON) of an EC key, for <see cref="UpstreamToken.DpopKey"/>. The private scalar is wiped from the temporary buffer.</summary>
+    /// <summary>The private JWK (JSON) of an EC key, for <see cref="UpstreamToken.DpopKey"/>; <see cref="Load"/> reads it back.</summary>
     public string ExportPrivateEcJwk()
     {
-        if (_ec is null)
+        if (_key is not ECDsa ec)
         {
             throw new InvalidOperationException("Only EC keys are exported.");
         }
 
-        var p = _ec.ExportParameters(true);
+        var p = ec.ExportParameters(true);
         try
         {
-            var buffer = new ArrayBufferWriterWithWipe();
-            using (var writer = new Utf8JsonWriter(buffer))
+            return JsonSerializer.Serialize(new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                writer.WriteStartObject();
-                writer.WriteString("kty", "EC");
-                writer.WriteString("crv", CurveName());
-                writer.WriteString("x", B64(p.Q.X!));
-                writer.WriteString("y", B64(p.Q.Y!));
-                writer.WriteString("d", B64(p.D!));
-                writer.WriteEndObject();
-            }
-
-            var json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-            buffer.Wipe();
-            return json;
+                ["kty"] = JsonWebAlgorithmsKeyTypes.EllipticCurve,
+                ["crv"] = CurveName(ec.KeySize),
+                ["x"] = Base64UrlEncoder.Encode(p.Q.X),
+                ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
+                ["d"] = Base64UrlEncoder.Encode(p.D),
+            });
         }
         finally
         {
@@ -122,11 +89,7 @@ internal sealed class OktaSigningKey : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _rsa?.Dispose();
-        _ec?.Dispose();
-    }
+    public void Dispose() => _key.Dispose();
 
     private static OktaSigningKey FromPem(string pem, string? keyId)
     {
@@ -135,278 +98,148 @@ internal sealed class OktaSigningKey : IDisposable
             throw new FormatException("The private key is neither PEM nor a JWK.");
         }
 
-        var label = pem[fields.Label];
-        if (label is "ENCRYPTED PRIVATE KEY")
+        // ImportFromPem also takes public keys and would pick the first key-like block; accept private labels only.
+        AsymmetricAlgorithm key = pem[fields.Label] switch
         {
-            throw new FormatException("Encrypted PEM keys are not supported; seal the unencrypted PKCS#8 key.");
-        }
-
-        if (label is not ("PRIVATE KEY" or "RSA PRIVATE KEY" or "EC PRIVATE KEY"))
-        {
-            throw new FormatException("The PEM block is not a private key (expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY).");
-        }
-
-        var der = new byte[fields.DecodedDataLength];
-        try
-        {
-            if (!Convert.TryFromBase64Chars(pem.AsSpan(fields.Base64Data), der, out var written) || written != der.Length)
-            {
-                throw new FormatException("The PEM body is not valid base64.");
-            }
-
-            return label switch
-            {
-                "RSA PRIVATE KEY" => FromRsa(ImportRsa(r => r.ImportRSAPrivateKey(der, out _)), null, keyId),
-                "EC PRIVATE KEY" => FromEc(ImportEc(e => e.ImportECPrivateKey(der, out _)), null, keyId),
-                _ => FromPkcs8(der, keyId),
-            };
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(der);
-        }
+            "RSA PRIVATE KEY" => Import(RSA.Create(), pem),
+            "EC PRIVATE KEY" => Import(ECDsa.Create(), pem),
+            "PRIVATE KEY" => TryImport(RSA.Create(), pem) ?? Import(ECDsa.Create(), pem),
+            "ENCRYPTED PRIVATE KEY" => throw new FormatException("Encrypted PEM keys are not supported; seal the unencrypted PKCS#8 key."),
+            _ => throw new FormatException("The PEM block is not a private key (expected PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)."),
+        };
+        return Accept(key, null, keyId);
     }
 
-    private static OktaSigningKey FromPkcs8(byte[] der, string? keyId)
+    private static AsymmetricAlgorithm Import(AsymmetricAlgorithm key, string pem)
+        => TryImport(key, pem) ?? throw new FormatException("The private key could not be read as RSA or EC.");
+
+    private static AsymmetricAlgorithm? TryImport(AsymmetricAlgorithm key, string pem)
     {
-        var rsa = RSA.Create();
         try
         {
-            rsa.ImportPkcs8PrivateKey(der, out _);
-            return FromRsa(rsa, null, keyId);
+            key.ImportFromPem(pem);
+            return key;
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            rsa.Dispose();
+            key.Dispose();
+            return null;
         }
-
-        return FromEc(ImportEc(e => e.ImportPkcs8PrivateKey(der, out _)), null, keyId);
     }
 
     private static OktaSigningKey FromJwk(string json, string? keyId)
     {
-        JsonDocument document;
+        JsonWebKey jwk;
         try
         {
-            document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("keys", out _))
+            {
+                var keys = JsonWebKeySet.Create(json).Keys;
+                jwk = keys.Count == 1 ? keys[0] : throw new FormatException("A JWK Set must hold exactly one private key.");
+            }
+            else
+            {
+                jwk = JsonWebKey.Create(json);
+            }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             throw new FormatException("The private JWK is not valid JSON.");
         }
 
-        using (document)
+        if (jwk.Kty is not (JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve))
         {
-            var jwk = document.RootElement;
-            if (jwk.ValueKind == JsonValueKind.Object && jwk.TryGetProperty("keys", out var keys))
-            {
-                if (keys.ValueKind != JsonValueKind.Array || keys.GetArrayLength() != 1)
+            throw new FormatException("The JWK must have kty RSA or EC.");
+        }
+
+        if (!jwk.HasPrivateKey)
+        {
+            throw new FormatException("The JWK lacks its private members (a private key is required).");
+        }
+
+        if (jwk.Kty == JsonWebAlgorithmsKeyTypes.EllipticCurve && jwk.Crv is not ("P-256" or "P-384" or "P-521"))
+        {
+            throw new FormatException("The EC JWK must use crv P-256, P-384 or P-521.");
+        }
+
+        AsymmetricAlgorithm key;
+        try
+        {
+            key = JsonWebKeyConverter.TryConvertToSecurityKey(jwk, out var converted) && converted is AsymmetricSecurityKey
+                ? converted switch
                 {
-                    throw new FormatException("A JWK Set must hold exactly one private key.");
+                    RsaSecurityKey rsa => rsa.Rsa ?? RSA.Create(rsa.Parameters),
+                    ECDsaSecurityKey ec => ec.ECDsa,
+                    _ => throw new FormatException("The JWK must have kty RSA or EC."),
                 }
+                : throw new FormatException("The private JWK could not be read.");
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            throw new FormatException("The private JWK could not be read.");
+        }
 
-                jwk = keys[0];
-            }
+        return Accept(key, jwk.Alg, keyId ?? jwk.Kid);
+    }
 
-            if (jwk.ValueKind != JsonValueKind.Object)
+    /// <summary>One rule per check, fail closed: RSA ≥ 2048 bits with RS*, EC on a NIST curve with the matching ES*.</summary>
+    private static OktaSigningKey Accept(AsymmetricAlgorithm key, string? alg, string? keyId)
+    {
+        try
+        {
+            switch (key)
             {
-                throw new FormatException("The private JWK must be a JSON object.");
-            }
-
-            var kid = keyId ?? OptionalString(jwk, "kid");
-            var alg = OptionalString(jwk, "alg");
-            switch (OptionalString(jwk, "kty"))
-            {
-                case "RSA":
-                    var rsaParameters = new RSAParameters
-                    {
-                        Modulus = Required(jwk, "n"),
-                        Exponent = Required(jwk, "e"),
-                        D = Required(jwk, "d"),
-                        P = Required(jwk, "p"),
-                        Q = Required(jwk, "q"),
-                        DP = Required(jwk, "dp"),
-                        DQ = Required(jwk, "dq"),
-                        InverseQ = Required(jwk, "qi"),
-                    };
-                    try
-                    {
-                        return FromRsa(ImportRsa(r => r.ImportParameters(rsaParameters)), alg, kid);
-                    }
-                    finally
-                    {
-                        Wipe(rsaParameters.D, rsaParameters.P, rsaParameters.Q, rsaParameters.DP, rsaParameters.DQ, rsaParameters.InverseQ);
-                    }
-
-                case "EC":
-                    var curve = OptionalString(jwk, "crv") switch
-                    {
-                        "P-256" => ECCurve.NamedCurves.nistP256,
-                        "P-384" => ECCurve.NamedCurves.nistP384,
-                        "P-521" => ECCurve.NamedCurves.nistP521,
-                        _ => throw new FormatException("The EC JWK must use crv P-256, P-384 or P-521."),
-                    };
-                    var ecParameters = new ECParameters
-                    {
-                        Curve = curve,
-                        Q = new ECPoint { X = Required(jwk, "x"), Y = Required(jwk, "y") },
-                        D = Required(jwk, "d"),
-                    };
-                    try
-                    {
-                        return FromEc(ImportEc(e => e.ImportParameters(ecParameters)), alg, kid);
-                    }
-                    finally
-                    {
-                        Wipe(ecParameters.D);
-                    }
-
+                case RSA rsa when rsa.KeySize < 2048:
+                    throw new FormatException("RSA keys must have at least 2048 bits.");
+                case RSA rsa:
+                    alg ??= SecurityAlgorithms.RsaSha256;
+                    return alg is SecurityAlgorithms.RsaSha256 or SecurityAlgorithms.RsaSha384 or SecurityAlgorithms.RsaSha512
+                        ? Checked(new OktaSigningKey(new RsaSecurityKey(rsa) { KeyId = keyId }, rsa, alg))
+                        : throw new FormatException("The JWK alg does not match an RSA key (expected RS256, RS384 or RS512).");
+                case ECDsa ec:
+                    var expected = ec.KeySize switch { 256 => "ES256", 384 => "ES384", 521 => "ES512", _ => null };
+                    return expected is not null && (alg is null || alg == expected)
+                        ? Checked(new OktaSigningKey(new ECDsaSecurityKey(ec) { KeyId = keyId }, ec, expected))
+                        : throw new FormatException("EC keys must be P-256 (ES256), P-384 (ES384) or P-521 (ES512), matching the JWK alg.");
                 default:
-                    throw new FormatException("The JWK must have kty RSA or EC.");
+                    throw new FormatException("The private key could not be read as RSA or EC.");
             }
         }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
     }
 
-    private static OktaSigningKey FromRsa(RSA rsa, string? alg, string? keyId)
+    /// <summary>Signs once at load, so a key whose public and private halves do not belong together is refused now, not per call.</summary>
+    private static OktaSigningKey Checked(OktaSigningKey key)
     {
-        if (rsa.KeySize < 2048)
-        {
-            rsa.Dispose();
-            throw new FormatException("RSA keys must have at least 2048 bits.");
-        }
-
-        alg ??= "RS256";
-        if (alg is not ("RS256" or "RS384" or "RS512"))
-        {
-            rsa.Dispose();
-            throw new FormatException("The JWK alg does not match an RSA key (expected RS256, RS384 or RS512).");
-        }
-
-        return new OktaSigningKey(rsa, null, alg, keyId);
-    }
-
-    private static OktaSigningKey FromEc(ECDsa ec, string? alg, string? keyId)
-    {
-        var expected = ec.KeySize switch
-        {
-            256 => "ES256",
-            384 => "ES384",
-            521 => "ES512",
-            _ => null,
-        };
-        if (expected is null || (alg is not null && alg != expected))
-        {
-            ec.Dispose();
-            throw new FormatException("EC keys must be P-256 (ES256), P-384 (ES384) or P-521 (ES512), matching the JWK alg.");
-        }
-
-        return new OktaSigningKey(null, ec, expected, keyId);
-    }
-
-    private static RSA ImportRsa(Action<RSA> import)
-    {
-        var rsa = RSA.Create();
         try
         {
-            import(rsa);
-            return rsa;
+            var provider = Uncached.CreateForSigning(key.Credentials.Key, key.Algorithm);
+            try
+            {
+                _ = provider.Sign([0]);
+            }
+            finally
+            {
+                Uncached.ReleaseSignatureProvider(provider);
+            }
+
+            return key;
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            rsa.Dispose();
-            throw new FormatException("The RSA private key could not be read.");
+            throw new FormatException("The private key cannot sign.");
         }
     }
 
-    private static ECDsa ImportEc(Action<ECDsa> import)
-    {
-        var ec = ECDsa.Create();
-        try
-        {
-            import(ec);
-            return ec;
-        }
-        catch (CryptographicException)
-        {
-            ec.Dispose();
-            throw new FormatException("The private key could not be read as RSA or EC.");
-        }
-    }
-
-    private static string? OptionalString(JsonElement jwk, string name)
-    {
-        return jwk.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-    }
-
-    private static byte[] Required(JsonElement jwk, string name)
-    {
-        if (!jwk.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
-        {
-            throw new FormatException($"The JWK lacks the '{name}' member (a private key is required).");
-        }
-
-        try
-        {
-            return Base64Url.DecodeFromChars(value.GetString());
-        }
-        catch (FormatException)
-        {
-            throw new FormatException($"The JWK member '{name}' is not base64url.");
-        }
-    }
-
-    private static void Wipe(params byte[]?[] buffers)
-    {
-        foreach (var buffer in buffers)
-        {
-            CryptographicOperations.ZeroMemory(buffer);
-        }
-    }
-
-    private string CurveName() => _ec!.KeySize switch
+    private static string CurveName(int keySize) => keySize switch
     {
         256 => "P-256",
         384 => "P-384",
         _ => "P-521",
     };
-
-    private static string B64(byte[] bytes) => Base64Url.EncodeToString(bytes);
-
-    /// <summary>A growable buffer that can be wiped (the JSON holding a private scalar).</summary>
-    private sealed class ArrayBufferWriterWithWipe : System.Buffers.IBufferWriter<byte>
-    {
-        private byte[] _buffer = new byte[512];
-        private int _written;
-
-        public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
-
-        public void Advance(int count) => _written += count;
-
-        public Memory<byte> GetMemory(int sizeHint = 0)
-        {
-            Ensure(sizeHint);
-            return _buffer.AsMemory(_written);
-        }
-
-        public Span<byte> GetSpan(int sizeHint = 0)
-        {
-            Ensure(sizeHint);
-            return _buffer.AsSpan(_written);
-        }
-
-        public void Wipe() => CryptographicOperations.ZeroMemory(_buffer);
-
-        private void Ensure(int sizeHint)
-        {
-            if (_buffer.Length - _written >= Math.Max(sizeHint, 1))
-            {
-                return;
-            }
-
-            var bigger = new byte[Math.Max(_buffer.Length * 2, _written + sizeHint)];
-            _buffer.AsSpan(0, _written).CopyTo(bigger);
-            CryptographicOperations.ZeroMemory(_buffer);
-            _buffer = bigger;
-        }
-    }
 }
