@@ -8,9 +8,13 @@ public sealed class TestGate
 {
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when a call reached the gate.</summary>
     public Task Entered => _entered.Task;
+
+    /// <summary>Completes when the call parked at the gate was cancelled (its caller gave up) before the gate opened.</summary>
+    public Task Abandoned => _abandoned.Task;
 
     public void Open() => _open.TrySetResult();
 
@@ -18,6 +22,14 @@ public sealed class TestGate
     public async Task PassAsync(CancellationToken cancellationToken)
     {
         _entered.TrySetResult();
-        await _open.Task.WaitAsync(cancellationToken);
+        try
+        {
+            await _open.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            _abandoned.TrySetResult();
+            throw;
+        }
     }
 }
