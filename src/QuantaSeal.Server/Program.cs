@@ -135,6 +135,10 @@ if (options.RunsFrontDoor)
     app.MapProxyEndpoints();
     app.MapConnectorEndpoints();
     app.MapAuditEndpoints();
+    if (!options.IsAuditInMemory)
+    {
+        app.MapAuditOperatorEndpoints(options.ConnectionString!);
+    }
 }
 
 await app.RunAsync();

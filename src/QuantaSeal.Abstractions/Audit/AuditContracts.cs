@@ -74,4 +74,6 @@ public sealed record AuditVerifyReport(
     [property: Id(3)] long EventsChecked,
     [property: Id(4)] int CheckpointsChecked,
     [property: Id(5)] long LastSeq,
-    [property: Id(6)] string LastHash);
+    [property: Id(6)] string LastHash,
+    [property: Id(7)] long DeadLetteredEvents = 0,
+    [property: Id(8)] long UnattributedDeadLetters = 0);

@@ -95,7 +95,12 @@ internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderG
         while (rows.Count == PageSize);
 
         var result = walker.Complete();
-        return new AuditVerifyReport(result.Valid, result.FirstBadSeq, result.Problem, result.EventsChecked, result.CheckpointsChecked, result.LastSeq, result.LastHashHex);
+
+        // A valid chain is not the whole story: acknowledged events in the dead letters are missing from it (DESIGN §7).
+        var dead = await store.CountDeadLetteredAsync(TenantId, cancellationToken);
+        return new AuditVerifyReport(
+            result.Valid, result.FirstBadSeq, result.Problem, result.EventsChecked, result.CheckpointsChecked, result.LastSeq, result.LastHashHex,
+            dead.Events, dead.UnattributedMessages);
     }
 
     public async Task<IReadOnlyList<AuditEventRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default)

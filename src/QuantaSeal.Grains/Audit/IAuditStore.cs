@@ -40,7 +40,19 @@ public interface IAuditStore
 
     /// <summary>The first checkpoint whose seq is at least <paramref name="seq"/>, or the newest when <paramref name="seq"/> is null.</summary>
     Task<AuditCheckpoint?> FindCheckpointAsync(string tenantId, long? seq, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Acknowledged events of the tenant that are outside its chain: those in the audit queue's dead letters
+    /// (deploy/sql/0009), plus how many dead letters belong to a tenant not yet known. None in memory (no dead letters).
+    /// </summary>
+    Task<AuditDeadLetterCount> CountDeadLetteredAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new AuditDeadLetterCount(0, 0));
 }
+
+/// <summary>What of a tenant's acknowledged events is outside its chain.</summary>
+/// <param name="Events">Events of the tenant in dead letters.</param>
+/// <param name="UnattributedMessages">Dead letters whose tenant is unknown (they may hold this tenant's events).</param>
+public sealed record AuditDeadLetterCount(long Events, long UnattributedMessages);
 
 /// <summary>The head of a stored chain.</summary>
 /// <param name="Seq">Last seq (0 when empty).</param>

@@ -60,6 +60,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         }
 
         Hosting.Postgres.PostgresConnectionStrings.PrepareRepeatedStatements(builder);
+        Hosting.Streaming.AuditStreamHosting.PinDurability(builder);
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
@@ -260,6 +261,23 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
 
             var rows = await ReadCheckpointsAsync(command, cancellationToken).ConfigureAwait(false);
             return rows.Count == 0 ? null : rows[0];
+        });
+
+    /// <inheritdoc/>
+    /// <remarks>Across every service id: a tenant's chain is one per database, whichever cluster queued its events.</remarks>
+    public Task<AuditDeadLetterCount> CountDeadLetteredAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        Guard(async () =>
+        {
+            await using var command = _dataSource.CreateCommand(
+                """
+                SELECT coalesce(sum(coalesce(event_count, 1)) FILTER (WHERE tenant_id = @tenant), 0)::bigint,
+                       count(*) FILTER (WHERE tenant_id IS NULL)
+                FROM audit_queue_dead_letters
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new AuditDeadLetterCount(reader.GetInt64(0), reader.GetInt64(1));
         });
 
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using QuantaSeal.Connectors.Auth0;
+using QuantaSeal.Connectors.Tests.Conformance;
 
 namespace QuantaSeal.Connectors.Tests.Auth0;
 
@@ -10,7 +11,7 @@ namespace QuantaSeal.Connectors.Tests.Auth0;
 /// </summary>
 public sealed class Auth0OpenApiConformanceTests(Auth0ConformanceFixture fixture) : IClassFixture<Auth0ConformanceFixture>
 {
-    private static Auth0OpenApiDocument Spec => Auth0OpenApiDocument.Instance;
+    private static VendorSpec Spec => VendorSpec.Load("auth0/openapi.management.json");
 
     public static TheoryData<string, string> Calls => new()
     {
@@ -49,31 +50,31 @@ public sealed class Auth0OpenApiConformanceTests(Auth0ConformanceFixture fixture
     public async Task EmulatorResponse_AndConnectorRequest_ConformToAuth0sOpenApiDocument(string operation, string payload)
     {
         var definition = Auth0Operations.ByName[operation];
-        var spec = Spec.Operation(definition.Method.Method, definition.PathTemplate);
+        var (path, method) = SpecOperation(definition.Method.Method, definition.PathTemplate);
 
         var response = await fixture.Host.ExecuteAsync(operation, payload, fixture.Token);
 
         Assert.True(response.Outcome == UpstreamOutcome.Success, $"{operation} answered {response.StatusCode} {response.ErrorCode}");
-        var schema = Auth0OpenApiDocument.ResponseSchema(spec, response.StatusCode);
+        Assert.True(Spec.DeclaresResponse(path, method, response.StatusCode), $"The Auth0 OpenAPI document declares no {response.StatusCode} response for {method} {path}.");
+        var schema = Spec.ResponseSchema(path, method, response.StatusCode);
         if (schema is null)
         {
             Assert.True(response.Body.IsEmpty, "the spec declares no body for this status");
         }
         else
         {
-            using var body = JsonDocument.Parse(response.Body);
-            var errors = Spec.Schemas.Validate(schema.Value, body.RootElement);
+            var errors = Spec.Validate(schema, JsonNode.Parse(response.Body.Span));
             Assert.True(errors.Count == 0, $"{operation} response does not match the spec:\n" + string.Join("\n", errors.Take(20)));
         }
 
         var request = fixture.Host.LastManagementRequest();
         Assert.Equal(definition.Method.Method, request.Method);
         AssertPathMatches(definition.PathTemplate, request.Path);
-        var queryNames = Spec.Parameters(spec, "query").Keys.ToHashSet(StringComparer.Ordinal);
-        Assert.All(request.QueryParameters, p => Assert.Contains(p.Key, queryNames));
+        var queryNames = Spec.Parameters(path, method, "query");
+        Assert.All(request.QueryParameters, p => Assert.Contains(p.Key, queryNames.Keys));
         if (request.BodyMembers.Count > 0)
         {
-            var members = Spec.RequestBodySchema(spec).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var members = Spec.PropertyNames(Spec.RequestBodySchema(path, method, "application/json")!);
             Assert.All(request.BodyMembers, m => Assert.Contains(m, members));
         }
     }
@@ -91,9 +92,9 @@ public sealed class Auth0OpenApiConformanceTests(Auth0ConformanceFixture fixture
     {
         foreach (var operation in Auth0Operations.All)
         {
-            var spec = Spec.Operation(operation.Method.Method, operation.PathTemplate);
-            var query = Spec.Parameters(spec, "query");
-            var path = Spec.Parameters(spec, "path");
+            var spec = SpecOperation(operation.Method.Method, operation.PathTemplate);
+            var query = Spec.Parameters(spec.Path, spec.Method, "query");
+            var path = Spec.Parameters(spec.Path, spec.Method, "path");
             foreach (var field in operation.Fields)
             {
                 var where = $"{operation.Name}.{field.Name}";
@@ -105,7 +106,7 @@ public sealed class Auth0OpenApiConformanceTests(Auth0ConformanceFixture fixture
                         break;
                     case Auth0FieldLocation.Query:
                         Assert.True(query.TryGetValue(field.Wire, out var parameter), $"{where}: no query parameter '{field.Wire}'");
-                        Assert.True(Compatible(field, parameter), $"{where}: type differs from the spec's {parameter.GetRawText()}");
+                        Assert.True(Compatible(field, parameter), $"{where}: type differs from the spec's {parameter.Node.ToJsonString()}");
                         break;
                     case Auth0FieldLocation.Body:
                         AssertBodyMember(spec, field, where);
@@ -123,7 +124,9 @@ public sealed class Auth0OpenApiConformanceTests(Auth0ConformanceFixture fixture
     {
         foreach (var operation in Auth0Operations.All)
         {
-            var accepted = Auth0OpenApiDocument.Scopes(Spec.Operation(operation.Method.Method, operation.PathTemplate));
+            var (path, method) = SpecOperation(operation.Method.Method, operation.PathTemplate);
+            var accepted = Spec.Operation(path, method)!["security"]!.AsArray()
+                .SelectMany(s => s?["oAuth2ClientCredentials"]?.AsArray() ?? []).Select(s => (string?)s).ToList();
 
             Assert.All(operation.Scopes, s => Assert.Contains(s, accepted));
         }
@@ -132,37 +135,50 @@ public sealed class Auth0OpenApiConformanceTests(Auth0ConformanceFixture fixture
     [Fact]
     public void TheValidator_RejectsResponsesTheSpecForbids()
     {
-        var spec = Spec.Operation("GET", "/api/v2/roles");
-        var schema = Auth0OpenApiDocument.ResponseSchema(spec, 200)!.Value;
-        using var extraMember = JsonDocument.Parse("""[{"id":"rol_1","name":"Admin","surprise":true}]""");
-        using var wrongType = JsonDocument.Parse("""{"start":"zero","roles":[]}""");
-        using var good = JsonDocument.Parse("""{"start":0,"limit":50,"total":1,"roles":[{"id":"rol_1","name":"Admin","description":"x"}]}""");
+        var schema = Spec.ResponseSchema("/roles", "get", 200)!;
+        var extraMember = JsonNode.Parse("""[{"id":"rol_1","name":"Admin","surprise":true}]""");
+        var wrongType = JsonNode.Parse("""{"start":"zero","roles":[]}""");
+        var good = JsonNode.Parse("""{"start":0,"limit":50,"total":1,"roles":[{"id":"rol_1","name":"Admin","description":"x"}]}""");
 
-        Assert.NotEmpty(Spec.Schemas.Validate(schema, extraMember.RootElement));
-        Assert.NotEmpty(Spec.Schemas.Validate(schema, wrongType.RootElement));
-        Assert.Empty(Spec.Schemas.Validate(schema, good.RootElement));
+        Assert.NotEmpty(Spec.Validate(schema, extraMember));
+        Assert.NotEmpty(Spec.Validate(schema, wrongType));
+        Assert.Empty(Spec.Validate(schema, good));
     }
 
     [Fact]
     public void TheSpec_IsAuth0sManagementApiDocument()
     {
-        Assert.Equal("3.1.0", Spec.Root.GetProperty("openapi").GetString());
-        Assert.Contains("/api/v2", Spec.Root.GetProperty("servers")[0].GetProperty("url").GetString(), StringComparison.Ordinal);
-        Assert.EndsWith("openapi.management.json", Spec.Path, StringComparison.Ordinal);
+        Assert.Equal("3.1.0", (string?)Spec.Root["openapi"]);
+        Assert.Contains("/api/v2", (string?)Spec.Root["servers"]![0]!["url"], StringComparison.Ordinal);
+        Assert.EndsWith("openapi.management.json", Spec.SourcePath, StringComparison.Ordinal);
     }
 
-    private static void AssertBodyMember(JsonElement spec, Auth0PayloadField field, string where)
+    /// <summary>The spec's path and method for an upstream template: its paths are relative to <c>https://{tenant}/api/v2</c>.</summary>
+    private static (string Path, string Method) SpecOperation(string method, string upstreamPathTemplate)
     {
-        var properties = Spec.RequestBodySchema(spec).GetProperty("properties");
-        Assert.True(properties.TryGetProperty(field.Wire, out var member), $"{where}: no body member '{field.Wire}'");
-        Assert.True(Compatible(field, Spec.Schemas.Resolve(member)), $"{where}: type differs from the spec's {member.GetRawText()}");
+        const string Prefix = "/api/v2";
+        Assert.StartsWith(Prefix + "/", upstreamPathTemplate, StringComparison.Ordinal);
+        var path = upstreamPathTemplate[Prefix.Length..];
+        Assert.True(Spec.Operation(path, method) is not null, $"The Auth0 OpenAPI document has no {method} {path}.");
+        return (path, method.ToLowerInvariant());
     }
 
-    private static bool Compatible(Auth0PayloadField field, JsonElement schema)
+    private static void AssertBodyMember((string Path, string Method) spec, Auth0PayloadField field, string where)
     {
-        var types = schema.TryGetProperty("type", out var type)
-            ? type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Select(t => t.GetString()).ToArray() : [type.GetString()]
-            : [];
+        var body = Spec.RequestBodySchema(spec.Path, spec.Method, "application/json")!;
+        Assert.True(body.Node["properties"]?[field.Wire] is not null, $"{where}: no body member '{field.Wire}'");
+        var member = Spec.Schema("#" + body.Child("properties").Child(field.Wire).Pointer);
+        Assert.True(Compatible(field, member), $"{where}: type differs from the spec's {member.Node.ToJsonString()}");
+    }
+
+    private static bool Compatible(Auth0PayloadField field, SpecSchema schema)
+    {
+        string?[] types = schema.Node["type"] switch
+        {
+            JsonArray list => [.. list.Select(t => (string?)t)],
+            JsonValue one => [(string?)one],
+            _ => [],
+        };
         // Refusing a null the spec allows is stricter, which is fine; sending a null it forbids is not.
         if (field.Nullable && !types.Contains("null") && field.Kind is not (Auth0FieldKind.Object or Auth0FieldKind.ClosedObject))
         {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using QuantaSeal.Connectors.Tests.Okta.Conformance;
+using QuantaSeal.Connectors.Tests.Conformance;
 using QuantaSeal.Emulators.Okta;
 
 namespace QuantaSeal.Connectors.Tests.Okta;
@@ -12,9 +12,9 @@ namespace QuantaSeal.Connectors.Tests.Okta;
 /// </summary>
 public sealed class OktaOpenApiConformanceTests
 {
-    private static OpenApiDocument Management => OpenApiDocument.Load(Path.Combine("okta", "management-minimal.yaml"));
+    private static VendorSpec Management => VendorSpec.Load("okta/management-minimal.yaml");
 
-    private static OpenApiDocument OAuth => OpenApiDocument.Load(Path.Combine("okta", "oauth-minimal.yaml"));
+    private static VendorSpec OAuth => VendorSpec.Load("okta/oauth-minimal.yaml");
 
     [Fact]
     public void Specs_AreFoundBesideTheRepository_AndParsed()
@@ -42,8 +42,6 @@ public sealed class OktaOpenApiConformanceTests
             ("list_applications", """{"q":"Intranet","filter":"status eq \"ACTIVE\"","limit":2,"after":"0oa000000QsEmulat0r1"}"""),
             ("get_system_log", """{"since":"2020-01-01T00:00:00Z","filter":"eventType eq \"user.session.start\"","q":"login","sortOrder":"ASCENDING","limit":3,"after":"00000000-1e57-4a11-902e-0b4c7a15e501"}"""),
         };
-        var validator = new OpenApiSchemaValidator(Management);
-
         foreach (var (operation, payload) in payloads)
         {
             h.Emulator.ClearRequests();
@@ -54,8 +52,8 @@ public sealed class OktaOpenApiConformanceTests
             var template = Management.MatchPath(request.Path);
             Assert.True(template is not null, $"{operation}: {request.Path} is not a path of the spec");
             Assert.True(Management.Operation(template, request.Method) is not null, $"{operation}: {request.Method} {template} is not in the spec");
-            var declared = Management.QueryParameters(template, request.Method);
-            Assert.All(request.QueryNames, name => Assert.True(declared.Contains(name), $"{operation}: query parameter '{name}' is not declared for {request.Method} {template}"));
+            var declared = Management.Parameters(template, request.Method, "query");
+            Assert.All(request.QueryNames, name => Assert.True(declared.ContainsKey(name), $"{operation}: query parameter '{name}' is not declared for {request.Method} {template}"));
 
             if (request.Body is not null)
             {
@@ -64,8 +62,8 @@ public sealed class OktaOpenApiConformanceTests
                 var members = Management.PropertyNames(bodySchema);
                 var body = JsonNode.Parse(request.Body)!.AsObject();
                 Assert.All(body, m => Assert.True(members.Contains(m.Key), $"{operation}: body member '{m.Key}' is not in the spec"));
-                var errors = validator.Validate(body, bodySchema);
-                Assert.True(errors.Count == 0, $"{operation} request body:\n{OpenApiSchemaValidator.Describe(errors)}");
+                var errors = Management.Validate(bodySchema, body);
+                Assert.True(errors.Count == 0, $"{operation} request body:\n{string.Join("\n", errors)}");
             }
 
             var schema = Management.ResponseSchema(template, request.Method, response.StatusCode);
@@ -75,8 +73,8 @@ public sealed class OktaOpenApiConformanceTests
                 continue;
             }
 
-            var problems = validator.Validate(JsonNode.Parse(response.Body.Span), schema);
-            Assert.True(problems.Count == 0, $"{operation} response {response.StatusCode}:\n{OpenApiSchemaValidator.Describe(problems)}");
+            var problems = Management.Validate(schema, JsonNode.Parse(response.Body.Span));
+            Assert.True(problems.Count == 0, $"{operation} response {response.StatusCode}:\n{string.Join("\n", problems)}");
         }
     }
 
@@ -84,7 +82,6 @@ public sealed class OktaOpenApiConformanceTests
     public async Task ErrorResponses_ValidateAgainstTheErrorSchemas()
     {
         await using var h = await OktaHarness.StartAsync();
-        var validator = new OpenApiSchemaValidator(Management);
         var sswsToken = await h.TokenAsync(h.ApiToken);
         var narrowToken = await h.TokenAsync(h.ServiceApp(["okta.users.read"]));
 
@@ -100,8 +97,8 @@ public sealed class OktaOpenApiConformanceTests
             Assert.NotEqual(UpstreamOutcome.Success, response.Outcome);
             var schema = Management.ResponseSchema(path, method, response.StatusCode);
             Assert.True(schema is not null, $"{method} {path}: no schema for {response.StatusCode}");
-            var problems = validator.Validate(JsonNode.Parse(response.Body.Span), schema);
-            Assert.True(problems.Count == 0, $"{method} {path} {response.StatusCode}:\n{OpenApiSchemaValidator.Describe(problems)}");
+            var problems = Management.Validate(schema, JsonNode.Parse(response.Body.Span));
+            Assert.True(problems.Count == 0, $"{method} {path} {response.StatusCode}:\n{string.Join("\n", problems)}");
         }
     }
 
@@ -109,7 +106,6 @@ public sealed class OktaOpenApiConformanceTests
     public async Task TokenRequestsAndResponses_MatchTheOAuthSpec()
     {
         await using var h = await OktaHarness.StartAsync(new OktaEmulatorOptions { ServiceAppRequiresDpop = true });
-        var validator = new OpenApiSchemaValidator(OAuth);
         using var http = new HttpClient();
 
         var dpopToken = await h.TokenAsync(h.ServiceApp(), "list_users");
@@ -117,7 +113,7 @@ public sealed class OktaOpenApiConformanceTests
 
         // Request shape: every form field is a TokenRequestClientCredentials member or a private_key_jwt parameter.
         var formSchema = OAuth.RequestBodySchema("/oauth2/v1/token", "post", "application/x-www-form-urlencoded");
-        var members = new HashSet<string>(OAuth.PropertyNames(OAuth.Pointer("#/components/schemas/TokenRequestClientCredentials")));
+        var members = new HashSet<string>(OAuth.PropertyNames(OAuth.Schema("#/components/schemas/TokenRequestClientCredentials")));
         var clientAuth = (string)OAuth.Root["components"]!["securitySchemes"]!["Client_authentication_private_key_jwt"]!["description"]!;
         Assert.NotNull(formSchema);
         foreach (var request in h.Emulator.Requests.Where(r => r.IsTokenRequest))
@@ -131,7 +127,7 @@ public sealed class OktaOpenApiConformanceTests
         // Responses: the DPoP challenges (400) are OAuthError; a Bearer token response is TokenResponseOrgAs.
         var challenge = await http.PostAsync(new Uri(h.Emulator.BaseUri, "/oauth2/v1/token"), new FormUrlEncodedContent([new("grant_type", "client_credentials")]), TestContext.Current.CancellationToken);
         var challengeBody = JsonNode.Parse(await challenge.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Empty(validator.Validate(challengeBody, OAuth.ResponseSchema("/oauth2/v1/token", "post", (int)challenge.StatusCode)!));
+        Assert.Empty(OAuth.Validate(OAuth.ResponseSchema("/oauth2/v1/token", "post", (int)challenge.StatusCode)!, challengeBody));
 
         // A Bearer token response from the emulator, requested with a fresh assertion, is a TokenResponseOrgAs.
         h.Emulator.ServiceAppRequiresDpop = false;
@@ -150,21 +146,33 @@ public sealed class OktaOpenApiConformanceTests
             TestContext.Current.CancellationToken);
         Assert.Equal(200, (int)ok.StatusCode);
         var okBody = JsonNode.Parse(await ok.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Empty(validator.Validate(okBody, OAuth.ResponseSchema("/oauth2/v1/token", "post", 200)!));
+        Assert.Empty(OAuth.Validate(OAuth.ResponseSchema("/oauth2/v1/token", "post", 200)!, okBody));
     }
 
     [Fact]
     public void TokenResponse_Bearer_Validates_AndDpopDiffersOnlyInTokenType()
     {
-        var validator = new OpenApiSchemaValidator(OAuth);
         var schema = OAuth.ResponseSchema("/oauth2/v1/token", "post", 200)!;
         var bearer = JsonNode.Parse("""{"token_type":"Bearer","expires_in":3600,"access_token":"eyJ.x.y","scope":"okta.users.read"}""");
         var dpop = JsonNode.Parse("""{"token_type":"DPoP","expires_in":3600,"access_token":"eyJ.x.y","scope":"okta.users.read"}""");
 
-        Assert.Empty(validator.Validate(bearer, schema));
+        Assert.Empty(OAuth.Validate(schema, bearer));
 
         // Known gap in the published spec: TokenResponseTokenType lists Bearer and N_A only, while Okta answers
         // token_type "DPoP" for DPoP-bound tokens (RFC 9449 §5). Everything else about the DPoP response conforms.
-        Assert.Equal(["$.token_type: \"DPoP\" is not one of the enum values"], validator.Validate(dpop, schema));
+        var errors = OAuth.Validate(schema, dpop);
+        Assert.Contains(errors, e => e.StartsWith("/token_type enum:", StringComparison.Ordinal));
+        Assert.All(errors, e => Assert.True(e.StartsWith("/token_type ", StringComparison.Ordinal) || e.StartsWith(' '), e));
+    }
+
+    [Fact]
+    public void TheValidator_RejectsUsersTheSpecForbids()
+    {
+        var schema = Management.ResponseSchema("/api/v1/users", "get", 200)!;
+        var wrongType = JsonNode.Parse("""[{"id":"00u1","status":7,"profile":{"login":"a@example.com","email":"a@example.com"}}]""");
+        var good = JsonNode.Parse("""[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com","email":"a@example.com"}}]""");
+
+        Assert.Empty(Management.Validate(schema, good));
+        Assert.Contains(Management.Validate(schema, wrongType), e => e.StartsWith("/0/status ", StringComparison.Ordinal));
     }
 }

@@ -13,7 +13,7 @@ namespace QuantaSeal.Grains.Tests.Streaming;
 /// <summary>
 /// The audit queue on PostgreSQL (deploy/sql/0007) through <see cref="AuditQueueStore"/> and <see cref="AuditQueueReceiver"/>:
 /// read order is commit-safe (a message committed late by a slower writer is read in its place, never skipped), reads
-/// write nothing, a confirmation deletes the delivered prefix except messages given up on, and those are moved whole
+/// write nothing, a confirmation deletes exactly the delivered messages (never those given up on), which are moved whole
 /// to the dead letters. Each test uses its own queue.
 /// </summary>
 public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>, IAsyncDisposable
@@ -29,7 +29,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     {
         for (byte i = 1; i <= 5; i++)
         {
-            await _store.EnqueueAsync(_queue, [i], Ct);
+            await _store.EnqueueAsync(_queue, null, 1, [i], Ct);
         }
 
         var first = await ReadEventuallyAsync(0, 3, expected: 3);
@@ -54,7 +54,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
             await insert.ExecuteNonQueryAsync(Ct);
         }
 
-        await _store.EnqueueAsync(_queue, [0x0b], Ct);
+        await _store.EnqueueAsync(_queue, null, 1, [0x0b], Ct);
         var whileOpen = await _store.ReadAsync(_queue, 0, 10, Ct);
         await transaction.CommitAsync(Ct);
         var after = await ReadEventuallyAsync(0, 10, expected: 2);
@@ -79,15 +79,15 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     }
 
     [Fact]
-    public async Task Confirm_DeletesThePrefix_ButKeepsWhatItIsTold()
+    public async Task Confirm_DeletesExactlyTheDeliveredMessages_NotTheRangeBetweenThem()
     {
         for (byte i = 1; i <= 4; i++)
         {
-            await _store.EnqueueAsync(_queue, [i], Ct);
+            await _store.EnqueueAsync(_queue, null, 1, [i], Ct);
         }
 
         var rows = await ReadEventuallyAsync(0, 10, expected: 4);
-        var deleted = await _store.ConfirmAsync(_queue, rows[2].Tx, [rows[1].Tx], Ct);
+        var deleted = await _store.ConfirmAsync(_queue, [rows[0].Tx, rows[2].Tx], Ct);
         var left = await _store.ReadAsync(_queue, 0, 10, Ct);
 
         Assert.Equal(2, deleted);
@@ -104,7 +104,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         foreach (var operation in new[] { "one", "two", "three" })
         {
             var batch = new AuditQueueBatch { StreamId = stream, Events = [Event(operation)] };
-            await _store.EnqueueAsync(_queue, serializer.SerializeToArray(batch), Ct);
+            await _store.EnqueueAsync(_queue, null, 1, serializer.SerializeToArray(batch), Ct);
         }
 
         IList<IBatchContainer> read = [];
@@ -133,13 +133,13 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         var state = new AuditQueueState(unreachable, _queue, NullLogger.Instance);
         for (byte i = 1; i <= 3; i++)
         {
-            await _store.EnqueueAsync(_queue, [i], Ct);
+            await _store.EnqueueAsync(_queue, null, 1, [i], Ct);
         }
 
         var rows = await ReadEventuallyAsync(0, 10, expected: 3);
         var handler = new AuditQueueFailureHandler(state);
         await handler.OnDeliveryFailure(GuidId.GetNewGuidId(), AuditStreams.ProviderName, AuditStreams.StreamIdFor("tnt_q"), new Orleans.Providers.Streams.Common.EventSequenceTokenV2(rows[0].Tx));
-        await _store.ConfirmAsync(_queue, rows[^1].Tx, [.. state.Failed], Ct);
+        await _store.ConfirmAsync(_queue, [.. rows.Select(r => r.Tx).Except(state.Failed)], Ct);
 
         Assert.Equal([rows[0].Tx], state.Failed);
         Assert.Equal([1], (await _store.ReadAsync(_queue, 0, 10, Ct)).Select(r => (int)r.Payload[0]));
@@ -152,7 +152,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     {
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AuditQueueBatch>>();
         var state = new AuditQueueState(_store, _queue, NullLogger.Instance);
-        await _store.EnqueueAsync(_queue, serializer.SerializeToArray(new AuditQueueBatch { StreamId = AuditStreams.StreamIdFor("tnt_q"), Events = [Event("again")] }), Ct);
+        await _store.EnqueueAsync(_queue, null, 1, serializer.SerializeToArray(new AuditQueueBatch { StreamId = AuditStreams.StreamIdFor("tnt_q"), Events = [Event("again")] }), Ct);
         var rows = await ReadEventuallyAsync(0, 10, expected: 1);
         state.MarkFailed(rows[0].Tx);
 
@@ -166,6 +166,65 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         Assert.Empty(await _store.ReadAsync(_queue, 0, 10, Ct));
         Assert.Equal(0, await database.ScalarAsync<long>(
             "SELECT count(*) FROM audit_queue_dead_letters WHERE queue_id = @q", new Dictionary<string, object?> { ["q"] = _queue }, Ct));
+    }
+
+    [Fact]
+    public async Task AReaderAheadOfItsServer_ReadsTheQueueAgainFromTheStart()
+    {
+        // Issue 12, hole 2: after a failover to a replica that had not received the last transactions (or a restore)
+        // the server hands out transaction ids at or below what a reader has already read. Simulated by a reader
+        // whose position is far above the server's next transaction id.
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AuditQueueBatch>>();
+        var state = new AuditQueueState(_store, _queue, NullLogger.Instance);
+        var reader = new AuditQueueReceiver(state, serializer, NullLogger.Instance) { Position = long.MaxValue / 2 };
+        await _store.EnqueueAsync(_queue, "tnt_q", 1, serializer.SerializeToArray(new AuditQueueBatch { StreamId = AuditStreams.StreamIdFor("tnt_q"), Events = [Event("after-failover")] }), Ct);
+
+        IList<IBatchContainer> read = [];
+        await StreamTestWait.UntilAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "the new message was never read", Ct);
+
+        Assert.Equal(["after-failover"], read.SelectMany(b => b.GetEvents<AuditEvent>()).Select(e => e.Item1.Operation));
+        Assert.True(reader.Position < long.MaxValue / 2);
+    }
+
+    [Fact]
+    public async Task DeadLetter_KeepsTheMessagesTenantAndEventCount_AndTheChainStoreCountsThem()
+    {
+        var tenant = $"ten_{Guid.NewGuid():N}";
+        await _store.EnqueueAsync(_queue, tenant, 3, [1], Ct);
+        var rows = await ReadEventuallyAsync(0, 10, expected: 1);
+        await _store.DeadLetterAsync(_queue, rows[0].Tx, "delivery_failed", Ct);
+        await using var chains = new QuantaSeal.Grains.Audit.PostgresAuditStore(database.ConnectionString);
+
+        var counted = await chains.CountDeadLetteredAsync(tenant, Ct);
+        var other = await chains.CountDeadLetteredAsync($"ten_{Guid.NewGuid():N}", Ct);
+
+        Assert.Equal(3, counted.Events);
+        Assert.Equal(0, other.Events);
+    }
+
+    [Fact]
+    public async Task DeadLetteringTheSameTransactionIdTwice_KeepsBothMessages()
+    {
+        // Issue 12, hole 7: after transaction ids went backwards a second message can carry a tx already in the dead
+        // letters; it must be kept there, not deleted from the queue without a copy.
+        await _store.EnqueueAsync(_queue, "tnt_q", 1, [1], Ct);
+        var rows = await ReadEventuallyAsync(0, 10, expected: 1);
+        await _store.DeadLetterAsync(_queue, rows[0].Tx, "delivery_failed", Ct);
+        await using (var connection = await database.OpenAsync(Ct))
+        await using (var insert = new NpgsqlCommand("INSERT INTO audit_queue_messages (service_id, queue_id, tx, payload) VALUES ($1, $2, $3::text::xid8, '\\x02')", connection))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServiceId });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _queue });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = rows[0].Tx.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        var moved = await _store.DeadLetterAsync(_queue, rows[0].Tx, "delivery_failed", Ct);
+
+        Assert.Equal(1, moved);
+        Assert.Equal(2, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_queue_dead_letters WHERE queue_id = @q", new Dictionary<string, object?> { ["q"] = _queue }, Ct));
+        Assert.Empty(await _store.ReadAsync(_queue, 0, 10, Ct));
     }
 
     public ValueTask DisposeAsync() => _store.DisposeAsync();

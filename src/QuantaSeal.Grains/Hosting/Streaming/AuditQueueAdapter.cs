@@ -30,8 +30,10 @@ internal sealed class AuditQueueAdapter(AuditQueueAdapterFactory factory, Serial
             return;
         }
 
-        var queueId = factory.GetStreamQueueMapper().GetQueueForStream(streamId).ToString();
-        await factory.Store.EnqueueAsync(queueId, serializer.SerializeToArray(batch), CancellationToken.None).ConfigureAwait(false);
+        // The tenant goes with the message (the stream key is the tenant id) so that a dead letter can be counted against
+        // its tenant's chain without reading the payload.
+        var queueId = AuditQueueKeys.For(factory.GetStreamQueueMapper().GetQueueForStream(streamId));
+        await factory.Store.EnqueueAsync(queueId, streamId.GetKeyAsString(), batch.Events.Count, serializer.SerializeToArray(batch), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

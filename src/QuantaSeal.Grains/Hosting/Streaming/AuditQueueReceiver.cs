@@ -7,12 +7,19 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 /// <summary>
 /// Reads one audit queue for its pulling agent (deploy/sql/0007): from a position kept in memory, which starts before
 /// the oldest row left, so a new reader delivers again whatever an earlier one read and did not confirm. Confirming
-/// deletes the delivered prefix with one statement; messages given up on stay until they are in the dead letters.
+/// deletes exactly the delivered messages with one statement; messages given up on stay until they are in the dead letters.
 /// </summary>
 internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializer<AuditQueueBatch> serializer, ILogger logger)
     : IQueueAdapterReceiver
 {
     private long _position;
+
+    /// <summary>The last transaction id read (tests set it to simulate a reader ahead of its server).</summary>
+    internal long Position
+    {
+        get => _position;
+        set => _position = value;
+    }
 
     /// <inheritdoc/>
     public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
@@ -24,7 +31,20 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
     /// <inheritdoc/>
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
-        var rows = await state.Store.ReadAsync(state.QueueId, _position, maxCount <= 0 ? 1024 : maxCount, cancellationToken).ConfigureAwait(true);
+        var limit = maxCount <= 0 ? 1024 : maxCount;
+        var (rows, nextTx) = await state.Store.ReadWithHorizonAsync(state.QueueId, _position, limit, cancellationToken).ConfigureAwait(true);
+        if (nextTx > 0 && nextTx <= _position)
+        {
+            // The server hands out transaction ids at or below what this reader has already read: it is not the server
+            // the position came from (failover to a replica that had not received the last transactions, a restore, a
+            // logical-replication cutover). New messages would be skipped, so read again from the start; whatever is
+            // delivered twice the chain recognises by event id (issue 12, hole 2).
+            Log.PositionRegressed(logger, state.QueueId, _position, nextTx);
+            AuditStreamMetrics.PositionResets.Add(1);
+            _position = 0;
+            (rows, _) = await state.Store.ReadWithHorizonAsync(state.QueueId, _position, limit, cancellationToken).ConfigureAwait(true);
+        }
+
         var batches = new List<IBatchContainer>(rows.Count);
         foreach (var (tx, payload) in rows)
         {
@@ -62,10 +82,13 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
     {
         ArgumentNullException.ThrowIfNull(messages);
         await state.DeadLetterFailedAsync(cancellationToken).ConfigureAwait(true);
-        var upto = messages.OfType<AuditQueueBatch>().Select(m => m.Tx).DefaultIfEmpty(0).Max();
-        if (upto > 0)
+        // Exactly the messages the cache reports delivered, never a range: a range would take with it messages of a
+        // failed batched delivery that are still waiting for the dead letters (issue 12, hole 1).
+        var failed = state.Failed.ToHashSet();
+        var delivered = messages.OfType<AuditQueueBatch>().Select(m => m.Tx).Where(tx => tx > 0 && !failed.Contains(tx)).ToList();
+        if (delivered.Count > 0)
         {
-            await state.Store.ConfirmAsync(state.QueueId, upto, [.. state.Failed], cancellationToken).ConfigureAwait(true);
+            await state.Store.ConfirmAsync(state.QueueId, delivered, cancellationToken).ConfigureAwait(true);
         }
     }
 
@@ -74,6 +97,10 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = AuditStreamLogEventIds.PositionRegressed, Level = LogLevel.Warning,
+            Message = "Audit queue {QueueId}: the database's next transaction id {NextTx} is not above the reader's position {Position} (failover, restore?); reading the queue again from the start")]
+        public static partial void PositionRegressed(ILogger logger, string queueId, long position, long nextTx);
+
         [LoggerMessage(EventId = AuditStreamLogEventIds.UnreadableMessage, Level = LogLevel.Error,
             Message = "Audit queue message {Tx} of {QueueId} cannot be deserialised ({Cause}); it is dead-lettered")]
         public static partial void UnreadableMessage(ILogger logger, string cause, string queueId, long tx);

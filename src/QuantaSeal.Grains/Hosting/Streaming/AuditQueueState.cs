@@ -32,9 +32,13 @@ internal sealed partial class AuditQueueState(AuditQueueStore store, string queu
         {
             try
             {
-                await store.DeadLetterAsync(queueId, tx, "delivery_failed", cancellationToken).ConfigureAwait(true);
+                var moved = await store.DeadLetterAsync(queueId, tx, "delivery_failed", cancellationToken).ConfigureAwait(true);
                 Unmark(tx);
-                Log.DeadLettered(logger, queueId, tx);
+                if (moved > 0)
+                {
+                    AuditStreamMetrics.DeadLettered.Add(moved);
+                    Log.DeadLettered(logger, queueId, tx);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

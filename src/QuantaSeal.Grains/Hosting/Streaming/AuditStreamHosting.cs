@@ -111,10 +111,36 @@ public static class AuditStreamHosting
         }
 
         PostgresConnectionStrings.PrepareRepeatedStatements(builder);
+        PinDurability(builder);
         return builder.ConnectionString;
 
         // Npgsql reads 0 as "wait forever".
         static int Cap(int given, int limit) => given <= 0 ? limit : Math.Min(given, limit);
+    }
+
+    /// <summary>
+    /// Pins what an acknowledgement of an audit write means, whatever the server, database or role defaults say: the
+    /// commit waits for the WAL flush, and for the synchronous standbys' flush where the server has any
+    /// (<c>synchronous_commit=on</c>, even if a server, database or role default turned it off), and with several hosts
+    /// in the connection string, connections go only to one that takes writes (never a read-only standby).
+    /// </summary>
+    internal static void PinDurability(NpgsqlConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var given = builder.Keys.Cast<string>().Where(k => builder[k] is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Npgsql accepts a target only with several hosts; with one there is no standby to avoid.
+        var severalHosts = builder.Host?.Contains(',', StringComparison.Ordinal) == true;
+        if (severalHosts && (!given.Contains("Target Session Attributes") || string.IsNullOrEmpty(builder.TargetSessionAttributes)))
+        {
+            builder.TargetSessionAttributes = "read-write";
+        }
+
+        // Appended last, so it wins over a synchronous_commit=off the connection string itself asked for.
+        const string SyncCommit = "-c synchronous_commit=on";
+        if (builder.Options is not { } options || !options.EndsWith(SyncCommit, StringComparison.Ordinal))
+        {
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? SyncCommit : builder.Options + " " + SyncCommit;
+        }
     }
 
     private static Action<OptionsBuilder<StreamPullingAgentOptions>> PullingAgent(AuditStreamSettings settings) =>

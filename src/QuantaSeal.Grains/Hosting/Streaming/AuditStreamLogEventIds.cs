@@ -10,4 +10,8 @@ internal static class AuditStreamLogEventIds
     internal const int DeadLettered = 7202;
     internal const int DeadLetterFailed = 7203;
     internal const int UnreadableMessage = 7204;
+    internal const int PositionRegressed = 7205;
+    internal const int StrandedQueues = 7206;
+    internal const int DeadLettersAttributed = 7207;
+    internal const int NullFailureToken = 7208;
 }

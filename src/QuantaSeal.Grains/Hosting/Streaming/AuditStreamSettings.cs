@@ -53,11 +53,14 @@ internal sealed record AuditStreamSettings
     /// <summary>
     /// Number of queues the tenants' streams are hashed over. Each queue has one
     /// pulling agent in the cluster, so this is how many silos can share the reading and delivering; a tenant's stream
-    /// always lives in one queue, which keeps its events in order. Change it only with the audit queue drained: streams
-    /// move to other queues (losing order across the switch), and messages left under a queue that no longer exists
-    /// ("audit-3" after going down to 2) are never read.
+    /// always lives in one queue, which keeps its events in order. A queue delivers one message at a time per stream but
+    /// its streams wait for each other's deliveries, so a tenant whose chain keeps failing slows the others of its queue:
+    /// more queues, fewer neighbours (8: one idle poll per queue per <see cref="PollingInterval"/>). Rows are keyed by
+    /// queue index (deploy/sql/0009): raising the count is safe (every old index is still read; a message goes to its
+    /// stream's consumer whichever queue holds it, though order across the switch is lost), and a silo refuses to start
+    /// while messages wait under an index its count does not have ("3" after going down to 2).
     /// </summary>
-    public int QueueCount { get; init; } = 4;
+    public int QueueCount { get; init; } = 8;
 
     /// <summary>
     /// How long the pulling agent keeps retrying one message whose consumer throws or cannot be reached before it gives
@@ -65,10 +68,12 @@ internal sealed record AuditStreamSettings
     /// and the stream moves on. The stream waits meanwhile, which keeps the chain in order. Deliveries to a chain grain
     /// that lived on a crashed silo wait for its new activation (Orleans declares a killed silo dead in about 10-15 s
     /// with default membership settings), and a database outage stops the chain's writes and the publishes alike, so
-    /// this is long (Orleans default 1 min): only a consumer that keeps failing for five minutes loses the message to
-    /// the dead letters. The chain grain must not throw on a bad event (DESIGN §7), so this only ever waits out outages.
+    /// this is long (Orleans default 1 min): a dead letter is an acknowledged event outside its chain, so it is kept for
+    /// what no maintenance window lasts (issue 12, hole 3). Operators are alerted long before by the age of the oldest
+    /// queued message (<c>quantaseal.audit.oldest_pending_seconds</c>, <c>/healthz/audit</c>), not by dead letters. The
+    /// chain grain must not throw on a bad event (DESIGN §7), so this only ever waits out outages.
     /// </summary>
-    public TimeSpan MaxEventDeliveryTime { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxEventDeliveryTime { get; init; } = TimeSpan.FromHours(6);
 
     /// <summary>
     /// Upper bound of the Npgsql connect timeout (also the wait for a pooled connection) of the stream provider. A

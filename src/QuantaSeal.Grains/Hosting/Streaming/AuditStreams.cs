@@ -11,8 +11,8 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 public static class AuditStreams
 {
     /// <summary>
-    /// Name of the stream provider. It is also the prefix of the queue ids in the audit queue table
-    /// (<c>audit-0-0x…</c>, deploy/sql/0007), so renaming it strands every message still queued under the old name.
+    /// Name of the stream provider. The audit queue tables key their rows by queue index only (deploy/sql/0009), so
+    /// renaming it strands nothing.
     /// </summary>
     public const string ProviderName = "audit";
 

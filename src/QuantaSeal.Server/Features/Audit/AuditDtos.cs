@@ -66,7 +66,9 @@ internal sealed record AuditVerifyResponse(
     long EventsChecked,
     int CheckpointsChecked,
     long LastSeq,
-    string LastHash);
+    string LastHash,
+    long DeadLetteredEvents,
+    bool Complete);
 
 /// <summary>GET /api/v2/audit/checkpoints.</summary>
 internal sealed record AuditCheckpointListResponse(
