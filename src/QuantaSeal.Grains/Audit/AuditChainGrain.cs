@@ -36,7 +36,6 @@ internal sealed partial class AuditChainGrain(
     : Grain, IAuditChainGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AuditEvent>, ITenantOwned
 {
     private const int MaxAppendAttempts = 5;
-    private const int MaxFieldLength = 512;
 
     private readonly RecentIds _recent = new(65_536);
     private AuditChainHead? _head;
@@ -206,7 +205,7 @@ internal sealed partial class AuditChainGrain(
         {
             var record = new AuditRecord(
                 e.EventId, e.TenantId, ++seq, AuditMapping.ToMilliseconds(e.Timestamp), e.Actor, e.Action, e.IntegrationId, e.Operation,
-                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId);
+                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId);
             previous = AuditHashChain.Next(previous, record);
             records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
         }
@@ -214,34 +213,7 @@ internal sealed partial class AuditChainGrain(
         return records;
     }
 
-    private string? Problem(AuditEvent? e)
-    {
-        if (e is null)
-        {
-            return "null event";
-        }
-
-        if (!string.Equals(e.TenantId, TenantId, StringComparison.Ordinal))
-        {
-            return "event of another tenant on this tenant's stream";
-        }
-
-        if (e.EventId is not { Length: 30 } || !e.EventId.StartsWith("aud_", StringComparison.Ordinal) || !Ulid.TryParse(e.EventId.AsSpan(4), out _))
-        {
-            return "malformed event id";
-        }
-
-        if (string.IsNullOrEmpty(e.Action) || string.IsNullOrEmpty(e.Outcome) || e.Actor is null)
-        {
-            return "missing action, outcome or actor";
-        }
-
-        return TooLong(e.Actor) || TooLong(e.Action) || TooLong(e.Outcome) || TooLong(e.IntegrationId) || TooLong(e.Operation) || TooLong(e.RequestSha256) || TooLong(e.ObjectId) || TooLong(e.AttemptEventId)
-            ? "a field is too long"
-            : null;
-
-        static bool TooLong(string? value) => value is { Length: > MaxFieldLength };
-    }
+    private string? Problem(AuditEvent? e) => AuditEventRules.Problem(e, TenantId);
 
     private async Task CheckpointIfDueAsync(CancellationToken cancellationToken)
     {

@@ -57,9 +57,15 @@ public sealed partial class StreamAuditPublisher : IAuditPublisher
     }
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The chain would refuse the event (a bug of the caller): it is not recorded.</exception>
     public Task PublishAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
+        if (AuditEventRules.Problem(auditEvent, auditEvent.TenantId) is { } problem)
+        {
+            throw new ArgumentException($"The audit event cannot be chained: {problem}.", nameof(auditEvent));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(auditEvent);
         bool startWriter;

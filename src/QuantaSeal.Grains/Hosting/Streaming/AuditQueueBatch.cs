@@ -26,6 +26,13 @@ internal sealed class AuditQueueBatch : IBatchContainer
     [Id(3)]
     public long Tx { get; set; }
 
+    /// <summary>
+    /// Which of its reader's passes read the message (set when read; a reader starts a new pass when the server's
+    /// transaction ids went backwards, after which a transaction id of an earlier pass may name another row).
+    /// </summary>
+    [Id(4)]
+    public int ReadPass { get; set; }
+
     /// <inheritdoc/>
     public StreamSequenceToken SequenceToken => new EventSequenceTokenV2(Tx);
 

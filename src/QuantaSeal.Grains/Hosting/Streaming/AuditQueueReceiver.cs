@@ -12,7 +12,9 @@ namespace QuantaSeal.Grains.Hosting.Streaming;
 internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializer<AuditQueueBatch> serializer, ILogger logger)
     : IQueueAdapterReceiver
 {
+    private readonly HashSet<long> _unconfirmed = [];
     private long _position;
+    private int _pass;
 
     /// <summary>The last transaction id read (tests set it to simulate a reader ahead of its server).</summary>
     internal long Position
@@ -42,6 +44,8 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
             Log.PositionRegressed(logger, state.QueueId, _position, nextTx);
             AuditStreamMetrics.PositionResets.Add(1);
             _position = 0;
+            _pass++;
+            _unconfirmed.Clear();
             (rows, _) = await state.Store.ReadWithHorizonAsync(state.QueueId, _position, limit, cancellationToken).ConfigureAwait(true);
         }
 
@@ -67,6 +71,7 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
             }
 
             batch.Tx = tx;
+            batch.ReadPass = _pass;
             batches.Add(batch);
         }
 
@@ -84,11 +89,17 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
         await state.DeadLetterFailedAsync(cancellationToken).ConfigureAwait(true);
         // Exactly the messages the cache reports delivered, never a range: a range would take with it messages of a
         // failed batched delivery that are still waiting for the dead letters (issue 12, hole 1).
+        // A confirmation that failed (database unreachable) is retried with the next one: the agent does not hand the
+        // same messages over again, and left in the table they would only be delivered again by the next reader.
         var failed = state.Failed.ToHashSet();
-        var delivered = messages.OfType<AuditQueueBatch>().Select(m => m.Tx).Where(tx => tx > 0 && !failed.Contains(tx)).ToList();
-        if (delivered.Count > 0)
+        // Only messages of the current pass: after the server's transaction ids went backwards, an earlier pass's
+        // transaction id may name another, undelivered row (the current pass reads that one again anyway).
+        _unconfirmed.UnionWith(messages.OfType<AuditQueueBatch>().Where(m => m.ReadPass == _pass && m.Tx > 0).Select(m => m.Tx));
+        _unconfirmed.ExceptWith(failed);
+        if (_unconfirmed.Count > 0)
         {
-            await state.Store.ConfirmAsync(state.QueueId, delivered, cancellationToken).ConfigureAwait(true);
+            await state.Store.ConfirmAsync(state.QueueId, [.. _unconfirmed], cancellationToken).ConfigureAwait(true);
+            _unconfirmed.Clear();
         }
     }
 
