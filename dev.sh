@@ -35,6 +35,8 @@ case "$cmd" in
     CS=$(deploy/scripts/pg.sh url "$DEV_PG_DIR" "$DEV_PG_PORT")
     dotnet build src/QuantaSeal.Server -c Release -v quiet -nologo
     mkdir -p .quantaseal
+    # Cluster TLS: a local CA and node certificate on first start (keys 0600), reused afterwards.
+    dotnet src/QuantaSeal.Server/bin/Release/net10.0/QuantaSeal.Server.dll cluster-certs .quantaseal/cluster
     cat <<MSG
 
 QuantaSeal is starting on $HTTP_URL (PostgreSQL on 127.0.0.1:$DEV_PG_PORT, data in $DEV_PG_DIR).
@@ -48,7 +50,8 @@ QuantaSeal is starting on $HTTP_URL (PostgreSQL on 127.0.0.1:$DEV_PG_PORT, data 
 MSG
     exec dotnet src/QuantaSeal.Server/bin/Release/net10.0/QuantaSeal.Server.dll \
       --urls "$HTTP_URL" --storage postgres --connection-string "$CS" \
-      --operator-key-file .quantaseal/operator.key --master-key-file .quantaseal/master.key "$@"
+      --operator-key-file .quantaseal/operator.key --master-key-file .quantaseal/master.key \
+      --cluster-cert-dir .quantaseal/cluster "$@"
     ;;
   stop)
     deploy/scripts/pg.sh stop "$DEV_PG_DIR"

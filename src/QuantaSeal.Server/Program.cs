@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
-using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
 using QuantaSeal.Server.Features.Audit;
@@ -14,12 +13,18 @@ using QuantaSeal.Server.Features.Proxy;
 using QuantaSeal.Server.Features.Vault;
 using QuantaSeal.Server.Features.Tenants;
 using QuantaSeal.Server.Hosting;
+using QuantaSeal.Server.Hosting.Cluster;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
 using Scalar.AspNetCore;
 
+if (await ServerCommands.TryRunAsync(args) is { } commandExit)
+{
+    return commandExit;
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings);
+builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings.Concat(ClusterNodeOptions.SwitchMappings).ToDictionary(StringComparer.Ordinal));
 builder.Configuration.AddQuantaSealLoggingDefaults();
 
 var options = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
@@ -33,31 +38,16 @@ if (optionErrors.Count > 0)
 using var startupLoggerFactory = LoggerFactory.Create(l => l.AddConsole());
 var startupLog = startupLoggerFactory.CreateLogger("QuantaSeal.Startup");
 
-// Secrets: the operator key and the local master key live in files (0600) created on first start.
-var (operatorKey, operatorKeyCreated) = SecretFile.ReadOrCreate(options.OperatorKeyFile, SecretFile.NewOperatorKey);
-if (operatorKeyCreated)
+// Keys shared by the cluster (checked against the database in PostgreSQL mode), cluster certificates, advertised address.
+var clusterOptions = builder.Configuration.GetSection(ClusterNodeOptions.SectionName).Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
+var clusterSetup = await ClusterStartup.PrepareAsync(options, clusterOptions, builder.Configuration["urls"], startupLog, CancellationToken.None);
+if (clusterSetup.Problem is not null)
 {
-    StartupLog.OperatorKeyCreated(startupLog, options.OperatorKeyFile);
+    await Console.Error.WriteLineAsync("quantaseal: " + clusterSetup.Problem);
+    return 2;
 }
 
-if (options.RunsSilo && !options.IsMemory)
-{
-    var problem = await MasterKeyGuard.CheckAsync(options.ConnectionString!, options.MasterKeyFile, CancellationToken.None);
-    if (problem is not null)
-    {
-        await Console.Error.WriteLineAsync("quantaseal: " + problem);
-        return 2;
-    }
-}
-
-if (options.RunsSilo && Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null)
-{
-    var (_, masterCreated) = SecretFile.ReadOrCreate(options.MasterKeyFile, LocalKeyWrapProvider.GenerateMasterKeyBase64);
-    if (masterCreated)
-    {
-        StartupLog.MasterKeyCreated(startupLog, options.MasterKeyFile);
-    }
-}
+var operatorKey = clusterSetup.OperatorKey;
 
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 builder.Services.AddSingleton(options);
@@ -99,7 +89,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(QuantaSeal.Grains.Audit.AuditMetrics.MeterName)
     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
-builder.AddQuantaSealOrleans(options, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null, upstream =>
+builder.AddQuantaSealOrleans(options, clusterSetup.Certificates, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null, upstream =>
 {
     builder.Configuration.GetSection(UpstreamOptions.SectionName).Bind(upstream);
     foreach (var pattern in upstreamAllow)

@@ -59,6 +59,7 @@ internal sealed class ServerInstance : IAsyncDisposable
             "--operator-key-file", Path.Combine(directory, "operator.key"),
             "--master-key-file", Path.Combine(directory, "master.key"),
             "--upstream-allow", "http://127.0.0.1:*",
+            "--cluster-cert-dir", ClusterCertificateDirectory(directory),
         })
         {
             info.ArgumentList.Add(arg);
@@ -89,6 +90,14 @@ internal sealed class ServerInstance : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>A local cluster CA and node certificate (a PostgreSQL node refuses to start without cluster TLS).</summary>
+    private static string ClusterCertificateDirectory(string directory)
+    {
+        var dir = Path.Combine(directory, "cluster");
+        QuantaSeal.Grains.Hosting.Cluster.ClusterCertificateGenerator.EnsureDevelopmentCertificates(dir);
+        return dir;
     }
 
     public async Task<string> OperatorKeyAsync(CancellationToken cancellationToken) =>

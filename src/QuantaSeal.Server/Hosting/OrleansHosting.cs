@@ -1,5 +1,6 @@
 using System.Net;
 using QuantaSeal.Grains.Hosting;
+using QuantaSeal.Grains.Hosting.Cluster;
 using QuantaSeal.Grains.Hosting.Postgres;
 using QuantaSeal.Grains.Hosting.Streaming;
 
@@ -8,7 +9,7 @@ namespace QuantaSeal.Server.Hosting;
 /// <summary>Wires the co-hosted silo or the front door's cluster client for the configured role and storage.</summary>
 internal static class OrleansHosting
 {
-    public static WebApplicationBuilder AddQuantaSealOrleans(this WebApplicationBuilder builder, ServerOptions options, string? masterKeyFile, Action<QuantaSeal.Connectors.Http.UpstreamOptions> configureUpstream)
+    public static WebApplicationBuilder AddQuantaSealOrleans(this WebApplicationBuilder builder, ServerOptions options, ClusterCertificates? certificates, string? masterKeyFile, Action<QuantaSeal.Connectors.Http.UpstreamOptions> configureUpstream)
     {
         if (options.RunsSilo)
         {
@@ -39,6 +40,11 @@ internal static class OrleansHosting
                     }
                 }
 
+                if (certificates is not null)
+                {
+                    silo.UseQuantaSealClusterTls(certificates);
+                }
+
                 silo.AddQuantaSeal(o =>
                 {
                     o.MasterKeyFile = masterKeyFile;
@@ -56,6 +62,10 @@ internal static class OrleansHosting
                     o.ServiceId = options.ServiceId;
                 });
                 client.UseQuantaSealPostgresClustering(options.ConnectionString!);
+                if (certificates is not null)
+                {
+                    client.UseQuantaSealClusterTls(certificates);
+                }
             });
         }
 

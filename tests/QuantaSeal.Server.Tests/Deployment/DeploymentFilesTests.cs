@@ -141,7 +141,8 @@ public sealed partial class DeploymentFilesTests(MemoryServerFixture fixture) : 
     }
 
     private static bool IsKnownFlag(string flag) =>
-        ServerOptions.SwitchMappings.ContainsKey(flag) || flag is "--urls" || flag == UpstreamAllowList.Switch;
+        ServerOptions.SwitchMappings.ContainsKey(flag) || QuantaSeal.Server.Hosting.Cluster.ClusterNodeOptions.SwitchMappings.ContainsKey(flag)
+        || flag is "--urls" || flag == UpstreamAllowList.Switch;
 
     private static bool IsKnownVariable(string name)
     {
@@ -160,7 +161,7 @@ public sealed partial class DeploymentFilesTests(MemoryServerFixture fixture) : 
 
         // Configuration keys are case-insensitive; UpstreamAllow and Upstream are read outside ServerOptions.
         var key = name[prefix.Length..].Split("__")[0];
-        return key is "UpstreamAllow" or "Upstream"
+        return key is "UpstreamAllow" or "Upstream" or "Cluster"
             || typeof(ServerOptions).GetProperty(key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { CanWrite: true };
     }
 

@@ -31,6 +31,12 @@ public sealed class QuantaSealServer : WebApplicationFactory<Program>
             _settings["QuantaSeal:MaxRequestBodyBytes"] = maxBodyBytes.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (storage == "postgres")
+        {
+            // A PostgreSQL node refuses to start without cluster TLS.
+            _settings["QuantaSeal:Cluster:CertificateDirectory"] = TestClusterCertificates.Directory;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

@@ -85,9 +85,18 @@ public sealed class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(ServerDll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
-        foreach (var arg in args)
+        var list = args.ToList();
+        foreach (var arg in list)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        // A PostgreSQL node refuses to start without cluster TLS: tests that do not choose otherwise get the shared
+        // test CA's node certificate.
+        if (list.Contains("postgres") && !list.Any(a => a.StartsWith("--cluster-", StringComparison.Ordinal)))
+        {
+            info.ArgumentList.Add("--cluster-cert-dir");
+            info.ArgumentList.Add(TestClusterCertificates.Directory);
         }
 
         info.Environment.Remove("QUANTASEAL_MASTER_KEY");

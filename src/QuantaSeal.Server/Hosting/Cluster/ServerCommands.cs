@@ -1,0 +1,42 @@
+using QuantaSeal.Grains.Hosting.Cluster;
+using QuantaSeal.Grains.Hosting.Postgres;
+
+namespace QuantaSeal.Server.Hosting.Cluster;
+
+/// <summary>
+/// Operator commands of the server binary that do their job and exit instead of serving:
+/// <c>cluster-certs DIR [NODE-NAME]</c> (a local cluster CA and a node certificate, for development and
+/// <c>deploy/scripts/cluster.sh</c>) and <c>migrate --connection-string CS</c> (apply deploy/sql without starting a node).
+/// </summary>
+internal static class ServerCommands
+{
+    /// <summary>Null when <paramref name="args"/> is not a command (the server then starts as usual), else its exit code.</summary>
+    public static async Task<int?> TryRunAsync(string[] args)
+    {
+        switch (args)
+        {
+            case ["cluster-certs", var dir, .. var rest]:
+                var created = ClusterCertificateGenerator.EnsureDevelopmentCertificates(dir, rest is [var name, ..] ? name : "quantaseal-node");
+                await Console.Out.WriteLineAsync(created
+                    ? $"cluster-certs: wrote a local cluster CA and node certificate to {Path.GetFullPath(dir)} (keys 0600)"
+                    : $"cluster-certs: {Path.GetFullPath(dir)} already holds a cluster CA and node certificate");
+                return 0;
+            case ["cluster-certs", ..]:
+                await Console.Error.WriteLineAsync("usage: QuantaSeal.Server cluster-certs DIR [NODE-NAME]");
+                return 2;
+            case ["migrate", "--connection-string", var cs]:
+                using (var factory = LoggerFactory.Create(l => l.AddConsole()))
+                {
+                    var applied = await PostgresSchemaMigrator.MigrateAsync(cs, factory.CreateLogger("QuantaSeal.Migrate"));
+                    await Console.Out.WriteLineAsync($"migrate: {applied.Count} migration(s) applied");
+                }
+
+                return 0;
+            case ["migrate", ..]:
+                await Console.Error.WriteLineAsync("usage: QuantaSeal.Server migrate --connection-string CS");
+                return 2;
+            default:
+                return null;
+        }
+    }
+}
