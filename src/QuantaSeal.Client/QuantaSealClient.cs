@@ -120,10 +120,30 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
         }
 
         var nextCursor = root.TryGetProperty("paging", out var paging) ? Str(paging, "next_cursor") : null;
-        return new ProxyResponse((int)response.StatusCode, successElement.ValueKind == JsonValueKind.True, Str(root, "audit_event_id"), envelope, errorType, errorMessage, upstreamStatus, nextCursor, Str(root, "field"));
+        return new ProxyResponse((int)response.StatusCode, successElement.ValueKind == JsonValueKind.True, Str(root, "audit_event_id"), envelope, errorType, errorMessage, upstreamStatus, nextCursor, Str(root, "field"))
+        {
+            Paging = root.TryGetProperty("paging", out _) ? new ProxyPaging(nextCursor) : null,
+            RateLimit = ReadRateLimit(root),
+        };
 
         static string? Str(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    }
+
+    private static ProxyRateLimit? ReadRateLimit(JsonElement root)
+    {
+        if (!root.TryGetProperty("rate_limit", out var node) || node.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var member in node.EnumerateObject())
+        {
+            values[member.Name] = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString()! : member.Value.GetRawText();
+        }
+
+        return new ProxyRateLimit(values);
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, string? operatorKey, CancellationToken cancellationToken)

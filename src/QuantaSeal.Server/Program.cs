@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using QuantaSeal.Console.Hosting;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
 using QuantaSeal.Server.Features.Audit;
@@ -98,6 +99,9 @@ builder.AddQuantaSealOrleans(options, clusterSetup.Certificates, Environment.Get
     }
 });
 
+// The Admin Console (/console): on by default, off with --console false; front doors only.
+var consoleEnabled = options.RunsFrontDoor && builder.AddQuantaSealConsole();
+
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -128,6 +132,11 @@ if (options.RunsFrontDoor)
     if (!options.IsAuditInMemory)
     {
         app.MapAuditOperatorEndpoints(options.ConnectionString!);
+    }
+
+    if (consoleEnabled)
+    {
+        app.MapQuantaSealConsole();
     }
 }
 

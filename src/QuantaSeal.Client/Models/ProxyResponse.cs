@@ -16,4 +16,11 @@ namespace QuantaSeal.Client.Models;
 /// <param name="UpstreamStatus">Upstream HTTP status, if any.</param>
 /// <param name="NextCursor">Cursor for the next page (Okta), if any.</param>
 /// <param name="Field">The request field a validation error is about.</param>
-public sealed record ProxyResponse(int StatusCode, bool Success, string? AuditEventId, HybridEnvelope? Envelope, string? ErrorType, string? ErrorMessage, int? UpstreamStatus, string? NextCursor, string? Field);
+public sealed record ProxyResponse(int StatusCode, bool Success, string? AuditEventId, HybridEnvelope? Envelope, string? ErrorType, string? ErrorMessage, int? UpstreamStatus, string? NextCursor, string? Field)
+{
+    /// <summary>The answer's <c>paging</c> member, if any.</summary>
+    public ProxyPaging? Paging { get; init; }
+
+    /// <summary>The answer's <c>rate_limit</c> member (the upstream's rate-limit headers), if any.</summary>
+    public ProxyRateLimit? RateLimit { get; init; }
+}

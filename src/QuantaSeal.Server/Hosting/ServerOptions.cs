@@ -81,6 +81,7 @@ internal sealed class ServerOptions
         ["--gateway-port"] = $"{SectionName}:GatewayPort",
         ["--audit-transport"] = $"{SectionName}:AuditTransport",
         ["--advertised-ip"] = $"{SectionName}:AdvertisedIp",
+        ["--console"] = $"{SectionName}:Console:Enabled",
     };
 
     /// <summary>Every problem with the options, each with how to fix it.</summary>

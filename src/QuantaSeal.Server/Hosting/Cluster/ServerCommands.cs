@@ -17,23 +17,23 @@ internal static class ServerCommands
         {
             case ["cluster-certs", var dir, .. var rest]:
                 var created = ClusterCertificateGenerator.EnsureDevelopmentCertificates(dir, rest is [var name, ..] ? name : "quantaseal-node");
-                await Console.Out.WriteLineAsync(created
+                await global::System.Console.Out.WriteLineAsync(created
                     ? $"cluster-certs: wrote a local cluster CA and node certificate to {Path.GetFullPath(dir)} (keys 0600)"
                     : $"cluster-certs: {Path.GetFullPath(dir)} already holds a cluster CA and node certificate");
                 return 0;
             case ["cluster-certs", ..]:
-                await Console.Error.WriteLineAsync("usage: QuantaSeal.Server cluster-certs DIR [NODE-NAME]");
+                await global::System.Console.Error.WriteLineAsync("usage: QuantaSeal.Server cluster-certs DIR [NODE-NAME]");
                 return 2;
             case ["migrate", "--connection-string", var cs]:
                 using (var factory = LoggerFactory.Create(l => l.AddConsole()))
                 {
                     var applied = await PostgresSchemaMigrator.MigrateAsync(cs, factory.CreateLogger("QuantaSeal.Migrate"));
-                    await Console.Out.WriteLineAsync($"migrate: {applied.Count} migration(s) applied");
+                    await global::System.Console.Out.WriteLineAsync($"migrate: {applied.Count} migration(s) applied");
                 }
 
                 return 0;
             case ["migrate", ..]:
-                await Console.Error.WriteLineAsync("usage: QuantaSeal.Server migrate --connection-string CS");
+                await global::System.Console.Error.WriteLineAsync("usage: QuantaSeal.Server migrate --connection-string CS");
                 return 2;
             default:
                 return null;
