@@ -27,6 +27,7 @@ if (await ServerCommands.TryRunAsync(args) is { } commandExit)
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
 builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings.Concat(ClusterNodeOptions.SwitchMappings).ToDictionary(StringComparer.Ordinal));
+builder.Configuration.AddQuantaSealLoggingDefaults();
 
 ServerOptions options;
 IReadOnlyList<string> optionErrors;
