@@ -57,6 +57,11 @@ MSG
     deploy/scripts/pg.sh stop "$DEV_PG_DIR"
     ;;
   test)
+    if [ -n "${QUANTASEAL_REGENERATE_GOLDEN_VECTOR:-}" ]; then
+      # With it set, GoldenVectorTests rewrites its own expectation and can no longer fail.
+      echo "dev.sh: unset QUANTASEAL_REGENERATE_GOLDEN_VECTOR; a test run must not rewrite the golden vector" >&2
+      exit 2
+    fi
     deploy/scripts/pg.sh ensure-installed
     need_node
     deploy/scripts/pg.sh start "$TEST_PG_DIR" "$TEST_PG_PORT"

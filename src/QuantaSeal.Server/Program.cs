@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using QuantaSeal.Console.Hosting;
 using QuantaSeal.Connectors.Catalog;
@@ -26,9 +27,22 @@ if (await ServerCommands.TryRunAsync(args) is { } commandExit)
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
 builder.Configuration.AddCommandLine(args, ServerOptions.SwitchMappings.Concat(ClusterNodeOptions.SwitchMappings).ToDictionary(StringComparer.Ordinal));
+builder.Configuration.AddQuantaSealLoggingDefaults();
 
-var options = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
-var optionErrors = options.Validate();
+ServerOptions options;
+IReadOnlyList<string> optionErrors;
+try
+{
+    options = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
+    optionErrors = options.Validate();
+}
+catch (InvalidOperationException ex)
+{
+    // A value of the wrong type (--silo-port many): the binder names the key and the expected type.
+    options = new ServerOptions();
+    optionErrors = [ex.Message];
+}
+
 if (optionErrors.Count > 0)
 {
     await Console.Error.WriteLineAsync("quantaseal: invalid configuration:\n  " + string.Join("\n  ", optionErrors));
@@ -160,7 +174,18 @@ if (options.RunsFrontDoor)
     }
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex is OptionsValidationException || (ex is AggregateException all && all.InnerExceptions.All(e => e is OptionsValidationException)))
+{
+    // ValidateOnStart: the upstream and audit options are checked before the front door listens.
+    var failures = (ex is AggregateException many ? many.InnerExceptions : [ex]).Cast<OptionsValidationException>().SelectMany(e => e.Failures).Distinct(StringComparer.Ordinal);
+    await Console.Error.WriteLineAsync("quantaseal: invalid configuration:\n  " + string.Join("\n  ", failures));
+    return 2;
+}
+
 return 0;
 
 /// <summary>Entry point marker for WebApplicationFactory.</summary>

@@ -39,6 +39,11 @@ public sealed class ServerProcessTests
     [InlineData("--storage", "bogus", "--storage must be")]
     [InlineData("--role", "everything", "--role must be")]
     [InlineData("--storage", "postgres", "--connection-string")]
+    [InlineData("--silo-port", "0", "ServerOptions.SiloPort must be between 1 and 65535.")]
+    [InlineData("--gateway-port", "many", "QuantaSeal:GatewayPort")]
+    [InlineData("--QuantaSeal:Upstream:MaxRetries", "99", "UpstreamOptions.MaxRetries must be between 0 and 10.")]
+    [InlineData("--QuantaSeal:Upstream:AttemptTimeout", "00:00:00", "UpstreamOptions.AttemptTimeout must be between")]
+    [InlineData("--QuantaSeal:Audit:CheckpointEveryEvents", "0", "AuditChainOptions.CheckpointEveryEvents must be between 1 and 1000000.")]
     public async Task InvalidOptions_ExitWith2_AndSayWhatToFix(string option, string value, string expected)
     {
         var dir = Directory.CreateTempSubdirectory("qs-bad-").FullName;

@@ -26,8 +26,9 @@ internal sealed class ProxyScenario(ProxySettings settings)
         auth0.Latency = TimeSpan.FromMilliseconds(settings.UpstreamLatencyMs);
         await using var durableDb = await ScratchDatabase.CreateAsync(admin, "proxy_durable", settings.KeepDatabase, cancellationToken);
         await using var memoryDb = await ScratchDatabase.CreateAsync(admin, "proxy_memory", settings.KeepDatabase, cancellationToken);
-        await using var durable = await ServerInstance.StartAsync("durable", durableDb.ConnectionString, settings.ServerCpus, cancellationToken);
-        await using var memory = await ServerInstance.StartAsync("memory", memoryDb.ConnectionString, settings.ServerCpus, cancellationToken);
+        var warningLogsOnly = settings.ServerLogging == "warning";
+        await using var durable = await ServerInstance.StartAsync("durable", durableDb.ConnectionString, settings.ServerCpus, warningLogsOnly, cancellationToken);
+        await using var memory = await ServerInstance.StartAsync("memory", memoryDb.ConnectionString, settings.ServerCpus, warningLogsOnly, cancellationToken);
 
         var targets = new Dictionary<string, (ServerInstance Server, ProxyTarget Target, string AdminKey)>(StringComparer.Ordinal)
         {
@@ -36,7 +37,7 @@ internal sealed class ProxyScenario(ProxySettings settings)
         };
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"proxy: generator {generator.Name}, concurrency {settings.Concurrency}, {settings.DurationSeconds}s per run, {settings.Rounds} rounds, upstream latency {settings.UpstreamLatencyMs} ms, machine {Environment.ProcessorCount} cores, servers on CPUs {settings.ServerCpus ?? "all"}"));
+            $"proxy: generator {generator.Name}, concurrency {settings.Concurrency}, {settings.DurationSeconds}s per run, {settings.Rounds} rounds, upstream latency {settings.UpstreamLatencyMs} ms, machine {Environment.ProcessorCount} cores, servers on CPUs {settings.ServerCpus ?? "all"}, server logging {settings.ServerLogging}"));
 
         // Warm-up (JIT, connection pools, token cache, chain activation): not measured.
         foreach (var transport in Transports)
@@ -45,6 +46,7 @@ internal sealed class ProxyScenario(ProxySettings settings)
         }
 
         var results = new List<LoadResult>();
+        var serverCpu = new List<(string Transport, double MsPerRequest)>();
         for (var round = 1; round <= settings.Rounds; round++)
         {
             foreach (var transport in Transports)
@@ -53,14 +55,24 @@ internal sealed class ProxyScenario(ProxySettings settings)
                 var result = await generator.RunAsync(targets[transport].Target, transport, round, settings.Concurrency, TimeSpan.FromSeconds(settings.DurationSeconds), cancellationToken);
                 var cpu = CpuMeter.Between(before, CpuMeter.Read(targets[transport].Server.ProcessId));
                 results.Add(result);
+                if (result.Requests > 0)
+                {
+                    serverCpu.Add((transport, cpu.ServerMs / result.Requests));
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  round {round} {transport,-7}: {result.RequestsPerSecond,7:F1} req/s  p50 {Percentiles.Ms(result.P50Ms),6} ms  p99 {Percentiles.Ms(result.P99Ms),6} ms  ({result.Requests} requests, {result.Non2xx} not 200)"));
                 Console.WriteLine("                   " + cpu.PerRequest(result.Requests));
             }
         }
 
+        // The floor, in the same run on the same machine, while both servers are idle: the project's sealer alone.
+        var crypto = await SealerMeasurement.RunAsync(TimeSpan.FromSeconds(settings.CryptoSeconds), TimeSpan.FromSeconds(settings.CryptoSeconds), cancellationToken);
+        Console.WriteLine("crypto only (the project's sealer in the runner, every core): " + crypto);
+
         var chainOk = await CheckDurableChainAsync(targets["durable"].Server, targets["durable"].AdminKey, cancellationToken);
         Report(results);
+        ReportCost(results, serverCpu, crypto);
         Console.WriteLine($"load average at end: {LoadAverage()}");
         return results.All(r => r.Non2xx == 0) && chainOk ? 0 : 1;
     }
@@ -141,6 +153,32 @@ internal sealed class ProxyScenario(ProxySettings settings)
         var m = summary["memory"];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"durable / memory throughput: {d.Rps / m.Rps * 100:F1} % (goal >= 90 %); added p50: {d.P50 - m.P50:F1} ms (goal <= 5 ms); added p99: {d.P99 - m.P99:F1} ms"));
+    }
+
+    /// <summary>
+    /// Issue 11's table: what a proxied call costs the server against what sealing its envelope alone costs. Server CPU
+    /// per call is the server process's user + system time over the calls it answered in a measured run (the emulator
+    /// runs in the runner, so it is excluded); the median over the rounds is reported.
+    /// </summary>
+    private static void ReportCost(List<LoadResult> results, List<(string Transport, double MsPerRequest)> serverCpu, SealerMeasurement.Result crypto)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"crypto only: {crypto.EnvelopesPerSecond:F0} envelopes/s on {crypto.Threads} cores, {crypto.CpuMsPerEnvelope:F3} ms CPU per envelope"));
+        Console.WriteLine("| audit | req/s | p50 ms | p99 ms | server CPU ms per call | ratio to crypto-only CPU per envelope |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var rates = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var transport in Transports)
+        {
+            var runs = results.Where(r => r.Transport == transport).ToList();
+            var cpu = Median(serverCpu.Where(c => c.Transport == transport).Select(c => c.MsPerRequest));
+            rates[transport] = runs.Average(r => r.RequestsPerSecond);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {transport} | {rates[transport]:F1} | {Percentiles.Ms(Median(runs.Select(r => r.P50Ms)))} | {Percentiles.Ms(Median(runs.Select(r => r.P99Ms)))} | {cpu:F2} | {cpu / crypto.CpuMsPerEnvelope:F2} |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"targets: ratio <= 1.25 (memory audit); durable >= 95 % of memory throughput: {rates["durable"] / rates["memory"] * 100:F1} %"));
     }
 
     private static double Median(IEnumerable<double> values)

@@ -28,6 +28,15 @@ internal sealed record ProxySettings
     /// </summary>
     public string? ServerCpus { get; init; }
 
+    /// <summary>Measured seconds of the crypto-only floor (the project's sealer on every core, after as many unmeasured).</summary>
+    public int CryptoSeconds { get; init; } = 20;
+
+    /// <summary>
+    /// <c>product</c>: the servers log with the product's defaults (what an operator gets with no appsettings.json);
+    /// <c>warning</c>: every category at Warning (the setting of the measurements before the logging defaults).
+    /// </summary>
+    public string ServerLogging { get; init; } = "product";
+
     public string? ConnectionString { get; init; }
 
     public bool KeepDatabase { get; init; }
@@ -44,6 +53,8 @@ internal sealed record ProxySettings
             Generator = args.String("generator", defaults.Generator),
             UpstreamLatencyMs = args.Int("upstream-latency-ms", defaults.UpstreamLatencyMs),
             ServerCpus = args.OptionalString("server-cpus"),
+            CryptoSeconds = args.Int("crypto-seconds", defaults.CryptoSeconds),
+            ServerLogging = args.String("server-logging", defaults.ServerLogging),
             ConnectionString = args.OptionalString("connection-string"),
             KeepDatabase = args.Bool("keep-db", false),
         };
@@ -51,6 +62,16 @@ internal sealed record ProxySettings
         if (settings.Generator is not ("hey" or "builtin"))
         {
             throw new ArgumentException("--generator must be 'hey' or 'builtin'");
+        }
+
+        if (settings.ServerLogging is not ("product" or "warning"))
+        {
+            throw new ArgumentException("--server-logging must be 'product' or 'warning'");
+        }
+
+        if (settings.CryptoSeconds < 1)
+        {
+            throw new ArgumentException("--crypto-seconds must be at least 1");
         }
 
         if (settings.ServerCpus is { } cpus && !System.Text.RegularExpressions.Regex.IsMatch(cpus, "^[0-9]+([-,][0-9]+)*$"))

@@ -8,8 +8,9 @@ namespace QuantaSeal.LoadTests.Proxy;
 
 /// <summary>
 /// The server as an operator runs it (<c>dotnet QuantaSeal.Server.dll --storage postgres ...</c>) with its own ports,
-/// database, operator key and master key, and <c>--audit-transport durable|memory</c>. Logging is at Warning so the
-/// console does not cost CPU during a measurement (the same for both transports).
+/// database, operator key and master key, and <c>--audit-transport durable|memory</c>. Logging is the product's default
+/// (what an operator gets with no appsettings.json), or every category at Warning when asked for; the same for both
+/// transports.
 /// </summary>
 internal sealed class ServerInstance : IAsyncDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class ServerInstance : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServerInstance> StartAsync(string transport, string connectionString, string? cpus, CancellationToken cancellationToken)
+    public static async Task<ServerInstance> StartAsync(string transport, string connectionString, string? cpus, bool warningLogsOnly, CancellationToken cancellationToken)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("qs-load-" + transport + "-").FullName;
         var port = Ports.Free();
@@ -67,7 +68,10 @@ internal sealed class ServerInstance : IAsyncDisposable
         info.Environment.Remove("QUANTASEAL_MASTER_KEY");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (warningLogsOnly)
+        {
+            info.Environment["Logging__LogLevel__Default"] = "Warning";
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerInstance(process, baseAddress, directory, transport);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);

@@ -16,7 +16,8 @@ public sealed record AuditEventRecord(
     [property: Id(10)] string? RequestSha256,
     [property: Id(11)] long? LatencyMs,
     [property: Id(12)] string? ObjectId,
-    [property: Id(13)] string Hash);
+    [property: Id(13)] string Hash,
+    [property: Id(14)] string? AttemptEventId = null);
 
 /// <summary>A signed checkpoint: <c>{tenant_id, seq, hash, timestamp}</c> signed with ML-DSA-65 by <see cref="KeyId"/>.</summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditCheckpointInfo")]

@@ -2,7 +2,8 @@ namespace QuantaSeal.Abstractions.Audit;
 
 /// <summary>
 /// One audit event (DESIGN §7). Never carries a credential, token, key or upstream payload.
-/// <see cref="Seq"/> is assigned by the tenant's chain.
+/// <see cref="Seq"/> is assigned by the tenant's chain. An outcome event names the intent (<c>attempted</c>) event it
+/// completes in <see cref="AttemptEventId"/> (DESIGN §7: no side effect without its event).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditEvent")]
 public sealed record AuditEvent(
@@ -18,7 +19,8 @@ public sealed record AuditEvent(
     [property: Id(9)] int? UpstreamStatus,
     [property: Id(10)] string? RequestSha256,
     [property: Id(11)] long? LatencyMs,
-    [property: Id(12)] string? ObjectId = null);
+    [property: Id(12)] string? ObjectId = null,
+    [property: Id(13)] string? AttemptEventId = null);
 
 /// <summary>Audit actions.</summary>
 public static class AuditActions
@@ -102,6 +104,19 @@ public static class AuditOutcomes
     /// <summary>Refused by policy or validation before any upstream call.</summary>
     public const string Denied = "denied";
 
-    /// <summary>Attempted and failed (upstream error, timeout).</summary>
+    /// <summary>Attempted and failed (upstream error, unreachable, refused credentials).</summary>
     public const string Failed = "failed";
+
+    /// <summary>
+    /// The intent: recorded durably before a side effect (an upstream write, a change to QuantaSeal's own state). Its
+    /// outcome event follows and names it in <see cref="AuditEvent.AttemptEventId"/>; an intent without an outcome
+    /// means the process stopped in between, and the side effect may or may not have happened.
+    /// </summary>
+    public const string Attempted = "attempted";
+
+    /// <summary>The caller went away before the upstream answered; the upstream call was abandoned.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>The call's time budget ran out (token, send and body read share one deadline).</summary>
+    public const string Timeout = "timeout";
 }

@@ -5,8 +5,10 @@ namespace QuantaSeal.Abstractions.Integrations;
 
 /// <summary>
 /// One integration (key = <c>int_...</c>): configuration, default-deny operation policy and the upstream token
-/// cache (single-flight acquisition, proactive refresh, one retry after an upstream 401). Reentrant, so concurrent
-/// proxy calls never queue behind each other's network waits.
+/// cache (single-flight acquisition, proactive refresh, one retry after an upstream 401). Configuration changes never
+/// interleave with each other; the proxy and read methods are <c>[AlwaysInterleave]</c>, so concurrent proxy calls
+/// never queue behind each other's network waits. The grain records its own audit events: a proxied write records
+/// its intent (<c>attempted</c>) before the upstream call and its outcome, linked by <c>attempt_event_id</c>, after it.
 /// </summary>
 [Alias("qs.IIntegrationGrain")]
 public interface IIntegrationGrain : IGrainWithStringKey
@@ -17,7 +19,7 @@ public interface IIntegrationGrain : IGrainWithStringKey
 
     /// <summary>The integration, or null when it does not exist.</summary>
     [Alias("Get")]
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<IntegrationInfo?> GetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Changes name, allowed operations or credential.</summary>
@@ -30,10 +32,12 @@ public interface IIntegrationGrain : IGrainWithStringKey
 
     /// <summary>Runs one proxied operation and returns the sealed answer.</summary>
     [Alias("Proxy")]
+    [AlwaysInterleave]
     Task<ProxyResult> ProxyAsync(ProxyCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>Acquires a token (fresh) and reports the granted scopes.</summary>
     [Alias("CheckConnection")]
+    [AlwaysInterleave]
     Task<ConnectionCheck> CheckConnectionAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -42,7 +46,7 @@ public interface IIntegrationGrain : IGrainWithStringKey
     /// <c>used_by</c> by a failed request cannot block the deletion forever.
     /// </summary>
     [Alias("UsesCredential")]
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<bool> UsesCredentialAsync(string credentialId, CancellationToken cancellationToken = default);
 
     /// <summary>The credential was rotated: drop the cached credential and token.</summary>

@@ -70,4 +70,7 @@ public static class ProxyErrorTypes
 
     /// <summary>The upstream could not be reached or the host policy refused it.</summary>
     public const string Unreachable = "upstream_unreachable";
+
+    /// <summary>No active recipient key (the named one, or any) to seal the answer to; refused before the upstream.</summary>
+    public const string NoRecipientKey = "no_recipient_key";
 }

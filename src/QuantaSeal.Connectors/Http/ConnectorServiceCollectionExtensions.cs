@@ -18,7 +18,8 @@ public static class ConnectorServiceCollectionExtensions
     public static IServiceCollection AddQuantaSealConnectors(this IServiceCollection services, Action<UpstreamOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var optionsBuilder = services.AddOptions<UpstreamOptions>();
+        var optionsBuilder = services.AddOptions<UpstreamOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>());
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);

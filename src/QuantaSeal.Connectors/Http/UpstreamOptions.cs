@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace QuantaSeal.Connectors.Http;
 
 /// <summary>
@@ -24,17 +26,31 @@ public sealed class UpstreamOptions
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>Timeout of one upstream attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Timeout of one operation including retries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries of a transient failure (safe methods only for management calls).</summary>
+    [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>A 429 whose Retry-After is longer than this is not retried here; the caller gets it with Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The whole time budget of one proxied call: token acquisition, sending the request and reading the response body
+    /// share this one deadline. It must end before the Orleans grain-call timeout (30 s by default) with headroom for the
+    /// audit outcome event and the envelope, so a slow upstream answers 504 with its <c>audit_event_id</c> instead of a
+    /// 503 from the grain-call timeout while the grain carries on. A shared token acquisition gets the same budget, so a
+    /// token endpoint that drips its body cannot hold the single-flight acquisition for longer.
+    /// </summary>
+    public TimeSpan CallBudget { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>TCP connect timeout.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

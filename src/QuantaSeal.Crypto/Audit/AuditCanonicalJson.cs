@@ -9,7 +9,8 @@ namespace QuantaSeal.Crypto.Audit;
 /// <list type="bullet">
 /// <item>one object with the members <c>event_id, tenant_id, seq, timestamp, actor, action, integration_id, operation,
 /// outcome, upstream_status, request_sha256, latency_ms, object_id</c> in that order, every member always present,
-/// absent values as <c>null</c>;</item>
+/// absent values as <c>null</c>; then <c>attempt_event_id</c>, written only when the event has one (an outcome event
+/// linked to its intent), so events recorded before the member existed keep their bytes and their hashes;</item>
 /// <item>no whitespace outside strings; UTF-8; integers in plain decimal without leading zeros or exponent;</item>
 /// <item><c>timestamp</c> as UTC <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>;</item>
 /// <item>strings escape only <c>"</c> as <c>\"</c>, <c>\</c> as <c>\\</c> and U+0000..U+001F as <c>\u00xx</c> (lower-case
@@ -54,6 +55,11 @@ public static class AuditCanonicalJson
         StringField(output, ",\"request_sha256\":"u8, record.RequestSha256);
         NumberField(output, ",\"latency_ms\":"u8, record.LatencyMs);
         StringField(output, ",\"object_id\":"u8, record.ObjectId);
+        if (record.AttemptEventId is not null)
+        {
+            StringField(output, ",\"attempt_event_id\":"u8, record.AttemptEventId);
+        }
+
         Raw(output, "}"u8);
     }
 

@@ -98,7 +98,7 @@ public static class AuditExport
                             new AuditRecord(
                                 Str(e, "event_id")!, Str(e, "tenant_id")!, Num(e, "seq")!.Value, Time(Str(e, "timestamp")!), Str(e, "actor")!, Str(e, "action")!,
                                 Str(e, "integration_id"), Str(e, "operation"), Str(e, "outcome")!, (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
-                                Num(e, "latency_ms"), Str(e, "object_id")),
+                                Num(e, "latency_ms"), Str(e, "object_id"), OptionalStr(e, "attempt_event_id")),
                             Str(e, "hash")!);
                         break;
                     case "checkpoint":
@@ -128,6 +128,11 @@ public static class AuditExport
 
         static string? Str(JsonElement e, string name) =>
             e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);
+
+        // Added with the intent/outcome pair: absent in older exports, and absent (not null) in the canonical form of
+        // an event without one. An explicit null reads as absent, which rebuilds the same canonical bytes.
+        static string? OptionalStr(JsonElement e, string name) =>
+            e.TryGetProperty(name, out _) ? Str(e, name) : null;
 
         static long? Num(JsonElement e, string name) =>
             e.GetProperty(name) is { ValueKind: JsonValueKind.Number } v ? v.GetInt64() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);

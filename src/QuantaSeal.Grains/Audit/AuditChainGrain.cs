@@ -205,7 +205,7 @@ internal sealed partial class AuditChainGrain(
         {
             var record = new AuditRecord(
                 e.EventId, e.TenantId, ++seq, AuditMapping.ToMilliseconds(e.Timestamp), e.Actor, e.Action, e.IntegrationId, e.Operation,
-                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId);
+                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId);
             previous = AuditHashChain.Next(previous, record);
             records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
         }

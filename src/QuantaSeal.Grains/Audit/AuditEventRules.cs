@@ -35,7 +35,7 @@ internal static class AuditEventRules
             return "missing action, outcome or actor";
         }
 
-        return TooLong(e.Actor) || TooLong(e.Action) || TooLong(e.Outcome) || TooLong(e.IntegrationId) || TooLong(e.Operation) || TooLong(e.RequestSha256) || TooLong(e.ObjectId)
+        return TooLong(e.Actor) || TooLong(e.Action) || TooLong(e.Outcome) || TooLong(e.IntegrationId) || TooLong(e.Operation) || TooLong(e.RequestSha256) || TooLong(e.ObjectId) || TooLong(e.AttemptEventId)
             ? "a field is too long"
             : null;
 

@@ -16,7 +16,7 @@ internal static class AuditMapping
     public static AuditEventRecord ToInfo(ChainedAuditRecord chained)
     {
         var (r, hash) = chained;
-        return new AuditEventRecord(r.EventId, r.TenantId, r.Seq, r.Timestamp, r.Actor, r.Action, r.IntegrationId, r.Operation, r.Outcome, r.UpstreamStatus, r.RequestSha256, r.LatencyMs, r.ObjectId, hash);
+        return new AuditEventRecord(r.EventId, r.TenantId, r.Seq, r.Timestamp, r.Actor, r.Action, r.IntegrationId, r.Operation, r.Outcome, r.UpstreamStatus, r.RequestSha256, r.LatencyMs, r.ObjectId, hash, r.AttemptEventId);
     }
 
     public static AuditCheckpointInfo ToInfo(AuditCheckpoint c) => new(c.TenantId, c.Seq, c.HashHex, c.Timestamp, c.KeyId, c.Signature);

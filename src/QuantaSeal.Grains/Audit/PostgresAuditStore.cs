@@ -17,22 +17,22 @@ namespace QuantaSeal.Grains.Audit;
 public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
 {
     private const string EventColumns =
-        "event_id, tenant_id, seq, occurred_at, actor, action, integration_id, operation, outcome, upstream_status, request_sha256, latency_ms, object_id, hash";
+        "event_id, tenant_id, seq, occurred_at, actor, action, integration_id, operation, outcome, upstream_status, request_sha256, latency_ms, object_id, hash, attempt_event_id";
 
     private const string CheckpointColumns = "tenant_id, seq, hash, signed_at, key_id, signature";
 
     private const string AppendSql =
         """
         INSERT INTO audit_events (tenant_id, seq, event_id, occurred_at, actor, action, integration_id, operation, outcome,
-                                  upstream_status, request_sha256, latency_ms, object_id, hash)
+                                  upstream_status, request_sha256, latency_ms, object_id, hash, attempt_event_id)
         SELECT @tenant, r.* FROM unnest(@seq, @event_id, @occurred_at, @actor, @action, @integration_id, @operation, @outcome,
-                                        @upstream_status, @request_sha256, @latency_ms, @object_id, @hash) AS r
+                                        @upstream_status, @request_sha256, @latency_ms, @object_id, @hash, @attempt_event_id) AS r
         """;
 
     private const string CopySql =
         """
         COPY audit_events (tenant_id, seq, event_id, occurred_at, actor, action, integration_id, operation, outcome,
-                           upstream_status, request_sha256, latency_ms, object_id, hash)
+                           upstream_status, request_sha256, latency_ms, object_id, hash, attempt_event_id)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -309,6 +309,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
             await WriteNullableAsync(importer, r.LatencyMs, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
             await WriteNullableAsync(importer, r.ObjectId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             await importer.WriteAsync(hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, r.AttemptEventId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
         }
 
         await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -338,6 +339,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         var latency = new long?[n];
         var objectId = new string?[n];
         var hash = new byte[n][];
+        var attemptEventId = new string?[n];
         for (var i = 0; i < n; i++)
         {
             var (r, h) = records[i];
@@ -354,6 +356,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
             latency[i] = r.LatencyMs;
             objectId[i] = r.ObjectId;
             hash[i] = Convert.FromHexString(h);
+            attemptEventId[i] = r.AttemptEventId;
         }
 
         var command = new NpgsqlBatchCommand(AppendSql);
@@ -371,6 +374,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter("latency_ms", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = latency });
         command.Parameters.Add(new NpgsqlParameter("object_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = objectId });
         command.Parameters.Add(new NpgsqlParameter("hash", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = hash });
+        command.Parameters.Add(new NpgsqlParameter("attempt_event_id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = attemptEventId });
         return command;
     }
 
@@ -418,7 +422,8 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
                     reader.IsDBNull(9) ? null : reader.GetInt32(9),
                     NullableString(reader, 10),
                     reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                    NullableString(reader, 12)),
+                    NullableString(reader, 12),
+                    NullableString(reader, 14)),
                 Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(13))));
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using QuantaSeal.Connectors;
 using QuantaSeal.Connectors.Auth0;
 using QuantaSeal.Connectors.Catalog;
@@ -30,7 +31,8 @@ public static class QuantaSealSiloBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
         builder.Services.TryAddSingleton<IAuditPublisher, StreamAuditPublisher>();
-        builder.Services.AddOptions<AuditChainOptions>().BindConfiguration("QuantaSeal:Audit");
+        builder.Services.AddOptions<AuditChainOptions>().BindConfiguration("QuantaSeal:Audit").ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>, AuditChainOptionsValidator>());
         builder.Services.AddQuantaSealConnectors(options.ConfigureUpstream);
         builder.Services.TryAddSingleton<IConnectorCatalog, ConnectorCatalog>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpstreamConnector, Auth0Connector>());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
@@ -24,15 +25,14 @@ namespace QuantaSeal.Grains.Integrations;
 
 /// <inheritdoc cref="IIntegrationGrain"/>
 /// <remarks>
-/// [Reentrant] (DESIGN §2, the throughput rule): proxy calls await the upstream, and a non-reentrant grain would run
-/// them one after another. State stays consistent at every await because:
-/// configuration changes (create/update/delete) mutate state only after their last await but the write, and a
-/// failed write rolls the in-memory change back (and detaches a credential attached for it); the token cache is a
-/// single reference swapped whole, and acquisition is single-flight through one shared <see cref="Task"/> (<see cref="_tokenTask"/>), so N concurrent
-/// calls cause one token request; the unsealed credential is likewise one reference tagged with its version.
+/// Not reentrant (DESIGN §2, the throughput rule): configuration changes (create, update, delete) run one at a time,
+/// so none of them can read fields before an await and write them after another change interleaved. The proxy and
+/// read paths are <c>[AlwaysInterleave]</c> on the interface, so N slow upstream calls still run side by side; they
+/// only read the configuration and touch the caches, which are single references swapped whole. Token acquisition
+/// is single-flight through one shared <see cref="Task"/> (<see cref="_tokenTask"/>), and every invalidation bumps
+/// <see cref="_generation"/> so an acquisition or credential fetch that started before it never caches its result.
 /// </remarks>
 [GrainType("qs.integration")]
-[Reentrant]
 internal sealed partial class IntegrationGrain(
     [PersistentState("integration", StorageNames.QuantaSeal)] IPersistentState<IntegrationState> state,
     IConnectorCatalog catalog,
@@ -40,6 +40,7 @@ internal sealed partial class IntegrationGrain(
     UpstreamHostPolicy hostPolicy,
     IKeyWrapProvider keyWrap,
     IAuditPublisher audit,
+    IOptions<UpstreamOptions> upstreamOptions,
     TimeProvider timeProvider,
     ILogger<IntegrationGrain> logger) : Grain, IIntegrationGrain, ITenantOwned
 {
@@ -64,6 +65,12 @@ internal sealed partial class IntegrationGrain(
     private Task<CachedToken>? _tokenTask;
     private CachedCredential? _credential;
     private IGrainTimer? _refreshTimer;
+
+    /// <summary>
+    /// Bumped by every invalidation (rotation, credential change, new scopes, delete): an acquisition or a credential
+    /// fetch that started under an older generation never caches its result.
+    /// </summary>
+    private long _generation;
 
     /// <summary>Set while a create runs (the grain is reentrant): a second create of the same id is refused.</summary>
     private bool _createInFlight;
@@ -299,19 +306,19 @@ internal sealed partial class IntegrationGrain(
         ArgumentNullException.ThrowIfNull(command);
         RequireExists();
         var started = timeProvider.GetTimestamp();
-        var eventId = AuditIds.New();
         var tenantId = S.TenantId!;
 
-        // Policy first, in a fixed order, each failing closed before anything leaves the silo.
+        // Policy first, in a fixed order, each failing closed before anything leaves the silo. Each refusal is this
+        // call's one event (denied).
         if (!catalog.TryGetOperation(S.SystemType, command.Operation, out var descriptor))
         {
-            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.UnknownOperation, $"'{S.SystemType}' has no operation with that name; see GET /api/v2/connectors.", "operation");
+            return await DeniedAsync(command, started, ProxyErrorTypes.UnknownOperation, $"'{S.SystemType}' has no operation with that name; see GET /api/v2/connectors.", "operation");
         }
 
         if (!S.AllowedOperations.Contains(command.Operation, StringComparer.Ordinal))
         {
             Log.OperationDenied(logger, tenantId, IntegrationId, command.Operation);
-            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.OperationNotAllowed, "The operation is not on this integration's allowlist.", "operation");
+            return await DeniedAsync(command, started, ProxyErrorTypes.OperationNotAllowed, "The operation is not on this integration's allowlist.", "operation");
         }
 
         JsonElement? payload = null;
@@ -325,13 +332,13 @@ internal sealed partial class IntegrationGrain(
         }
         catch (JsonException)
         {
-            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.InvalidPayload, "'payload' is not valid JSON.", "payload");
+            return await DeniedAsync(command, started, ProxyErrorTypes.InvalidPayload, "'payload' is not valid JSON.", "payload");
         }
 
         var validation = catalog.Validate(S.SystemType, command.Operation, payload);
         if (!validation.IsValid)
         {
-            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.InvalidPayload, validation.Message!, "payload." + validation.Field);
+            return await DeniedAsync(command, started, ProxyErrorTypes.InvalidPayload, validation.Message!, "payload." + validation.Field);
         }
 
         // The operator's outbound allowlist may have changed since the integration was stored: a domain it no longer
@@ -340,60 +347,52 @@ internal sealed partial class IntegrationGrain(
         if (!hostPolicy.TryCreateTarget(S.SystemType, S.Domain, out var allowedTarget, out _))
         {
             Log.HostDenied(logger, tenantId, IntegrationId, command.Operation);
-            return await DeniedAsync(command, eventId, started, ProxyErrorTypes.Unreachable, HostNotAllowedMessage, "domain");
+            return await DeniedAsync(command, started, ProxyErrorTypes.Unreachable, HostNotAllowedMessage, "domain");
         }
 
         // Without a recipient key nothing can be delivered: refuse before a write operation runs upstream.
         if (!await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).HasRecipientAsync(command.RecipientKeyId, cancellationToken))
         {
-            throw new NoRecipientKeyException();
+            return await DeniedAsync(command, started, ProxyErrorTypes.NoRecipientKey, "Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying.", "recipient_key_id");
         }
 
-        var connector = Connector();
-        var target = allowedTarget!;
-        UpstreamResponse response;
-        try
+        // DESIGN §7, no side effect without its event: a write records its intent durably before the upstream sees it.
+        // If the intent cannot be recorded the publish throws (503 at the front door) and the upstream is never called.
+        string? attemptEventId = null;
+        if (descriptor.IsWrite)
         {
-            var token = await GetTokenAsync();
-            response = await connector.ExecuteAsync(target, token.Token, command.Operation, validation.Payload!.Value, cancellationToken);
-            if (response.Outcome == UpstreamOutcome.Unauthorized)
-            {
-                // The one hand-written retry: the token was refused, so drop it, get a fresh one (single-flight
-                // with any concurrent caller that saw the same 401) and try once more.
-                Log.TokenRejected(logger, tenantId, IntegrationId);
-                DropToken(token);
-                token = await GetTokenAsync();
-                response = await connector.ExecuteAsync(target, token.Token, command.Operation, validation.Payload!.Value, cancellationToken);
-            }
+            attemptEventId = AuditIds.New();
+            await audit.PublishAsync(Event(attemptEventId, command, AuditOutcomes.Attempted, null, null, null), cancellationToken);
         }
-        catch (UpstreamCallException ex)
+
+        // One deadline for token acquisition, send and body read (UpstreamOptions.CallBudget), ending before the
+        // grain-call timeout; the caller's cancellation (a disconnected client) abandons the upstream call too.
+        using var deadline = new CancellationTokenSource(upstreamOptions.Value.CallBudget, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var response = await CallUpstreamAsync(command.Operation, allowedTarget!, validation.Payload!.Value, linked.Token);
+        var outcome = response.Outcome switch
         {
-            // A rate-limited token endpoint carries its wait like a rate-limited management call does.
-            response = new UpstreamResponse(ex.Outcome, ex.StatusCode, ReadOnlyMemory<byte>.Empty, ex.ErrorCode, ex.Message, RetryAfter: ex.RetryAfter);
-        }
-        catch (HttpRequestException)
-        {
-            response = new UpstreamResponse(UpstreamOutcome.Unreachable, 0, ReadOnlyMemory<byte>.Empty, null, "The upstream could not be reached.");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            response = new UpstreamResponse(UpstreamOutcome.Timeout, 0, ReadOnlyMemory<byte>.Empty, null, "The upstream did not answer in time.");
-        }
+            UpstreamOutcome.Success => AuditOutcomes.Success,
+            _ when cancellationToken.IsCancellationRequested => AuditOutcomes.Cancelled,
+            UpstreamOutcome.Timeout => AuditOutcomes.Timeout,
+            _ => AuditOutcomes.Failed,
+        };
+
+        // The outcome is recorded whatever the caller does: never with the caller's token, so a disconnected client
+        // or a cancelled request cannot suppress it. For a read it is the one event, recorded before any data leaves.
+        var eventId = AuditIds.New();
+        var latency = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
+        await audit.PublishAsync(Event(eventId, command, outcome, response.StatusCode == 0 ? null : response.StatusCode, latency, attemptEventId), CancellationToken.None);
+        Log.Proxied(logger, tenantId, IntegrationId, command.Operation, response.StatusCode, latency);
+        cancellationToken.ThrowIfCancellationRequested();
 
         var success = response.Outcome == UpstreamOutcome.Success;
-        var latency = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
-        await audit.PublishAsync(
-            new AuditEvent(eventId, tenantId, null, timeProvider.GetUtcNow(), command.ActorApiKeyId, AuditActions.ProxyOutbound, IntegrationId, command.Operation,
-                success ? AuditOutcomes.Success : AuditOutcomes.Failed, response.StatusCode == 0 ? null : response.StatusCode, command.RequestSha256, latency),
-            cancellationToken);
-
         var errorType = success ? null : ErrorTypeFor(response.Outcome);
         var body = response.Body.IsEmpty ? "{}"u8.ToArray() : response.Body.ToArray();
         var sealedEnvelope = await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).SealAsync(
             new EnvelopeRequest(command.RecipientKeyId, eventId, success, body, errorType, success ? null : response.ErrorMessage ?? "The upstream call failed.", response.StatusCode == 0 ? null : response.StatusCode),
-            cancellationToken);
+            CancellationToken.None);
         CryptographicOperations.ZeroMemory(body);
-        Log.Proxied(logger, tenantId, IntegrationId, command.Operation, response.StatusCode, latency);
         return new ProxyResult(
             eventId,
             success,
@@ -406,6 +405,50 @@ internal sealed partial class IntegrationGrain(
             response.NextCursor,
             RateLimitHeaders(response.RateLimit));
     }
+
+    /// <summary>
+    /// Token, send and body read under <paramref name="cancellationToken"/> (the call's deadline linked with the
+    /// caller's token). Every failure comes back as a value: a cancelled or timed-out call is
+    /// <see cref="UpstreamOutcome.Timeout"/> (the caller tells the two apart by its own token).
+    /// </summary>
+    private async Task<UpstreamResponse> CallUpstreamAsync(string operation, ConnectorTarget target, JsonElement payload, CancellationToken cancellationToken)
+    {
+        var connector = Connector();
+        try
+        {
+            // The acquisition is shared (single-flight) and has its own deadline; this caller only stops waiting.
+            var token = await GetTokenAsync().WaitAsync(cancellationToken);
+            var response = await connector.ExecuteAsync(target, token.Token, operation, payload, cancellationToken);
+            if (response.Outcome == UpstreamOutcome.Unauthorized)
+            {
+                // The one hand-written retry: the token was refused, so drop it, get a fresh one (single-flight
+                // with any concurrent caller that saw the same 401) and try once more.
+                Log.TokenRejected(logger, S.TenantId!, IntegrationId);
+                DropToken(token);
+                token = await GetTokenAsync().WaitAsync(cancellationToken);
+                response = await connector.ExecuteAsync(target, token.Token, operation, payload, cancellationToken);
+            }
+
+            return response;
+        }
+        catch (UpstreamCallException ex)
+        {
+            // A rate-limited token endpoint carries its wait like a rate-limited management call does.
+            return new UpstreamResponse(ex.Outcome, ex.StatusCode, ReadOnlyMemory<byte>.Empty, ex.ErrorCode, ex.Message, RetryAfter: ex.RetryAfter);
+        }
+        catch (HttpRequestException)
+        {
+            return new UpstreamResponse(UpstreamOutcome.Unreachable, 0, ReadOnlyMemory<byte>.Empty, null, "The upstream could not be reached.");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            return new UpstreamResponse(UpstreamOutcome.Timeout, 0, ReadOnlyMemory<byte>.Empty, null, "The upstream did not answer in time.");
+        }
+    }
+
+    private AuditEvent Event(string eventId, ProxyCommand command, string outcome, int? upstreamStatus, long? latencyMs, string? attemptEventId) =>
+        new(eventId, S.TenantId!, null, timeProvider.GetUtcNow(), command.ActorApiKeyId, AuditActions.ProxyOutbound, IntegrationId,
+            command.Operation.Length > 64 ? command.Operation[..64] : command.Operation, outcome, upstreamStatus, command.RequestSha256, latencyMs, AttemptEventId: attemptEventId);
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator)
     {
@@ -431,10 +474,11 @@ internal sealed partial class IntegrationGrain(
         return Task.CompletedTask;
     }
 
-    private async Task<ProxyResult> DeniedAsync(ProxyCommand command, string eventId, long started, string errorType, string message, string field)
+    private async Task<ProxyResult> DeniedAsync(ProxyCommand command, long started, string errorType, string message, string field)
     {
+        var eventId = AuditIds.New();
         var latency = (long)timeProvider.GetElapsedTime(started).TotalMilliseconds;
-        await audit.PublishAsync(new AuditEvent(eventId, S.TenantId!, null, timeProvider.GetUtcNow(), command.ActorApiKeyId, AuditActions.ProxyOutbound, IntegrationId, command.Operation.Length > 64 ? command.Operation[..64] : command.Operation, AuditOutcomes.Denied, null, command.RequestSha256, latency));
+        await audit.PublishAsync(Event(eventId, command, AuditOutcomes.Denied, null, latency, null), CancellationToken.None);
         return new ProxyResult(eventId, false, null, errorType, message, field, null, null, null, null);
     }
 
@@ -476,22 +520,27 @@ internal sealed partial class IntegrationGrain(
             return inflight;
         }
 
-        var task = AcquireAsync();
+        var task = AcquireAsync(_generation);
         _tokenTask = task;
         return task;
     }
 
-    private async Task<CachedToken> AcquireAsync()
+    /// <summary>
+    /// One shared acquisition. It runs under its own deadline (<see cref="UpstreamOptions.CallBudget"/>), not a
+    /// caller's token, so a token endpoint that drips its body cannot hold it, and every waiting caller gives up at
+    /// its own deadline. It caches its token only if nothing invalidated the cache meanwhile (<paramref name="generation"/>):
+    /// a rotation, a credential change or new scopes while it was in flight make its token stale.
+    /// </summary>
+    private async Task<CachedToken> AcquireAsync(long generation)
     {
-        var credential = await GetCredentialAsync();
-
-        // Not the caller's cancellation token: the acquisition is shared by every waiting caller.
-        var token = await Connector().AcquireTokenAsync(Target(), credential.Credential, S.AllowedOperations, CancellationToken.None);
+        using var deadline = new CancellationTokenSource(upstreamOptions.Value.CallBudget, timeProvider);
+        var credential = await GetCredentialAsync(deadline.Token);
+        var token = await Connector().AcquireTokenAsync(Target(), credential.Credential, S.AllowedOperations, deadline.Token);
         var acquiredAt = timeProvider.GetUtcNow();
         var lifetime = token.ExpiresAt == DateTimeOffset.MaxValue ? TimeSpan.MaxValue : token.ExpiresAt - acquiredAt;
         var refreshAt = lifetime == TimeSpan.MaxValue ? DateTimeOffset.MaxValue : acquiredAt + (lifetime * RefreshAtLifetimeFraction);
         var cached = new CachedToken(token, refreshAt, credential.Version);
-        if (_credential?.Version == credential.Version)
+        if (generation == _generation)
         {
             _token = cached;
             ScheduleRefresh(refreshAt - acquiredAt);
@@ -519,19 +568,26 @@ internal sealed partial class IntegrationGrain(
             new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
     }
 
-    private async Task<CachedCredential> GetCredentialAsync()
+    private async Task<CachedCredential> GetCredentialAsync(CancellationToken cancellationToken)
     {
         if (_credential is { } cached)
         {
             return cached;
         }
 
-        var sealedCredential = await GrainFactory.GetGrain<ICredentialGrain>(S.CredentialId).GetSealedAsync();
-        var plaintext = await CredentialSealing.UnsealAsync(GrainFactory, keyWrap, S.TenantId!, S.CredentialId, sealedCredential, CancellationToken.None);
+        // A rotation (or a credential change) arriving while this fetch awaits bumps the generation: the values read
+        // here may be the old ones, so they serve this acquisition only and are not cached.
+        var generation = _generation;
+        var sealedCredential = await GrainFactory.GetGrain<ICredentialGrain>(S.CredentialId).GetSealedAsync(cancellationToken);
+        var plaintext = await CredentialSealing.UnsealAsync(GrainFactory, keyWrap, S.TenantId!, S.CredentialId, sealedCredential, cancellationToken);
         try
         {
             var credential = new CachedCredential(CredentialTypes.ToUpstream(sealedCredential.CredentialType, plaintext), sealedCredential.Version);
-            _credential = credential;
+            if (generation == _generation)
+            {
+                _credential = credential;
+            }
+
             return credential;
         }
         finally
@@ -540,10 +596,20 @@ internal sealed partial class IntegrationGrain(
         }
     }
 
+    /// <summary>
+    /// Drops the cached token (only <paramref name="onlyIf"/>, when given: a 401 retry must not drop a newer token a
+    /// concurrent caller already fetched). Dropping everything also invalidates an acquisition in flight.
+    /// </summary>
     private void DropToken(CachedToken? onlyIf = null)
     {
         if (onlyIf is null || ReferenceEquals(_token, onlyIf))
         {
+            if (onlyIf is null)
+            {
+                _generation++;
+                _tokenTask = null;
+            }
+
             _token = null;
             _refreshTimer?.Dispose();
             _refreshTimer = null;
@@ -553,7 +619,6 @@ internal sealed partial class IntegrationGrain(
     private void DropCredentialAndToken()
     {
         _credential = null;
-        _tokenTask = null;
         DropToken();
     }
 

@@ -84,10 +84,10 @@ internal sealed class ServerOptions
         ["--console"] = $"{SectionName}:Console:Enabled",
     };
 
-    /// <summary>Every problem with the options, each with how to fix it.</summary>
+    /// <summary>Every problem with the options, each with how to fix it: the attributes (<see cref="ServerOptionsValidator"/>), then the rules that span fields.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<string>(new ServerOptionsValidator().Validate(null, this).Failures ?? []);
         if (Storage is not ("postgres" or "memory"))
         {
             errors.Add("--storage must be 'postgres' or 'memory'.");
@@ -116,11 +116,6 @@ internal sealed class ServerOptions
         if (Storage == "memory" && Role != "all")
         {
             errors.Add("--storage memory runs a single process: --role must be 'all'.");
-        }
-
-        if (MaxRequestBodyBytes < 1024)
-        {
-            errors.Add("MaxRequestBodyBytes must be at least 1024.");
         }
 
         return errors;

@@ -5,7 +5,8 @@ namespace QuantaSeal.Client.Tests.Audit;
 
 /// <summary>
 /// A TEST-ONLY chain (key generated per run) and the JSON the server answers with for it: events with every member
-/// present (explicit nulls), checkpoints with a base64 signature.
+/// present (explicit nulls), checkpoints with a base64 signature. Every third event is an outcome linked to the event
+/// before it (<c>attempt_event_id</c>, present only on those, as the server writes it).
 /// </summary>
 internal sealed class AuditJson : IDisposable
 {
@@ -22,7 +23,8 @@ internal sealed class AuditJson : IDisposable
         {
             var record = new AuditRecord(
                 $"aud_01JCLIENTAUDIT{seq:D15}", Tenant, seq, T0.AddSeconds(seq), "ak_01JCLIENTAUDIT0000000000", seq % 2 == 0 ? "vault.seal" : "proxy.outbound",
-                seq % 2 == 0 ? null : "int_01JCLIENTAUDIT00000000000", seq % 2 == 0 ? null : "get_users", "success", seq % 2 == 0 ? null : 200, null, 7, seq % 2 == 0 ? "cred_x" : null);
+                seq % 2 == 0 ? null : "int_01JCLIENTAUDIT00000000000", seq % 2 == 0 ? null : "get_users", "success", seq % 2 == 0 ? null : 200, null, 7, seq % 2 == 0 ? "cred_x" : null,
+                seq % 3 == 0 ? $"aud_01JCLIENTAUDIT{seq - 1:D15}" : null);
             previous = AuditHashChain.Next(previous, record);
             Records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
             if (checkpointAt.Contains(seq))

@@ -1,5 +1,6 @@
 using QuantaSeal.Client.Models;
 using QuantaSeal.Client.Tests.Infrastructure;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Client.Tests.Audit;
 
@@ -71,28 +72,21 @@ public sealed class AuditServerFixture : IAsyncLifetime
     /// <summary>Waits (against a deadline) until the chain holds exactly <paramref name="lastSeq"/> events and the latest signed checkpoint covers them.</summary>
     private static async Task WaitForCheckpointOverAsync(QuantaSealClient reader, long lastSeq, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var report = await reader.VerifyAuditChainAsync(ct);
-            var latest = await reader.GetLatestAuditCheckpointAsync(ct);
-            if (report.LastSeq > lastSeq)
+        long? seen = null, checkpoint = null;
+        await WaitUntil.TrueAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"The chain has {report.LastSeq} events, more than the {lastSeq} audited actions.");
-            }
-
-            if (latest is not null && latest.Seq == lastSeq && report.LastSeq == lastSeq)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No checkpoint covered seq {lastSeq} (last seq {report.LastSeq}, latest checkpoint {latest?.Seq}).");
-            }
-
-            await Task.Delay(100, ct);
-        }
+                var report = await reader.VerifyAuditChainAsync(ct);
+                checkpoint = (await reader.GetLatestAuditCheckpointAsync(ct))?.Seq;
+                seen = report.LastSeq;
+                return report.LastSeq > lastSeq
+                    ? throw new InvalidOperationException($"The chain has {report.LastSeq} events, more than the {lastSeq} audited actions.")
+                    : checkpoint == lastSeq && report.LastSeq == lastSeq;
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"no checkpoint covered seq {lastSeq} (last seq {seen}, latest checkpoint {checkpoint})",
+            ct,
+            TimeSpan.FromMilliseconds(100));
     }
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();

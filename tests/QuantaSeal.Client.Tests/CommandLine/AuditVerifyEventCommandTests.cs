@@ -55,6 +55,8 @@ public sealed class AuditVerifyEventCommandTests : IDisposable
     [Theory]
     [InlineData("\"outcome\":\"success\"", "\"outcome\":\"denied\"", "does not match its hash")]
     [InlineData("\"latency_ms\":7", "\"latency_ms\":8", "does not match its hash")]
+    [InlineData("\"attempt_event_id\":\"aud_01JCLIENTAUDIT000000000000002\"", "\"attempt_event_id\":\"aud_01JCLIENTAUDIT000000000000001\"", "does not match its hash")]
+    [InlineData(",\"attempt_event_id\":\"aud_01JCLIENTAUDIT000000000000002\"", "", "does not match its hash")]
     [InlineData("\"previous_hash\":\"", "\"previous_hash\":\"1", "previous_hash is not 64 hexadecimal characters")]
     [InlineData("\"timestamp\":\"2026-11-29T16:46:02.123Z\"", "\"timestamp\":\"2026-11-29T16:46:03.123Z\"", "signature does not verify")]
     [InlineData("\"seq\":5,\"hash\"", "\"seq\":6,\"hash\"", "the proof ends at seq 5 but the checkpoint is at seq 6")]

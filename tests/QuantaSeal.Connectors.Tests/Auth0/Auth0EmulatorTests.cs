@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Emulators.Auth0;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Connectors.Tests.Auth0;
 
@@ -239,7 +240,7 @@ public sealed class Auth0EmulatorTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = slow.BaseUri };
         slow.Latency = TimeSpan.FromMinutes(5);
         var pending = http.GetAsync(new Uri("api/v2/roles", UriKind.Relative), Ct);
-        await WaitUntilAsync(() => slow.Requests.Count == 1);
+        await WaitUntil.TrueAsync(() => slow.Requests.Count == 1, TimeSpan.FromSeconds(10), () => $"{slow.Requests.Count} requests reached the slow emulator", Ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
         await slow.DisposeAsync();
@@ -267,16 +268,6 @@ public sealed class Auth0EmulatorTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await _http.SendAsync(request, Ct);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, deadline.Token);
-        }
     }
 
     private static string Pad(string base64Url)

@@ -98,7 +98,8 @@ public sealed class GoldenVectorTests
     /// <summary>
     /// The checked-in file must be exactly the generator's output (inputs derived from their labels). To change the
     /// wire format deliberately, run once with <c>QUANTASEAL_REGENERATE_GOLDEN_VECTOR=1</c>: the test then rewrites
-    /// Vectors/envelope-v1.json in the source tree before comparing. Never do that to make a failing test pass.
+    /// Vectors/envelope-v1.json in the source tree before comparing. Never do that to make a failing test pass: under CI
+    /// (the <c>CI</c> variable every CI service sets) the variable fails the test, and <c>./dev.sh test</c> refuses to run.
     /// </summary>
     [Fact]
     public void GoldenVectorFile_MatchesTheGenerator()
@@ -106,6 +107,9 @@ public sealed class GoldenVectorTests
         var generated = GoldenVector.Generate();
         if (Environment.GetEnvironmentVariable("QUANTASEAL_REGENERATE_GOLDEN_VECTOR") == "1")
         {
+            Assert.True(
+                string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")),
+                "QUANTASEAL_REGENERATE_GOLDEN_VECTOR is set in CI: the golden vector would rewrite itself instead of being checked.");
             File.WriteAllText(GoldenVector.SourcePath(), generated);
             File.WriteAllText(GoldenVector.OutputPath, generated);
         }

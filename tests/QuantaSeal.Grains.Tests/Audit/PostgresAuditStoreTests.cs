@@ -28,7 +28,7 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
         }
     }
 
-    /// <summary>Chains <paramref name="count"/> events after <paramref name="head"/>; every other one has its optional fields null.</summary>
+    /// <summary>Chains <paramref name="count"/> events after <paramref name="head"/>; every other one has its optional fields (the intent link included) null.</summary>
     private List<ChainedAuditRecord> Chain(AuditChainHead head, int count)
     {
         var records = new List<ChainedAuditRecord>(count);
@@ -40,7 +40,8 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
             var record = new AuditRecord(
                 "aud_" + Ulid.NewUlid(), _tenant, seq, T0.AddMilliseconds(seq), "key_" + Ulid.NewUlid(), "proxy.outbound",
                 full ? "int_" + Ulid.NewUlid() : null, full ? "get_users" : null, full ? "success" : "denied",
-                full ? 200 : null, full ? new string('c', 64) : null, full ? seq : null, full ? "obj \"quoted\" é" : null);
+                full ? 200 : null, full ? new string('c', 64) : null, full ? seq : null, full ? "obj \"quoted\" é" : null,
+                full ? "aud_" + Ulid.NewUlid() : null);
             previous = AuditHashChain.Next(previous, record);
             records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
         }

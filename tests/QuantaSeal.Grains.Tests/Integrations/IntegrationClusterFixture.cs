@@ -33,6 +33,9 @@ public sealed class IntegrationClusterFixture : IAsyncLifetime
 
     public const string DirectoryStateName = "qs.tenant-directory/directory";
 
+    /// <summary>The silos' <c>UpstreamOptions.CallBudget</c>.</summary>
+    public static readonly TimeSpan CallBudget = TimeSpan.FromSeconds(3);
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -74,7 +77,14 @@ public sealed class IntegrationClusterFixture : IAsyncLifetime
 
             silo.Services.AddSingleton<IAuditPublisher, RecordingAuditPublisher>();
             silo.UseQuantaSealInMemory();
-            silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(ClusterFixture.MasterKey));
+            GatedGrainStorage.Decorate(silo.Services);
+            silo.AddQuantaSeal(o =>
+            {
+                o.KeyWrapProviderFactory = _ => new GatedKeyWrapProvider(new LocalKeyWrapProvider(ClusterFixture.MasterKey));
+
+                // Short, so a call that runs out of time does it within a test (still far below the grain-call timeout).
+                o.ConfigureUpstream = u => u.CallBudget = CallBudget;
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

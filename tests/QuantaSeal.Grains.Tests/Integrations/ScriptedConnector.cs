@@ -25,6 +25,12 @@ public sealed class ScriptedConnector : IUpstreamConnector
         var n = Interlocked.Increment(ref scenario.TokenRequests);
         scenario.TokenRequestTimes.Enqueue(DateTimeOffset.UtcNow);
         scenario.SecretsSeen.Enqueue(client.ClientSecret);
+        scenario.OperationsSeen.Enqueue([.. allowedOperations]);
+        if (Interlocked.Exchange(ref scenario.NextTokenGate, null) is { } gate)
+        {
+            await gate.PassAsync(cancellationToken);
+        }
+
         await Task.Delay(scenario.TokenDelay, cancellationToken);
         return new UpstreamToken($"{client.ClientId}:tok-{n}", "Bearer", DateTimeOffset.UtcNow + scenario.TokenLifetime, ["read:users"]);
     }
@@ -60,6 +66,9 @@ public sealed class ScriptedConnector : IUpstreamConnector
         internal int Executions;
         internal int InFlight;
 
+        /// <summary>When set, the next token request waits at this gate (taken by that one request).</summary>
+        internal TestGate? NextTokenGate;
+
         public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
         public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
@@ -71,6 +80,17 @@ public sealed class ScriptedConnector : IUpstreamConnector
         public ConcurrentQueue<DateTimeOffset> TokenRequestTimes { get; } = new();
 
         public ConcurrentQueue<string> SecretsSeen { get; } = new();
+
+        /// <summary>The allowed operations each token request was made for (they decide Okta's scopes).</summary>
+        public ConcurrentQueue<IReadOnlyList<string>> OperationsSeen { get; } = new();
+
+        /// <summary>Holds the next token request at the returned gate.</summary>
+        public TestGate HoldNextTokenRequest()
+        {
+            var gate = new TestGate();
+            NextTokenGate = gate;
+            return gate;
+        }
 
         public ConcurrentQueue<string> TokensUsed { get; } = new();
 

@@ -1,5 +1,6 @@
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Server.Tests.Audit;
 
@@ -25,11 +26,11 @@ public sealed class AuditExportTests
         }
 
         // Wait for the four events (tenant.create + 3 seals) to be chained; the 10 s checkpoint timer has not fired yet.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await http.GetStringAsync("api/v2/audit/events?limit=10", Ct)).Split("\"event_id\"").Length - 1 < 4 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, Ct);
-        }
+        await WaitUntil.TrueAsync(
+            async () => (await http.GetStringAsync("api/v2/audit/events?limit=10", Ct)).Split("\"event_id\"").Length - 1 >= 4,
+            TimeSpan.FromSeconds(20),
+            () => "four audit events chained",
+            Ct);
 
         var export = await http.GetStringAsync("api/v2/audit/export", Ct);
         var keysJson = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/v2/tenant/keys", Ct));

@@ -11,4 +11,5 @@ public sealed record AuditRecord(
     string Outcome,
     int? UpstreamStatus,
     string? RequestSha256,
-    string? ObjectId);
+    string? ObjectId,
+    string? AttemptEventId = null);

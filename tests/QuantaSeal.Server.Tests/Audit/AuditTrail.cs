@@ -44,7 +44,8 @@ public sealed class AuditTrail(QuantaSealServer server)
                     item.GetProperty("outcome").GetString()!,
                     item.TryGetProperty("upstream_status", out var upstream) && upstream.ValueKind == JsonValueKind.Number ? upstream.GetInt32() : null,
                     String(item, "request_sha256"),
-                    String(item, "object_id")));
+                    String(item, "object_id"),
+                    String(item, "attempt_event_id")));
             }
 
             cursor = String(page.RootElement, "next_cursor");

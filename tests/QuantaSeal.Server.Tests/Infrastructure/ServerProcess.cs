@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using QuantaSeal.Client;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Server.Tests.Infrastructure;
 
@@ -127,35 +128,32 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task WaitReadyAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
+        await WaitUntil.TrueAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"Server exited with {_process.ExitCode}:\n{Output}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("readyz", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"Server exited with {_process.ExitCode}:\n{Output}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Slow start.
-            }
 
-            await Task.Delay(250, cancellationToken);
-        }
-
-        throw new TimeoutException($"Server not ready in time:\n{Output}");
+                try
+                {
+                    using var response = await http.GetAsync("readyz", cancellationToken);
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return false; // Slow start.
+                }
+            },
+            TimeSpan.FromSeconds(90),
+            () => "server ready:\n" + Output,
+            cancellationToken,
+            TimeSpan.FromMilliseconds(250));
     }
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)

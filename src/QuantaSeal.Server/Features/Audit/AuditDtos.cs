@@ -7,6 +7,7 @@ namespace QuantaSeal.Server.Features.Audit;
 /// <summary>
 /// An event as the API returns it: every canonical member (absent values as explicit nulls, the timestamp in the
 /// canonical text form) plus its chain hash, so a client can rebuild the canonical JSON and re-hash it.
+/// <c>attempt_event_id</c> is present only on an outcome event, as in the canonical form.
 /// </summary>
 internal sealed record AuditEventDto(
     string EventId,
@@ -22,13 +23,14 @@ internal sealed record AuditEventDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RequestSha256,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LatencyMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ObjectId,
-    string Hash)
+    string Hash,
+    string? AttemptEventId)
 {
     public static AuditEventDto From(AuditEventRecord e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(e.EventId, e.TenantId, e.Seq, AuditCanonicalJson.FormatTimestamp(e.Timestamp), e.Actor, e.Action, e.IntegrationId, e.Operation,
-            e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.Hash);
+            e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.Hash, e.AttemptEventId);
     }
 }
 

@@ -196,7 +196,7 @@ internal static class AuditEndpoints
     }
 
     private static ChainedAuditRecord ToChained(AuditEventRecord e) =>
-        new(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId), e.Hash);
+        new(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId), e.Hash);
 
     private static IAuditReaderGrain Reader(HttpContext http, IGrainFactory grains) =>
         grains.GetGrain<IAuditReaderGrain>(CallerContext.From(http.User).TenantId);

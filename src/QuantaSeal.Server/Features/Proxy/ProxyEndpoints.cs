@@ -85,11 +85,6 @@ internal static class ProxyEndpoints
         {
             result = await grain.ProxyAsync(new ProxyCommand(body.Operation, payloadJson, body.RecipientKeyId, caller.ApiKeyId, requestHash), cancellationToken);
         }
-        catch (NoRecipientKeyException)
-        {
-            // The grain refuses before it publishes anything: the refusal is audited as denied by DeniedAuditFilter.
-            return Problems.NoRecipientKey("Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying.");
-        }
         catch (TenantAccessDeniedException)
         {
             // Another tenant's (or no) integration: the same 404 the exception handler would give, answered here so
@@ -120,6 +115,7 @@ internal static class ProxyEndpoints
         var (status, type, title) = result.ErrorType switch
         {
             ProxyErrorTypes.OperationNotAllowed => (StatusCodes.Status403Forbidden, ProblemTypes.OperationNotAllowed, "The operation is not allowed for this integration."),
+            ProxyErrorTypes.NoRecipientKey => (StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key."),
             ProxyErrorTypes.UnknownOperation or ProxyErrorTypes.InvalidPayload => (StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is invalid."),
             ProxyErrorTypes.RateLimited => (StatusCodes.Status429TooManyRequests, ProblemTypes.UpstreamRateLimited, "The upstream rate-limited the call."),
             ProxyErrorTypes.Timeout => (StatusCodes.Status504GatewayTimeout, ProblemTypes.UpstreamTimeout, "The upstream did not answer in time."),

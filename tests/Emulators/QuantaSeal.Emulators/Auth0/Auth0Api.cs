@@ -15,6 +15,25 @@ internal sealed partial class Auth0Api(Auth0EmulatorState state, Auth0TokenIssue
 {
     private const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>Headers and one byte of body, then nothing until the caller (or the emulator) gives up.</summary>
+    private async Task StallAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await context.Response.Body.WriteAsync("["u8.ToArray(), linked.Token).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(linked.Token).ConfigureAwait(false);
+            await Task.Delay(Timeout.InfiniteTimeSpan, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            state.CountStalledAbandoned();
+            context.Abort();
+        }
+    }
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
@@ -41,6 +60,12 @@ internal sealed partial class Auth0Api(Auth0EmulatorState state, Auth0TokenIssue
                 context.Abort();
                 return;
             }
+        }
+
+        if (!isToken && state.StallBody)
+        {
+            await StallAsync(context).ConfigureAwait(false);
+            return;
         }
 
         var (limit, remaining, reset, over) = state.CountInWindow();

@@ -67,6 +67,19 @@ public sealed class Auth0Emulator : IAsyncDisposable
         set => _state.Latency = value;
     }
 
+    /// <summary>
+    /// Management answers send 200, their headers and the first byte of a JSON body, then drip nothing more until the
+    /// caller goes away (a slow-body upstream). Token requests are answered normally.
+    /// </summary>
+    public bool StallBody
+    {
+        get => _state.StallBody;
+        set => _state.StallBody = value;
+    }
+
+    /// <summary>How many stalled answers (<see cref="StallBody"/>) their caller abandoned.</summary>
+    public int StalledAbandoned => _state.StalledAbandoned;
+
     /// <summary>Every request received so far, in arrival order (a snapshot).</summary>
     public IReadOnlyList<Auth0RecordedRequest> Requests => _state.Requests();
 

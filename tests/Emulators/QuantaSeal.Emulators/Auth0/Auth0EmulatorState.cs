@@ -69,6 +69,30 @@ internal sealed class Auth0EmulatorState
         set { lock (_gate) { _latency = value < TimeSpan.Zero ? TimeSpan.Zero : value; } }
     }
 
+    /// <summary>Management answers send their headers and one byte of body, then stall until the caller gives up.</summary>
+    public bool StallBody
+    {
+        get { lock (_gate) { return _stallBody; } }
+        set { lock (_gate) { _stallBody = value; } }
+    }
+
+    /// <summary>Stalled answers whose caller went away.</summary>
+    public int StalledAbandoned
+    {
+        get { lock (_gate) { return _stalledAbandoned; } }
+    }
+
+    public void CountStalledAbandoned()
+    {
+        lock (_gate)
+        {
+            _stalledAbandoned++;
+        }
+    }
+
+    private bool _stallBody;
+    private int _stalledAbandoned;
+
     // ---- clients -------------------------------------------------------------------------------------------------
 
     public Auth0EmulatorClient Client(string clientId)

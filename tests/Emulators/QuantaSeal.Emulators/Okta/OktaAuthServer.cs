@@ -31,7 +31,8 @@ internal sealed record OktaCaller(string Scheme, IReadOnlyList<string> Scopes, b
 /// <summary>
 /// The org authorization server (<c>/oauth2/v1/token</c>: client credentials with <c>private_key_jwt</c>, DPoP with
 /// nonces) and the management API's token checks (SSWS, Bearer, DPoP with <c>ath</c>/<c>cnf.jkt</c>, scopes). Signatures
-/// are checked with Microsoft.IdentityModel (independent of the connector's hand-written signing); claims are checked
+/// are checked with Microsoft.IdentityModel, which also signs in the connector (tests/interop/jws-verify.mjs is the
+/// independent check of that signing); claims are checked
 /// here one rule at a time with Okta-like error descriptions.
 /// </summary>
 internal sealed class OktaAuthServer(OktaEmulator emulator, TimeProvider timeProvider)

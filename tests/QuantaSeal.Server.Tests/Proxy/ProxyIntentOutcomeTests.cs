@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Emulators.Auth0;
+using QuantaSeal.Server.Tests.Audit;
+using QuantaSeal.Server.Tests.Infrastructure;
+
+namespace QuantaSeal.Server.Tests.Proxy;
+
+/// <summary>
+/// A server whose proxied calls have a short time budget (<c>QuantaSeal:Upstream:CallBudget</c> = 5 s) and its own
+/// Auth0 emulator, whose latency and stalled bodies the tests change.
+/// </summary>
+public sealed class ProxyBudgetFixture : IAsyncLifetime
+{
+
+    public QuantaSealServer Server { get; } = new("memory", settings: new Dictionary<string, string?>
+    {
+        ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
+        ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:10",
+        ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:20",
+        ["QuantaSeal:Upstream:CallBudget"] = "00:00:05",
+    });
+
+    public Auth0Emulator Auth0 { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Server.StartServer();
+        Auth0 = await Auth0Emulator.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Auth0.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// DESIGN §7, no side effect without its event, and one time budget below the grain-call limit: a proxied write
+/// records its intent (<c>attempted</c>) before the upstream sees it and its outcome, linked by
+/// <c>attempt_event_id</c>, whatever the caller does; a slow upstream answers 504 with the call's event id, and the
+/// chain holds exactly the events of the call.
+/// </summary>
+public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClassFixture<ProxyBudgetFixture>
+{
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(15);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Write_ClientDisconnectsWhileTheUpstreamRuns_TheChainHoldsItsIntentAndItsOutcome()
+    {
+        var (session, integrationId) = await IntegrationAsync();
+        var trail = new AuditTrail(fixture.Server);
+        var before = await trail.ReadAsync(session.Tenant.TenantId, session.Tenant.ApiKey, Ct);
+        fixture.Auth0.ClearRequests();
+        fixture.Auth0.Latency = TimeSpan.FromSeconds(30);
+        try
+        {
+            // Act: send a delete, wait until the emulator holds it, then hang up (curl -m 1).
+            using var client = fixture.Server.Http();
+            using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var call = SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|gone" }, hangUp.Token);
+            await WaitUntilAsync(() => fixture.Auth0.Requests.Any(r => r.Method == "DELETE"));
+            await hangUp.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+            // Assert: the intent and its outcome, linked, and nothing else.
+            var added = await WaitForNewAsync(trail, session, before, 2);
+            Assert.True(added.Count == 2, string.Join("; ", added));
+            var intent = Assert.Single(added, e => e.Outcome == AuditOutcomes.Attempted);
+            var outcome = Assert.Single(added, e => e.Outcome != AuditOutcomes.Attempted);
+            Assert.Equal(2, added.Count);
+            Assert.All(added, e => Assert.Equal(("proxy.outbound", "delete_user", integrationId), (e.Action, e.Operation, e.IntegrationId)));
+            Assert.NotNull(intent.RequestSha256);
+            Assert.Equal(intent.RequestSha256, outcome.RequestSha256);
+            Assert.Equal(intent.EventId, outcome.AttemptEventId);
+            Assert.Equal(AuditOutcomes.Cancelled, outcome.Outcome);
+        }
+        finally
+        {
+            fixture.Auth0.Latency = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task SlowBody_Answers504WithTheEventId_AndTheChainHoldsExactlyThatEvent()
+    {
+        var (session, integrationId) = await IntegrationAsync();
+        var trail = new AuditTrail(fixture.Server);
+        var before = await trail.ReadAsync(session.Tenant.TenantId, session.Tenant.ApiKey, Ct);
+        var abandonedBefore = fixture.Auth0.StalledAbandoned;
+        fixture.Auth0.StallBody = true;
+        HttpResponseMessage response;
+        try
+        {
+            using var client = fixture.Server.Http();
+            response = await SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
+        }
+        finally
+        {
+            fixture.Auth0.StallBody = false;
+        }
+
+        using (response)
+        {
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+            Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var eventId = body.GetProperty("audit_event_id").GetString();
+
+            // The stalled upstream call was abandoned by the grain (no work left that could audit later), then a
+            // marker call's event shows the chain has caught up: the slow call left exactly its one event.
+            await WaitUntilAsync(() => fixture.Auth0.StalledAbandoned > abandonedBefore);
+            using var client = fixture.Server.Http();
+            using var marker = await SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
+            Assert.Equal(HttpStatusCode.OK, marker.StatusCode);
+            var added = await WaitForNewAsync(trail, session, before, 2);
+            var slow = Assert.Single(added, e => e.EventId == eventId);
+            Assert.Equal(AuditOutcomes.Timeout, slow.Outcome);
+            Assert.Equal(2, added.Count);
+        }
+    }
+
+    private async Task<(TenantSession Session, string IntegrationId)> IntegrationAsync()
+    {
+        var session = await NewTenantAsync();
+        var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new
+        {
+            client_id = fixture.Auth0.ClientId,
+            client_secret = fixture.Auth0.ClientSecret,
+            audience = fixture.Auth0.Audience,
+        }, cancellationToken: Ct);
+        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "budget", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users", "delete_user"], Ct);
+
+        // Warm the token so the calls under test only wait on the management call.
+        var warm = await session.Sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct);
+        Assert.True(warm.Success, $"Warm-up: {warm.StatusCode} {warm.ErrorType} {warm.ErrorMessage}");
+
+        // The warm-up's event is chained before a test reads the chain, so it never counts as the test's own.
+        var trail = new AuditTrail(fixture.Server);
+        await WaitUntilAsync(async () => (await trail.ReadAsync(session.Tenant.TenantId, session.Tenant.ApiKey, Ct)).Any(e => e.EventId == warm.AuditEventId));
+        return (session, integration.IntegrationId);
+    }
+
+    private async Task<TenantSession> NewTenantAsync()
+    {
+        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "budget", cancellationToken: Ct);
+        var sdk = fixture.Server.Sdk(tenant.ApiKey);
+        using var recipient = QuantaSeal.Client.Encryption.RecipientKey.Generate();
+        await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        return new TenantSession(tenant, sdk, null!);
+    }
+
+    private static Task<HttpResponseMessage> SendProxyAsync(HttpClient client, string apiKey, string integrationId, string operation, object payload, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object> { ["integration_id"] = integrationId, ["operation"] = operation, ["payload"] = payload }),
+        };
+        request.Headers.Add("X-API-Key", apiKey);
+        return client.SendAsync(request, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<AuditRecord>> WaitForNewAsync(AuditTrail trail, TenantSession session, IReadOnlyList<AuditRecord> before, int count)
+    {
+        IReadOnlyList<AuditRecord> added = [];
+        await WaitUntilAsync(async () => (added = await trail.NewSinceAsync(session.Tenant.TenantId, session.Tenant.ApiKey, before, Ct)).Count >= count);
+        return added;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow + WaitLimit;
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "The condition did not hold in time.");
+            await Task.Delay(TimeSpan.FromMilliseconds(25), Ct);
+        }
+    }
+}
