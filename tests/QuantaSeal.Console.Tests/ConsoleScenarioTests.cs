@@ -49,6 +49,18 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
         await page.GetByLabel("Label (optional)").FillAsync("laptop");
         await page.GetByLabel("Public key (standard base64, 1184 bytes)").FillAsync(recipient.PublicKeyBase64);
         await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        // Proof of possession: the page shows a challenge to the key; only the private half answers it.
+        var challengeJson = await page.GetByLabel("Challenge (save as challenge.json)").InputValueAsync();
+        using (var challenge = System.Text.Json.JsonDocument.Parse(challengeJson))
+        {
+            var proof = recipient.ProveRegistration(
+                tenantId,
+                challenge.RootElement.GetProperty("challenge_id").GetString()!,
+                Convert.FromBase64String(challenge.RootElement.GetProperty("ciphertext_kem").GetString()!));
+            await page.GetByLabel("Proof (the line the command printed, or its proof field)").FillAsync(Convert.ToBase64String(proof));
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Complete registration" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Registered recipient key rk_");
         await Browse.CheckAsync(page, fixture, "recipient-keys");
 

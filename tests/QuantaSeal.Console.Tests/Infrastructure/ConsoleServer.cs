@@ -18,6 +18,9 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>
     public ConsoleServer(string connectionString)
     {
         StateDirectory = Directory.CreateTempSubdirectory("qs-console-").FullName;
+        // A PostgreSQL node refuses to start without cluster certificates (mutual TLS between silos and front doors).
+        var certificates = Path.Combine(StateDirectory, "cluster");
+        QuantaSeal.Grains.Hosting.Cluster.ClusterCertificateGenerator.EnsureDevelopmentCertificates(certificates);
         _settings = new Dictionary<string, string?>
         {
             ["QuantaSeal:Storage"] = "postgres",
@@ -28,6 +31,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>
             ["QuantaSeal:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["QuantaSeal:ClusterId"] = "console-" + Guid.NewGuid().ToString("N"),
             ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
+            ["QuantaSeal:Cluster:CertificateDirectory"] = certificates,
         };
         UseKestrel(0);
     }
