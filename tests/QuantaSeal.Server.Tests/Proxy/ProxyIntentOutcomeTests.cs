@@ -151,7 +151,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
         var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "budget", cancellationToken: Ct);
         var sdk = fixture.Server.Sdk(tenant.ApiKey);
         using var recipient = QuantaSeal.Client.Encryption.RecipientKey.Generate();
-        await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         return new TenantSession(tenant, sdk, null!);
     }
 

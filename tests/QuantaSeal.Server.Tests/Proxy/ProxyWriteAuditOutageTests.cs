@@ -58,7 +58,7 @@ public sealed class ProxyWriteAuditOutageTests : IAsyncLifetime
         var tenant = await new QuantaSealClient(http).CreateTenantAsync(_server.OperatorKey, "write-outage", cancellationToken: Ct);
         var sdk = new QuantaSealClient(http, tenant.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
-        await sdk.RegisterRecipientKeyAsync(recipient.PublicKey, cancellationToken: Ct);
+        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
         var credential = await sdk.SealCredentialAsync("oauth2_client", new
         {
             client_id = _auth0.ClientId,
