@@ -362,7 +362,9 @@ internal sealed partial class IntegrationGrain(
         if (descriptor.IsWrite)
         {
             attemptEventId = AuditIds.New();
-            await audit.PublishAsync(Event(attemptEventId, command, AuditOutcomes.Attempted, null, null, null), cancellationToken);
+            // Not the caller's token: an intent that became durable must always get its outcome. A caller that gives up
+            // now still gets one (cancelled), because the linked token below is already cancelled.
+            await audit.PublishAsync(Event(attemptEventId, command, AuditOutcomes.Attempted, null, null, null), CancellationToken.None);
         }
 
         // One deadline for token acquisition, send and body read (UpstreamOptions.CallBudget), ending before the
