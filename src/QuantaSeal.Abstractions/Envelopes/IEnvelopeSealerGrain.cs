@@ -12,6 +12,14 @@ public interface IEnvelopeSealerGrain : IGrainWithStringKey
     [Alias("Seal")]
     Task<SealedEnvelope> SealAsync(EnvelopeRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The key check: records one <c>envelope.echo</c> event (object = the recipient key named, if any), then seals
+    /// <paramref name="payload"/> bound to it. Refused with <see cref="NoRecipientKeyException"/> (one denied event)
+    /// when there is no such active recipient key.
+    /// </summary>
+    [Alias("Echo")]
+    Task<SealedEnvelope> EchoAsync(string? recipientKeyId, byte[] payload, CancellationToken cancellationToken = default);
+
     /// <summary>Whether an active recipient key (the named one, or any when null) exists to seal to.</summary>
     [Alias("HasRecipient")]
     Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default);

@@ -2,7 +2,7 @@ namespace QuantaSeal.Abstractions.Envelopes;
 
 /// <summary>The tenant has no active recipient key (or not the one asked for): nothing can be sealed.</summary>
 [GenerateSerializer, Alias("qs.NoRecipientKeyException")]
-public sealed class NoRecipientKeyException : Exception
+public sealed class NoRecipientKeyException : Exception, Audit.IAuditedRefusal
 {
     /// <summary>Creates the exception.</summary>
     public NoRecipientKeyException()
@@ -21,4 +21,8 @@ public sealed class NoRecipientKeyException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    [Id(0)]
+    public string? AuditEventId { get; init; }
 }

@@ -8,7 +8,9 @@ namespace QuantaSeal.Abstractions.Integrations;
 /// cache (single-flight acquisition, proactive refresh, one retry after an upstream 401). Configuration changes never
 /// interleave with each other; the proxy and read methods are <c>[AlwaysInterleave]</c>, so concurrent proxy calls
 /// never queue behind each other's network waits. The grain records its own audit events: a proxied write records
-/// its intent (<c>attempted</c>) before the upstream call and its outcome, linked by <c>attempt_event_id</c>, after it.
+/// its intent (<c>attempted</c>) before the upstream call and its outcome, linked by <c>attempt_event_id</c>, after it;
+/// create, update and delete record theirs the same way around the state change; a connection check records one
+/// event; a refusal is one <c>denied</c> event whose id the thrown exception carries.
 /// </summary>
 [Alias("qs.IIntegrationGrain")]
 public interface IIntegrationGrain : IGrainWithStringKey
@@ -27,8 +29,9 @@ public interface IIntegrationGrain : IGrainWithStringKey
     Task<IntegrationInfo> UpdateAsync(UpdateIntegrationCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the integration and drops its token.</summary>
+    /// <exception cref="Tenants.TenantAccessDeniedException">No such integration (deleted before, or never created; recorded as denied).</exception>
     [Alias("Delete")]
-    Task<IntegrationInfo?> DeleteAsync(CancellationToken cancellationToken = default);
+    Task<IntegrationInfo> DeleteAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Runs one proxied operation and returns the sealed answer.</summary>
     [Alias("Proxy")]

@@ -8,7 +8,10 @@ namespace QuantaSeal.Abstractions.Tenants;
 /// </summary>
 /// <remarks>
 /// Every call must carry the caller's tenant in the request context (<see cref="TenantCallContext"/>); a call for
-/// another tenant is refused. Only <see cref="CreateAsync"/> is an operator call.
+/// another tenant is refused. Only <see cref="CreateAsync"/> and <see cref="RecoverAdminKeyAsync"/> are operator calls.
+/// Every change records its own audit events in the tenant's chain (an <c>attempted</c> intent before it, the outcome
+/// after it, linked by <c>attempt_event_id</c>; actor from <see cref="TenantCallContext.CurrentActor"/>), and every
+/// refusal one <c>denied</c> event whose id the thrown exception carries (<see cref="Audit.IAuditedRefusal"/>).
 /// </remarks>
 [Alias("qs.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
@@ -35,11 +38,11 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<RecipientKeyChallenge> CreateRecipientKeyChallengeAsync(byte[] publicKey, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes <paramref name="recipientKeyId"/> the key envelopes are sealed to when a call names none; returns
-    /// <see langword="null"/> when the tenant has no such active key.
+    /// Makes <paramref name="recipientKeyId"/> the key envelopes are sealed to when a call names none.
     /// </summary>
+    /// <exception cref="TenantAccessDeniedException">The tenant has no such active key (recorded as denied).</exception>
     [Alias("SetDefaultRecipientKey")]
-    Task<RecipientKeyInfo?> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default);
+    Task<RecipientKeyInfo> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Registers a client ML-KEM-768 public key that envelopes may be sealed to; the command must carry the proof for
@@ -49,9 +52,10 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("RegisterRecipientKey")]
     Task<RecipientKeyInfo> RegisterRecipientKeyAsync(RegisterRecipientKeyCommand command, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a recipient key; returns <see langword="null"/> when it is unknown.</summary>
+    /// <summary>Revokes a recipient key (revoking a revoked key changes nothing).</summary>
+    /// <exception cref="TenantAccessDeniedException">The key is unknown (recorded as denied).</exception>
     [Alias("RevokeRecipientKey")]
-    Task<RecipientKeyInfo?> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default);
+    Task<RecipientKeyInfo> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default);
 
     /// <summary>Rotates the ML-DSA-65 signing key (the old public key stays listed as retired), optionally the HMAC key.</summary>
     [Alias("RotateSigningKey")]
@@ -66,9 +70,11 @@ public interface ITenantGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes an API key; returns <see langword="null"/> when the tenant has no such key.</summary>
+    /// <summary>Revokes an API key (revoking a revoked key changes nothing).</summary>
+    /// <exception cref="TenantAccessDeniedException">The tenant has no such key (recorded as denied).</exception>
+    /// <exception cref="QuantaSealValidationException">It is the last active admin key (recorded as denied).</exception>
     [Alias("RevokeApiKey")]
-    Task<ApiKeyInfo?> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default);
+    Task<ApiKeyInfo> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Operator lock-out recovery: issues a new admin API key (shown once) and records <c>api_key.recover</c> in the

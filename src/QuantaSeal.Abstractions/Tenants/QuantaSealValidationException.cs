@@ -5,7 +5,7 @@ namespace QuantaSeal.Abstractions.Tenants;
 /// message is safe to show to the client: it never contains the rejected value.
 /// </summary>
 [GenerateSerializer, Alias("qs.QuantaSealValidationException")]
-public sealed class QuantaSealValidationException : Exception
+public sealed class QuantaSealValidationException : Exception, Audit.IAuditedRefusal
 {
     /// <summary>Creates the exception.</summary>
     public QuantaSealValidationException()
@@ -30,4 +30,8 @@ public sealed class QuantaSealValidationException : Exception
     /// <summary>The JSON name of the invalid field.</summary>
     [Id(0)]
     public string Field { get; init; }
+
+    /// <inheritdoc/>
+    [Id(1)]
+    public string? AuditEventId { get; init; }
 }

@@ -2,7 +2,7 @@ namespace QuantaSeal.Abstractions.Tenants;
 
 /// <summary>Thrown by a silo when a grain call crosses tenants. Carries no object details.</summary>
 [GenerateSerializer, Alias("qs.TenantAccessDeniedException")]
-public sealed class TenantAccessDeniedException : Exception
+public sealed class TenantAccessDeniedException : Exception, Audit.IAuditedRefusal
 {
     /// <summary>Creates the exception.</summary>
     public TenantAccessDeniedException()
@@ -21,4 +21,8 @@ public sealed class TenantAccessDeniedException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    [Id(0)]
+    public string? AuditEventId { get; init; }
 }

@@ -39,7 +39,7 @@ public sealed record CredentialInfo(
 
 /// <summary>The credential is used by integrations and cannot be deleted.</summary>
 [GenerateSerializer, Alias("qs.CredentialInUseException")]
-public sealed class CredentialInUseException : Exception
+public sealed class CredentialInUseException : Exception, Audit.IAuditedRefusal
 {
     /// <summary>Creates the exception.</summary>
     public CredentialInUseException()
@@ -58,4 +58,8 @@ public sealed class CredentialInUseException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <inheritdoc/>
+    [Id(0)]
+    public string? AuditEventId { get; init; }
 }

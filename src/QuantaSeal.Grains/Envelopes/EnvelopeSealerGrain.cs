@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using Orleans.Concurrency;
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Crypto.Envelope;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Crypto.Keys;
+using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Security;
 
 namespace QuantaSeal.Grains.Envelopes;
@@ -18,7 +20,7 @@ namespace QuantaSeal.Grains.Envelopes;
 [GrainType("qs.envelope-sealer")]
 [StatelessWorker]
 [Reentrant]
-internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEnvelopeSealerGrain, ITenantOwned
+internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit audit) : Grain, IEnvelopeSealerGrain, ITenantOwned
 {
     private CachedKeys? _keys;
 
@@ -54,6 +56,29 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
     {
         var material = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetSealingMaterialAsync(cancellationToken);
         return FindRecipient(material, recipientKeyId) is not null;
+    }
+
+    public async Task<SealedEnvelope> EchoAsync(string? recipientKeyId, byte[] payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var subject = new AuditSubject(this.GetPrimaryKeyString(), AuditActions.EnvelopeEcho, recipientKeyId);
+        if (!await HasRecipientAsync(recipientKeyId, cancellationToken))
+        {
+            throw await audit.DeniedAsync(subject, new NoRecipientKeyException());
+        }
+
+        // Recorded BEFORE sealing, so the envelope is bound to a recorded event and no envelope exists unaudited; if it
+        // cannot be recorded nothing is sealed.
+        var eventId = await audit.RecordAsync(subject, AuditOutcomes.Success);
+        try
+        {
+            return await SealAsync(new EnvelopeRequest(recipientKeyId, eventId, true, payload), CancellationToken.None);
+        }
+        catch (NoRecipientKeyException ex)
+        {
+            // The key was revoked between the check and the seal: the call already has its event.
+            throw ChangeAudit.Stamp(ex, eventId);
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -40,6 +40,7 @@ internal sealed partial class IntegrationGrain(
     UpstreamHostPolicy hostPolicy,
     IKeyWrapProvider keyWrap,
     IAuditPublisher audit,
+    ChangeAudit changes,
     IOptions<UpstreamOptions> upstreamOptions,
     TimeProvider timeProvider,
     ILogger<IntegrationGrain> logger) : Grain, IIntegrationGrain, ITenantOwned
@@ -98,54 +99,72 @@ internal sealed partial class IntegrationGrain(
         // DESIGN §9, a rejected request changes nothing: every check that can fail runs before the credential records
         // this integration in its used_by (the credential's own type check runs inside the attach, before it adds).
         var tenantId = TenantCallContext.CurrentTenant!;
-        var systemType = RequireSystemType(command.SystemType);
-        var name = TenantValidation.RequireName(command.Name, "name");
-        var domain = RequireDomain(systemType, command.Domain);
-        var operations = RequireOperations(systemType, command.AllowedOperations);
-        var credentialId = RequireCredentialId(command.CredentialId);
+        var subject = Subject(tenantId, AuditActions.IntegrationCreate);
+        string systemType, name, domain, credentialId;
+        IReadOnlyList<string> operations;
+        try
+        {
+            systemType = RequireSystemType(command.SystemType);
+            name = TenantValidation.RequireName(command.Name, "name");
+            domain = RequireDomain(systemType, command.Domain);
+            operations = RequireOperations(systemType, command.AllowedOperations);
+            credentialId = RequireCredentialId(command.CredentialId);
+        }
+        catch (QuantaSealValidationException ex)
+        {
+            throw await changes.DeniedAsync(subject, ex);
+        }
+
         _createInFlight = true;
         try
         {
-            // The directory enforces the per-tenant object limit, so it is the last check and goes first; an id in
-            // the directory whose integration does not exist lists as nothing.
-            var directory = GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId);
-            await directory.AddAsync(IntegrationId, cancellationToken);
-            try
-            {
-                await AttachCredentialAsync(tenantId, credentialId, systemType, cancellationToken);
-                try
-                {
-                    var now = timeProvider.GetUtcNow();
-                    S.TenantId = tenantId;
-                    S.SystemType = systemType;
-                    S.Name = name;
-                    S.Domain = domain;
-                    S.CredentialId = credentialId;
-                    S.AllowedOperations = [.. operations];
-                    S.CreatedAt = now;
-                    S.UpdatedAt = now;
-                    await state.WriteStateAsync(cancellationToken);
-                }
-                catch (Exception ex)
-                {
-                    state.State = new IntegrationState();
-                    await DetachAfterFailureAsync(tenantId, credentialId, ex);
-                    throw;
-                }
-                finally
-                {
-                    EndAttach(tenantId, credentialId);
-                }
-            }
-            catch (Exception ex)
-            {
-                await UndoAsync(tenantId, "directory", ex, () => directory.RemoveAsync(IntegrationId, CancellationToken.None));
-                throw;
-            }
+            return await changes.ChangeAsync(subject, () => CreateCoreAsync(tenantId, systemType, name, domain, credentialId, operations), cancellationToken);
         }
         finally
         {
             _createInFlight = false;
+        }
+    }
+
+    /// <summary>The create after its intent: runs to its end whatever the caller does (ChangeAudit).</summary>
+    private async Task<IntegrationInfo> CreateCoreAsync(string tenantId, string systemType, string name, string domain, string credentialId, IReadOnlyList<string> operations)
+    {
+        var cancellationToken = CancellationToken.None;
+        // The directory enforces the per-tenant object limit, so it is the last check and goes first; an id in
+        // the directory whose integration does not exist lists as nothing.
+        var directory = GrainFactory.GetGrain<ITenantDirectoryGrain>(tenantId);
+        await directory.AddAsync(IntegrationId, cancellationToken);
+        try
+        {
+            await AttachCredentialAsync(tenantId, credentialId, systemType, cancellationToken);
+            try
+            {
+                var now = timeProvider.GetUtcNow();
+                S.TenantId = tenantId;
+                S.SystemType = systemType;
+                S.Name = name;
+                S.Domain = domain;
+                S.CredentialId = credentialId;
+                S.AllowedOperations = [.. operations];
+                S.CreatedAt = now;
+                S.UpdatedAt = now;
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                state.State = new IntegrationState();
+                await DetachAfterFailureAsync(tenantId, credentialId, ex);
+                throw;
+            }
+            finally
+            {
+                EndAttach(tenantId, credentialId);
+            }
+        }
+        catch (Exception ex)
+        {
+            await UndoAsync(tenantId, "directory", ex, () => directory.RemoveAsync(IntegrationId, CancellationToken.None));
+            throw;
         }
 
         Log.Created(logger, tenantId, IntegrationId, systemType, operations.Count);
@@ -158,11 +177,29 @@ internal sealed partial class IntegrationGrain(
     public async Task<IntegrationInfo> UpdateAsync(UpdateIntegrationCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        RequireExists();
+        var subject = Subject(S.TenantId ?? TenantCallContext.CurrentTenant!, AuditActions.IntegrationUpdate);
+        await RequireExistsAsync(subject);
+        string name, newCredential;
+        IReadOnlyList<string> operations;
+        try
+        {
+            name = command.Name is null ? S.Name : TenantValidation.RequireName(command.Name, "name");
+            operations = command.AllowedOperations is null ? S.AllowedOperations : RequireOperations(S.SystemType, command.AllowedOperations);
+            newCredential = command.CredentialId is null ? S.CredentialId : RequireCredentialId(command.CredentialId);
+        }
+        catch (QuantaSealValidationException ex)
+        {
+            throw await changes.DeniedAsync(subject, ex);
+        }
+
+        return await changes.ChangeAsync(subject, () => UpdateCoreAsync(command, name, operations, newCredential), cancellationToken);
+    }
+
+    /// <summary>The update after its intent: runs to its end whatever the caller does (ChangeAudit).</summary>
+    private async Task<IntegrationInfo> UpdateCoreAsync(UpdateIntegrationCommand command, string name, IReadOnlyList<string> operations, string newCredential)
+    {
+        var cancellationToken = CancellationToken.None;
         var tenantId = S.TenantId!;
-        var name = command.Name is null ? S.Name : TenantValidation.RequireName(command.Name, "name");
-        var operations = command.AllowedOperations is null ? S.AllowedOperations : RequireOperations(S.SystemType, command.AllowedOperations);
-        var newCredential = command.CredentialId is null ? S.CredentialId : RequireCredentialId(command.CredentialId);
         var attached = !string.Equals(newCredential, S.CredentialId, StringComparison.Ordinal);
 
         // Attach the new credential before the state names it (a credential is never used without knowing it), detach
@@ -224,8 +261,9 @@ internal sealed partial class IntegrationGrain(
         return ToInfo();
     }
 
-    public async Task<IntegrationInfo?> DeleteAsync(CancellationToken cancellationToken = default)
+    public async Task<IntegrationInfo> DeleteAsync(CancellationToken cancellationToken = default)
     {
+        var subject = Subject(S.TenantId ?? TenantCallContext.CurrentTenant!, AuditActions.IntegrationDelete);
         if (!Exists)
         {
             if (S.Deleted)
@@ -234,15 +272,21 @@ internal sealed partial class IntegrationGrain(
                 await RemoveFromDirectoryBestEffortAsync(S.TenantId!);
             }
 
-            return null;
+            throw await changes.DeniedAsync(subject, new TenantAccessDeniedException());
         }
 
+        return await changes.ChangeAsync(subject, DeleteCoreAsync, cancellationToken);
+    }
+
+    /// <summary>The delete after its intent: runs to its end whatever the caller does (ChangeAudit).</summary>
+    private async Task<IntegrationInfo> DeleteCoreAsync()
+    {
         var info = ToInfo();
         var tenantId = S.TenantId!;
         S.Deleted = true;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteStateAsync(CancellationToken.None);
         }
         catch
         {
@@ -282,7 +326,18 @@ internal sealed partial class IntegrationGrain(
 
     public async Task<ConnectionCheck> CheckConnectionAsync(CancellationToken cancellationToken = default)
     {
-        RequireExists();
+        var subject = Subject(S.TenantId ?? TenantCallContext.CurrentTenant!, AuditActions.IntegrationCheck);
+        await RequireExistsAsync(subject);
+
+        // Changes nothing of QuantaSeal's (a token request upstream, a dropped cache): one event after the check,
+        // success or failed, recorded whatever the caller does.
+        var check = await CheckCoreAsync();
+        await changes.RecordAsync(subject, check.Ok ? AuditOutcomes.Success : AuditOutcomes.Failed);
+        return check;
+    }
+
+    private async Task<ConnectionCheck> CheckCoreAsync()
+    {
         DropToken();
         try
         {
@@ -750,6 +805,21 @@ internal sealed partial class IntegrationGrain(
         }
 
         return [.. operations.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>What this integration's audit events name: the tenant's chain, the action, the integration (object and integration id).</summary>
+    private AuditSubject Subject(string tenantId, string action) => new(tenantId, action, IntegrationId, IntegrationId);
+
+    /// <summary>
+    /// <see cref="RequireExists"/> for an audited action: a deleted integration (whose tenant is known) is refused with
+    /// a denied event. One that never existed has no tenant here; the isolation filter refuses those calls.
+    /// </summary>
+    private async Task RequireExistsAsync(AuditSubject subject)
+    {
+        if (!Exists)
+        {
+            throw S.TenantId is null ? new TenantAccessDeniedException() : await changes.DeniedAsync(subject, new TenantAccessDeniedException());
+        }
     }
 
     private void RequireExists()

@@ -12,8 +12,9 @@ namespace QuantaSeal.Grains.Tenants;
 
 /// <inheritdoc cref="ITenantGrain"/>
 /// <remarks>
-/// Not reentrant: every state change runs in one turn, and the only awaits inside a change are the key-wrap
-/// provider and the state write, which are short. No per-request crypto happens here (sealing runs in the stateless
+/// Not reentrant: every state change runs in one turn, and the only awaits inside a change are its audit events, the
+/// key-wrap provider and the state write, which are short. Every change is recorded here, between an intent and an
+/// outcome event (<see cref="ChangeAudit"/>), and every refusal as one denied event, whoever calls the grain. No per-request crypto happens here (sealing runs in the stateless
 /// sealer workers), so this activation is never the bottleneck of a tenant's proxy traffic.
 /// </remarks>
 [GrainType("qs.tenant")]
@@ -21,7 +22,7 @@ internal sealed partial class TenantGrain(
     [PersistentState("tenant", StorageNames.QuantaSeal)] IPersistentState<TenantState> state,
     IKeyWrapProvider keyWrap,
     TimeProvider timeProvider,
-    IAuditPublisher audit,
+    ChangeAudit audit,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantOwned
 {
     internal const string AlgorithmMlDsa65 = "ML-DSA-65";
@@ -91,10 +92,24 @@ internal sealed partial class TenantGrain(
             throw new InvalidOperationException("Tenant already exists.");
         }
 
+        // A refused creation is not audited: there is no tenant yet, so no chain to record it in.
         var name = TenantValidation.RequireName(command.Name, "name");
         var environment = TenantValidation.RequireEnvironment(command.ApiKeyEnvironment, "api_key_environment");
-        var now = timeProvider.GetUtcNow();
         var tenantId = TenantId;
+
+        // The first events of the new tenant's chain, actor operator (only an operator call gets here).
+        return await audit.ChangeAsync(
+            new AuditSubject(tenantId, AuditActions.TenantCreate, tenantId),
+            () => CreateCoreAsync(tenantId, name, environment),
+            cancellationToken,
+            AuditActors.Operator);
+    }
+
+    private async Task<TenantCreated> CreateCoreAsync(string tenantId, string name, string environment)
+    {
+        // After the intent, the change runs to its end whatever the caller does (ChangeAudit).
+        var cancellationToken = CancellationToken.None;
+        var now = timeProvider.GetUtcNow();
 
         using var vault = MlKem768KeyPair.Generate();
         using var signing = MlDsa65KeyPair.Generate();
@@ -109,7 +124,8 @@ internal sealed partial class TenantGrain(
         // tenant that does not exist and authenticates to nothing useful; the reverse order could leave a tenant
         // nobody can administer.
         TenantCallContext.SetTenant(tenantId);
-        var admin = await IssueApiKeyAsync(tenantId, "admin", [ApiKeyScopes.Admin], environment, now);
+        var (adminKeyId, adminKey) = ApiKeyFormat.Generate(environment);
+        var admin = await IssueApiKeyAsync(tenantId, adminKeyId, adminKey, "admin", [ApiKeyScopes.Admin], environment, now);
 
         S.TenantId = tenantId;
         S.Name = name;
@@ -167,26 +183,36 @@ internal sealed partial class TenantGrain(
         return Task.FromResult(new RecipientKeyChallenge(challengeId, ciphertext, expiresAt));
     }
 
-    public async Task<RecipientKeyInfo?> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default)
+    public async Task<RecipientKeyInfo> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
+        var subject = Subject(AuditActions.RecipientKeyDefault, recipientKeyId);
         var key = S.RecipientKeys.Find(k => k.RevokedAt is null && string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
         if (key is null)
         {
-            return null;
+            throw await audit.DeniedAsync(subject, new TenantAccessDeniedException("No such active recipient key."));
         }
 
         var previous = S.DefaultRecipientKeyId;
-        if (!string.Equals(previous, key.RecipientKeyId, StringComparison.Ordinal))
+        if (string.Equals(previous, key.RecipientKeyId, StringComparison.Ordinal))
         {
-            S.DefaultRecipientKeyId = key.RecipientKeyId;
-            S.KeyVersion++;
-            await WriteOrRollbackAsync(() => { S.DefaultRecipientKeyId = previous; S.KeyVersion--; }, cancellationToken);
-            Log.DefaultRecipientKeySet(logger, TenantId, key.RecipientKeyId);
+            // Already the default: nothing changes, one event.
+            await audit.RecordAsync(subject, AuditOutcomes.Success);
+            return ToInfo(key);
         }
 
-        return ToInfo(key);
+        return await audit.ChangeAsync(
+            subject,
+            async () =>
+            {
+                S.DefaultRecipientKeyId = key.RecipientKeyId;
+                S.KeyVersion++;
+                await WriteOrRollbackAsync(() => { S.DefaultRecipientKeyId = previous; S.KeyVersion--; }, CancellationToken.None);
+                Log.DefaultRecipientKeySet(logger, TenantId, key.RecipientKeyId);
+                return ToInfo(key);
+            },
+            cancellationToken);
     }
 
     public async Task<RecipientKeyInfo> RegisterRecipientKeyAsync(RegisterRecipientKeyCommand command, CancellationToken cancellationToken = default)
@@ -194,26 +220,42 @@ internal sealed partial class TenantGrain(
         ArgumentNullException.ThrowIfNull(command);
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
-        var publicKey = TenantValidation.RequireMlKemPublicKey(command.PublicKey, "public_key");
-        var label = TenantValidation.OptionalLabel(command.Label, "label");
-
-        var existing = S.RecipientKeys.Find(k => k.RevokedAt is null && CryptographicOperations.FixedTimeEquals(k.PublicKey, publicKey));
-        if (existing is not null)
+        var keyId = Ids.New(Ids.RecipientKey);
+        var subject = Subject(AuditActions.RecipientKeyRegister, keyId);
+        byte[] publicKey;
+        string? label;
+        try
         {
-            // Registering the same key twice is idempotent: the client gets the id it already has.
-            return ToInfo(existing);
+            publicKey = TenantValidation.RequireMlKemPublicKey(command.PublicKey, "public_key");
+            label = TenantValidation.OptionalLabel(command.Label, "label");
+            var existing = S.RecipientKeys.Find(k => k.RevokedAt is null && CryptographicOperations.FixedTimeEquals(k.PublicKey, publicKey));
+            if (existing is not null)
+            {
+                // Registering the same key twice is idempotent: the client gets the id it already has (one event, no change).
+                await audit.RecordAsync(subject with { ObjectId = existing.RecipientKeyId }, AuditOutcomes.Success);
+                return ToInfo(existing);
+            }
+
+            RequireProofOfPossession(command, publicKey);
+            if (S.RecipientKeys.Count(k => k.RevokedAt is null) >= MaxActiveRecipientKeys)
+            {
+                throw new QuantaSealValidationException("public_key", $"A tenant may have at most {MaxActiveRecipientKeys} active recipient keys; revoke one first.");
+            }
+        }
+        catch (QuantaSealValidationException ex)
+        {
+            // Refused before anything changed: one denied event, naming no key (none was registered).
+            throw await audit.DeniedAsync(subject with { ObjectId = null }, ex);
         }
 
-        RequireProofOfPossession(command, publicKey);
+        return await audit.ChangeAsync(subject, () => RegisterCoreAsync(keyId, publicKey, label), cancellationToken);
+    }
 
-        if (S.RecipientKeys.Count(k => k.RevokedAt is null) >= MaxActiveRecipientKeys)
-        {
-            throw new QuantaSealValidationException("public_key", $"A tenant may have at most {MaxActiveRecipientKeys} active recipient keys; revoke one first.");
-        }
-
+    private async Task<RecipientKeyInfo> RegisterCoreAsync(string keyId, byte[] publicKey, string? label)
+    {
         var key = new RecipientKeyState
         {
-            RecipientKeyId = Ids.New(Ids.RecipientKey),
+            RecipientKeyId = keyId,
             PublicKey = publicKey,
             Label = label,
             CreatedAt = timeProvider.GetUtcNow(),
@@ -228,36 +270,45 @@ internal sealed partial class TenantGrain(
         }
 
         S.KeyVersion++;
-        await WriteOrRollbackAsync(() => { S.RecipientKeys.Remove(key); S.DefaultRecipientKeyId = previousDefault; S.KeyVersion--; }, cancellationToken);
+        await WriteOrRollbackAsync(() => { S.RecipientKeys.Remove(key); S.DefaultRecipientKeyId = previousDefault; S.KeyVersion--; }, CancellationToken.None);
         Log.RecipientKeyRegistered(logger, TenantId, key.RecipientKeyId);
         return ToInfo(key);
     }
 
-    public async Task<RecipientKeyInfo?> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default)
+    public async Task<RecipientKeyInfo> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
+        var subject = Subject(AuditActions.RecipientKeyRevoke, recipientKeyId);
         var key = S.RecipientKeys.Find(k => string.Equals(k.RecipientKeyId, recipientKeyId, StringComparison.Ordinal));
         if (key is null)
         {
-            return null;
+            throw await audit.DeniedAsync(subject, new TenantAccessDeniedException("No such recipient key."));
         }
 
-        if (key.RevokedAt is null)
+        if (key.RevokedAt is not null)
         {
-            key.RevokedAt = timeProvider.GetUtcNow();
-            var previousDefault = S.DefaultRecipientKeyId;
-            if (string.Equals(previousDefault, key.RecipientKeyId, StringComparison.Ordinal))
-            {
-                // No silent fallback to another key: calls that name none get 409 until a default is set again.
-                S.DefaultRecipientKeyId = null;
-            }
-
-            S.KeyVersion++;
-            await WriteOrRollbackAsync(() => { key.RevokedAt = null; S.DefaultRecipientKeyId = previousDefault; S.KeyVersion--; }, cancellationToken);
-            Log.RecipientKeyRevoked(logger, TenantId, key.RecipientKeyId);
+            // Revoked before: nothing changes, one event.
+            await audit.RecordAsync(subject, AuditOutcomes.Success);
+            return ToInfo(key);
         }
 
+        return await audit.ChangeAsync(subject, () => RevokeRecipientKeyCoreAsync(key), cancellationToken);
+    }
+
+    private async Task<RecipientKeyInfo> RevokeRecipientKeyCoreAsync(RecipientKeyState key)
+    {
+        key.RevokedAt = timeProvider.GetUtcNow();
+        var previousDefault = S.DefaultRecipientKeyId;
+        if (string.Equals(previousDefault, key.RecipientKeyId, StringComparison.Ordinal))
+        {
+            // No silent fallback to another key: calls that name none get 409 until a default is set again.
+            S.DefaultRecipientKeyId = null;
+        }
+
+        S.KeyVersion++;
+        await WriteOrRollbackAsync(() => { key.RevokedAt = null; S.DefaultRecipientKeyId = previousDefault; S.KeyVersion--; }, CancellationToken.None);
+        Log.RecipientKeyRevoked(logger, TenantId, key.RecipientKeyId);
         return ToInfo(key);
     }
 
@@ -266,13 +317,19 @@ internal sealed partial class TenantGrain(
         ArgumentNullException.ThrowIfNull(command);
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
+        var keyId = Ids.New(Ids.SigningKey);
+        return await audit.ChangeAsync(Subject(AuditActions.SigningKeyRotate, keyId), () => RotateSigningKeyCoreAsync(keyId, command.RotateHmacKey), cancellationToken);
+    }
+
+    private async Task<SigningKeyRotated> RotateSigningKeyCoreAsync(string keyId, bool rotateHmacKey)
+    {
+        var cancellationToken = CancellationToken.None;
         var now = timeProvider.GetUtcNow();
         using var signing = MlDsa65KeyPair.Generate();
-        var keyId = Ids.New(Ids.SigningKey);
         var wrapped = await WrapAsync(PurposeSigningPrefix + keyId, signing.Seed, cancellationToken);
         byte[]? newHmac = null;
         WrappedKeyState? wrappedHmac = null;
-        if (command.RotateHmacKey)
+        if (rotateHmacKey)
         {
             newHmac = RandomNumberGenerator.GetBytes(PqcSizes.HmacKey);
             wrappedHmac = await WrapAsync(PurposeHmacPrefix + (S.KeyVersion + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), newHmac, cancellationToken);
@@ -301,7 +358,7 @@ internal sealed partial class TenantGrain(
                 S.HmacKey = oldHmac;
             },
             cancellationToken);
-        Log.SigningKeyRotated(logger, TenantId, old.KeyId, keyId, command.RotateHmacKey);
+        Log.SigningKeyRotated(logger, TenantId, old.KeyId, keyId, rotateHmacKey);
         return new SigningKeyRotated(ToInfo(created), ToInfo(old), newHmac);
     }
 
@@ -310,20 +367,37 @@ internal sealed partial class TenantGrain(
         ArgumentNullException.ThrowIfNull(command);
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
-        var name = TenantValidation.RequireName(command.Name, "name");
-        var scopes = TenantValidation.RequireScopes(command.Scopes, "scopes");
-        var environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
-        if (S.ApiKeys.Count(k => k.RevokedAt is null) >= MaxApiKeys)
+        string name;
+        IReadOnlyList<string> scopes;
+        string environment;
+        try
         {
-            // Only active keys count: revoked keys stay listed for the record but must not use up the limit.
-            throw new QuantaSealValidationException("name", $"A tenant may have at most {MaxApiKeys} active API keys; revoke one first.");
+            name = TenantValidation.RequireName(command.Name, "name");
+            scopes = TenantValidation.RequireScopes(command.Scopes, "scopes");
+            environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
+            if (S.ApiKeys.Count(k => k.RevokedAt is null) >= MaxApiKeys)
+            {
+                // Only active keys count: revoked keys stay listed for the record but must not use up the limit.
+                throw new QuantaSealValidationException("name", $"A tenant may have at most {MaxApiKeys} active API keys; revoke one first.");
+            }
+        }
+        catch (QuantaSealValidationException ex)
+        {
+            throw await audit.DeniedAsync(Subject(AuditActions.ApiKeyCreate, null), ex);
         }
 
-        var issued = await IssueApiKeyAsync(TenantId, name, scopes, environment, timeProvider.GetUtcNow());
-        S.ApiKeys.Add(issued.State);
-        await WriteOrRollbackAsync(() => S.ApiKeys.Remove(issued.State), cancellationToken);
-        Log.ApiKeyCreated(logger, TenantId, issued.State.ApiKeyId, scopes);
-        return issued.Created;
+        var (keyId, key) = ApiKeyFormat.Generate(environment);
+        return await audit.ChangeAsync(
+            Subject(AuditActions.ApiKeyCreate, keyId),
+            async () =>
+            {
+                var issued = await IssueApiKeyAsync(TenantId, keyId, key, name, scopes, environment, timeProvider.GetUtcNow());
+                S.ApiKeys.Add(issued.State);
+                await WriteOrRollbackAsync(() => S.ApiKeys.Remove(issued.State), CancellationToken.None);
+                Log.ApiKeyCreated(logger, TenantId, issued.State.ApiKeyId, scopes);
+                return issued.Created;
+            },
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken = default)
@@ -332,34 +406,44 @@ internal sealed partial class TenantGrain(
         return Task.FromResult<IReadOnlyList<ApiKeyInfo>>([.. S.ApiKeys.Select(ToInfo)]);
     }
 
-    public async Task<ApiKeyInfo?> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyInfo> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
+        var subject = Subject(AuditActions.ApiKeyRevoke, apiKeyId);
         var key = S.ApiKeys.Find(k => string.Equals(k.ApiKeyId, apiKeyId, StringComparison.Ordinal));
         if (key is null)
         {
-            return null;
+            throw await audit.DeniedAsync(subject, new TenantAccessDeniedException("No such API key."));
         }
 
         if (key.RevokedAt is null && key.Scopes.Contains(ApiKeyScopes.Admin, StringComparer.Ordinal)
             && !S.ApiKeys.Any(k => k.RevokedAt is null && !ReferenceEquals(k, key) && k.Scopes.Contains(ApiKeyScopes.Admin, StringComparer.Ordinal)))
         {
             // Without an active admin key nobody can manage the tenant any more (not even create a new admin key).
-            throw new QuantaSealValidationException("api_key_id", "This is the tenant's last active admin key: create another admin key before revoking it.");
+            throw await audit.DeniedAsync(subject, new QuantaSealValidationException("api_key_id", "This is the tenant's last active admin key: create another admin key before revoking it."));
         }
 
-        if (key.RevokedAt is null)
+        if (key.RevokedAt is not null)
         {
-            // The key's own grain is what authentication reads, so it is revoked first: once this returns, the key
-            // no longer works even if the tenant's list write below fails.
-            await GrainFactory.GetGrain<IApiKeyGrain>(key.ApiKeyId).RevokeAsync(cancellationToken);
-            key.RevokedAt = timeProvider.GetUtcNow();
-            await WriteOrRollbackAsync(() => key.RevokedAt = null, cancellationToken);
-            Log.ApiKeyRevoked(logger, TenantId, key.ApiKeyId);
+            // Revoked before: nothing changes, one event.
+            await audit.RecordAsync(subject, AuditOutcomes.Success);
+            return ToInfo(key);
         }
 
-        return ToInfo(key);
+        return await audit.ChangeAsync(
+            subject,
+            async () =>
+            {
+                // The key's own grain is what authentication reads, so it is revoked first: once this returns, the key
+                // no longer works even if the tenant's list write below fails.
+                await GrainFactory.GetGrain<IApiKeyGrain>(key.ApiKeyId).RevokeAsync(CancellationToken.None);
+                key.RevokedAt = timeProvider.GetUtcNow();
+                await WriteOrRollbackAsync(() => key.RevokedAt = null, CancellationToken.None);
+                Log.ApiKeyRevoked(logger, TenantId, key.ApiKeyId);
+                return ToInfo(key);
+            },
+            cancellationToken);
     }
 
     public async Task<ApiKeyCreated> RecoverAdminKeyAsync(CreateApiKeyCommand command, CancellationToken cancellationToken = default)
@@ -371,18 +455,22 @@ internal sealed partial class TenantGrain(
         var environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
         var (keyId, key) = ApiKeyFormat.Generate(environment);
 
-        // Audited before the key exists (fail closed: no audit, no key), into the tenant's own chain, actor operator.
-        // Not limited by MaxApiKeys: recovery must work for a tenant that has used up its keys.
-        await audit.PublishAsync(
-            new AuditEvent(AuditIds.New(), TenantId, null, timeProvider.GetUtcNow(), AuditIngressGrain.OperatorActor, AuditActions.ApiKeyRecover, null, null, AuditOutcomes.Success, null, null, null, keyId),
-            cancellationToken);
-        TenantCallContext.SetTenant(TenantId);
-        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(TenantId, ApiKeyFormat.Hash(key), [ApiKeyScopes.Admin]), cancellationToken);
-        var entry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [ApiKeyScopes.Admin], Environment = environment, CreatedAt = timeProvider.GetUtcNow() };
-        S.ApiKeys.Add(entry);
-        await WriteOrRollbackAsync(() => S.ApiKeys.Remove(entry), cancellationToken);
-        Log.AdminKeyRecovered(logger, TenantId, keyId);
-        return new ApiKeyCreated(ToInfo(entry), key);
+        // The intent is recorded before the key exists (fail closed: no audit, no key), into the tenant's own chain,
+        // actor operator. Not limited by MaxApiKeys: recovery must work for a tenant that has used up its keys.
+        return await audit.ChangeAsync(
+            Subject(AuditActions.ApiKeyRecover, keyId),
+            async () =>
+            {
+                TenantCallContext.SetTenant(TenantId);
+                await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(TenantId, ApiKeyFormat.Hash(key), [ApiKeyScopes.Admin]), CancellationToken.None);
+                var entry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [ApiKeyScopes.Admin], Environment = environment, CreatedAt = timeProvider.GetUtcNow() };
+                S.ApiKeys.Add(entry);
+                await WriteOrRollbackAsync(() => S.ApiKeys.Remove(entry), CancellationToken.None);
+                Log.AdminKeyRecovered(logger, TenantId, keyId);
+                return new ApiKeyCreated(ToInfo(entry), key);
+            },
+            cancellationToken,
+            AuditActors.Operator);
     }
 
     public Task<SealingMaterial> GetSealingMaterialAsync(CancellationToken cancellationToken = default)
@@ -422,13 +510,14 @@ internal sealed partial class TenantGrain(
     }
 
     private async Task<(ApiKeyState State, ApiKeyCreated Created)> IssueApiKeyAsync(
-        string tenantId, string name, IReadOnlyList<string> scopes, string environment, DateTimeOffset now)
+        string tenantId, string keyId, string key, string name, IReadOnlyList<string> scopes, string environment, DateTimeOffset now)
     {
-        var (keyId, key) = ApiKeyFormat.Generate(environment);
         await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(tenantId, ApiKeyFormat.Hash(key), scopes));
         var stateEntry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [.. scopes], Environment = environment, CreatedAt = now };
         return (stateEntry, new ApiKeyCreated(ToInfo(stateEntry), key));
     }
+
+    private AuditSubject Subject(string action, string? objectId) => new(TenantId, action, objectId);
 
     private bool HasActiveDefault() =>
         S.DefaultRecipientKeyId is { } id && S.RecipientKeys.Exists(k => k.RevokedAt is null && string.Equals(k.RecipientKeyId, id, StringComparison.Ordinal));

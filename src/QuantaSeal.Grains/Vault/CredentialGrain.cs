@@ -1,21 +1,28 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
 using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Security;
 
 namespace QuantaSeal.Grains.Vault;
 
 /// <inheritdoc cref="ICredentialGrain"/>
+/// <remarks>
+/// Records its own audit events (<see cref="ChangeAudit"/>): seal, rotate and delete between an intent and an outcome
+/// event, a refusal as one denied event, the unseal as one event before the values are opened.
+/// </remarks>
 [GrainType("qs.credential")]
 internal sealed partial class CredentialGrain(
     [PersistentState("credential", StorageNames.QuantaSeal)] IPersistentState<CredentialState> state,
     IKeyWrapProvider keyWrap,
     TimeProvider timeProvider,
+    ChangeAudit audit,
     ILogger<CredentialGrain> logger) : Grain, ICredentialGrain, ITenantOwned
 {
     private CredentialState S => state.State;
@@ -31,10 +38,19 @@ internal sealed partial class CredentialGrain(
         }
 
         var tenantId = TenantCallContext.CurrentTenant!;
+        var subject = new AuditSubject(tenantId, AuditActions.VaultSeal, CredentialId);
         if (command.Sealed.Version != 1 || !string.Equals(command.Sealed.CredentialType, command.CredentialType, StringComparison.Ordinal))
         {
-            throw new QuantaSealValidationException("values", "The sealed credential does not match its type or version.");
+            throw await audit.DeniedAsync(subject, new QuantaSealValidationException("values", "The sealed credential does not match its type or version."));
         }
+
+        return await audit.ChangeAsync(subject, () => CreateCoreAsync(tenantId, command), cancellationToken);
+    }
+
+    private async Task<CredentialInfo> CreateCoreAsync(string tenantId, CreateCredentialCommand command)
+    {
+        // After the intent the change runs to its end whatever the caller does (ChangeAudit).
+        var cancellationToken = CancellationToken.None;
 
         // DESIGN §9, a rejected request changes nothing: the directory enforces the per-tenant object limit, so it goes
         // before the state write (as the integration create does). An id in the directory whose credential does not
@@ -69,24 +85,45 @@ internal sealed partial class CredentialGrain(
     public async Task<CredentialInfo> RotateAsync(RotateCredentialCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        RequireExists();
+        var subject = Subject(AuditActions.VaultRotate);
+        await RequireExistsAsync(subject);
         if (command.Sealed.Version != S.Sealed!.Version + 1 || !string.Equals(command.Sealed.CredentialType, S.CredentialType, StringComparison.Ordinal))
         {
-            throw new QuantaSealValidationException("values", "The credential changed concurrently; retry the rotation.");
+            throw await audit.DeniedAsync(subject, new QuantaSealValidationException("values", "The credential changed concurrently; retry the rotation."));
         }
 
-        S.Sealed = command.Sealed;
-        S.UpdatedAt = timeProvider.GetUtcNow();
-        await state.WriteStateAsync(cancellationToken);
-        Log.Rotated(logger, S.TenantId!, CredentialId, S.Sealed.Version, S.Sealed.Fingerprint);
+        var info = await audit.ChangeAsync(
+            subject,
+            async () =>
+            {
+                var previous = (S.Sealed, S.UpdatedAt);
+                S.Sealed = command.Sealed;
+                S.UpdatedAt = timeProvider.GetUtcNow();
+                try
+                {
+                    await state.WriteStateAsync(CancellationToken.None);
+                }
+                catch
+                {
+                    // Keep memory equal to storage: a rotation that was not stored did not happen.
+                    (S.Sealed, S.UpdatedAt) = previous;
+                    throw;
+                }
 
+                Log.Rotated(logger, S.TenantId!, CredentialId, S.Sealed.Version, S.Sealed.Fingerprint);
+                return ToInfo();
+            },
+            cancellationToken);
+
+        // After the outcome: the rotation is stored and recorded whether or not every integration hears of it now.
         // Integrations drop their cached credential and token now rather than at the next expiry.
-        await Task.WhenAll(S.UsedBy.Select(i => GrainFactory.GetGrain<IIntegrationGrain>(i).CredentialRotatedAsync(S.Sealed.Version, cancellationToken)));
-        return ToInfo();
+        await Task.WhenAll(S.UsedBy.Select(i => GrainFactory.GetGrain<IIntegrationGrain>(i).CredentialRotatedAsync(S.Sealed!.Version, cancellationToken)));
+        return info;
     }
 
-    public async Task<CredentialInfo?> DeleteAsync(CancellationToken cancellationToken = default)
+    public async Task<CredentialInfo> DeleteAsync(CancellationToken cancellationToken = default)
     {
+        var subject = Subject(AuditActions.VaultDelete);
         if (!Exists)
         {
             if (S.Deleted)
@@ -95,15 +132,20 @@ internal sealed partial class CredentialGrain(
                 await RemoveFromDirectoryBestEffortAsync(S.TenantId!);
             }
 
-            return null;
+            throw await audit.DeniedAsync(subject, new TenantAccessDeniedException());
         }
 
         var stale = await FindStaleUsersAsync(cancellationToken);
         if (stale.Count < S.UsedBy.Count)
         {
-            throw new CredentialInUseException();
+            throw await audit.DeniedAsync(subject, new CredentialInUseException());
         }
 
+        return await audit.ChangeAsync(subject, () => DeleteCoreAsync(stale), cancellationToken);
+    }
+
+    private async Task<CredentialInfo> DeleteCoreAsync(List<string> stale)
+    {
         var info = ToInfo() with { UsedBy = [] };
         var tenantId = S.TenantId!;
         var previous = (S.Deleted, S.Sealed, S.UsedBy);
@@ -112,7 +154,7 @@ internal sealed partial class CredentialGrain(
         S.UsedBy = [];
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteStateAsync(CancellationToken.None);
         }
         catch
         {
@@ -162,15 +204,30 @@ internal sealed partial class CredentialGrain(
         }
     }
 
-    public async Task<SealedEnvelope> UnsealToEnvelopeAsync(string auditEventId, string? recipientKeyId, CancellationToken cancellationToken = default)
+    public async Task<SealedEnvelope> UnsealAsync(string? recipientKeyId, CancellationToken cancellationToken = default)
     {
-        RequireExists();
+        var subject = Subject(AuditActions.VaultUnseal);
+        await RequireExistsAsync(subject);
+        var sealer = GrainFactory.GetGrain<IEnvelopeSealerGrain>(S.TenantId!);
+
+        // Refused (one denied event) when there is nothing to seal to; otherwise the one event of this read is recorded
+        // before the values are unsealed, and the envelope is bound to it. If it cannot be recorded nothing is unsealed.
+        if (!await sealer.HasRecipientAsync(recipientKeyId, cancellationToken))
+        {
+            throw await audit.DeniedAsync(subject, new NoRecipientKeyException());
+        }
+
+        var auditEventId = await audit.RecordAsync(subject, AuditOutcomes.Success);
         var plaintext = await CredentialSealing.UnsealAsync(GrainFactory, keyWrap, S.TenantId!, CredentialId, S.Sealed!, cancellationToken);
         try
         {
             // The sealer is a stateless worker, so this call stays in this silo: the values never cross the network.
-            return await GrainFactory.GetGrain<IEnvelopeSealerGrain>(S.TenantId!)
-                .SealAsync(new EnvelopeRequest(recipientKeyId, auditEventId, true, plaintext), cancellationToken);
+            return await sealer.SealAsync(new EnvelopeRequest(recipientKeyId, auditEventId, true, plaintext), CancellationToken.None);
+        }
+        catch (NoRecipientKeyException ex)
+        {
+            // The key was revoked between the check and the seal: the call already has its event.
+            throw ChangeAudit.Stamp(ex, auditEventId);
         }
         finally
         {
@@ -278,6 +335,21 @@ internal sealed partial class CredentialGrain(
             throw new TenantAccessDeniedException();
         }
     }
+
+    /// <summary>
+    /// <see cref="RequireExists"/> for an audited action: a deleted credential (whose tenant is known) is refused with a
+    /// denied event. A credential that never existed has no tenant here; the isolation filter refuses those calls.
+    /// </summary>
+    private async Task RequireExistsAsync(AuditSubject subject)
+    {
+        if (!Exists)
+        {
+            throw S.TenantId is null ? new TenantAccessDeniedException() : await audit.DeniedAsync(subject, new TenantAccessDeniedException());
+        }
+    }
+
+    /// <summary>What this credential's audit events name: its tenant's chain (the caller's, before it exists) and its id.</summary>
+    private AuditSubject Subject(string action) => new(S.TenantId ?? TenantCallContext.CurrentTenant!, action, CredentialId);
 
     private CredentialInfo ToInfo() =>
         new(CredentialId, S.CredentialType, S.Name, S.Sealed?.Fingerprint ?? string.Empty, S.Sealed?.Version ?? 0, S.CreatedAt, S.UpdatedAt, [.. S.UsedBy]);
