@@ -49,8 +49,11 @@ internal static class Problems
         Create(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found.", NotFoundDetail);
 
     /// <summary>409: there is no active recipient key to seal to (echo, unseal, proxy).</summary>
-    public static ProblemHttpResult NoRecipientKey(string detail) =>
-        TypedResults.Problem(Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", detail));
+    public static ProblemHttpResult NoRecipientKey(string detail) => TypedResults.Problem(NoRecipientKeyProblem(detail));
+
+    /// <summary>The 409 when there is no (such) active recipient key to seal to.</summary>
+    public static ProblemDetails NoRecipientKeyProblem(string detail) =>
+        Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", detail);
 
     public static ProblemDetails Create(int status, string type, string title, string? detail = null) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
 using QuantaSeal.Grains.Hosting.Streaming;
 
 namespace QuantaSeal.Server.Http;
@@ -18,6 +20,8 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
         {
             QuantaSealValidationException v => WithField(Problems.Create(StatusCodes.Status400BadRequest, ProblemTypes.ValidationFailed, "The request is invalid.", v.Message), v.Field),
             TenantAccessDeniedException => Problems.NotFoundProblem(),
+            CredentialInUseException c => Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.CredentialInUse, "The credential is in use.", c.Message),
+            NoRecipientKeyException => Problems.NoRecipientKeyProblem("Register a recipient key first."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemTypes.PayloadTooLarge, "The request body is too large."),
             BadHttpRequestException b => Problems.Create(b.StatusCode, ProblemTypes.MalformedJson, "The request could not be read."),
             AuditStreamUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,

@@ -119,7 +119,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         // A wrong scope is refused by the authorization middleware, before any endpoint filter runs, so its audit
         // event is published here (DESIGN §9). The tenant is known: only an authenticated key gets a 403. Published
         // before the status is set, so an audit outage still ends in the exception handler's 503.
-        var eventId = await audit.PublishDeniedAsync(Context, Context.RequestAborted);
+        var eventId = await audit.PublishDeniedAsync(Context, null, Context.RequestAborted);
         var problem = Problems.Create(
             StatusCodes.Status403Forbidden,
             ProblemTypes.InsufficientScope,

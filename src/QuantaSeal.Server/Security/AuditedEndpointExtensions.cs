@@ -5,7 +5,7 @@ internal static class AuditedEndpointExtensions
 {
     /// <summary>
     /// Names the endpoint's audit action and adds <see cref="DeniedAuditFilter"/>, so every refusal of the endpoint
-    /// is audited once. The handler still publishes the successful action itself (see <see cref="EdgeAudit"/>).
+    /// is audited once (by the grain that refused it, or by the filter). Successes are recorded by the grains.
     /// </summary>
     public static TBuilder WithAuditAction<TBuilder>(this TBuilder builder, AuditActionMetadata metadata)
         where TBuilder : IEndpointConventionBuilder

@@ -17,13 +17,20 @@ internal sealed record CallerContext(string TenantId, string ApiKeyId)
 
     /// <summary>
     /// Endpoint filter for every tenant endpoint: stamps the caller's tenant into the Orleans request context so each
-    /// grain call below it is checked by the silo's tenant-isolation filter.
+    /// grain call below it is checked by the silo's tenant-isolation filter, and the caller's API key id as the actor
+    /// the grains record in their audit events.
     /// </summary>
     public static ValueTask<object?> StampTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        TenantCallContext.SetTenant(From(context.HttpContext.User).TenantId);
+        var caller = From(context.HttpContext.User);
+        TenantCallContext.SetTenant(caller.TenantId);
+        if (caller.ApiKeyId.Length > 0)
+        {
+            TenantCallContext.SetActor(caller.ApiKeyId);
+        }
+
         return next(context);
     }
 }

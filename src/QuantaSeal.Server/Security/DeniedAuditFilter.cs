@@ -1,14 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
 
 namespace QuantaSeal.Server.Security;
 
 /// <summary>
-/// DESIGN §9: "A rejected request changes nothing and is still audited where a tenant is known." Wraps each
-/// audited endpoint and publishes one <c>denied</c> event when the handler refuses the request (a 4xx result other
-/// than 401, or a validation / tenant-isolation exception that the exception handler turns into 400/404) and nothing
-/// was published for the request yet. Successful actions publish explicitly in their handlers. The 403 of a scope
-/// check never reaches this filter; <see cref="ApiKeyAuthenticationHandler"/> audits it.
+/// DESIGN §9: "A rejected request changes nothing and is still audited where a tenant is known." Wraps each audited
+/// endpoint and, when the handler refuses the request (a 4xx result other than 401, or a refusal exception the exception
+/// handler turns into 400/404/409), publishes one <c>denied</c> event, unless a grain already recorded the refusal:
+/// the exception carries its event id (<see cref="IAuditedRefusal"/>) or the handler returned a <see cref="Refusal"/>
+/// naming it. Successes and the grains' own refusals are recorded by the grains. The 403 of a scope check never
+/// reaches this filter; <see cref="ApiKeyAuthenticationHandler"/> audits it.
 /// </summary>
 internal static class DeniedAuditFilter
 {
@@ -24,19 +28,29 @@ internal static class DeniedAuditFilter
         }
         catch (Exception ex) when (IsRefusal(ex))
         {
-            // Audit, then let the exception handler answer as before. If the audit itself cannot be recorded, its
-            // exception replaces this one and the answer is 503: a refusal is not exempt from failing closed.
-            await Audit(http).PublishDeniedAsync(http, http.RequestAborted);
+            // Audit unless a grain did, then let the exception handler answer as before. If the audit itself cannot be
+            // recorded, its exception replaces this one and the answer is 503.
+            if (ex is not IAuditedRefusal { AuditEventId: not null })
+            {
+                await Audit(http).PublishDeniedAsync(http, null, http.RequestAborted);
+            }
+
             throw;
         }
 
-        if (result is IStatusCodeHttpResult { StatusCode: { } status } && IsRefusal(status) && EdgeAudit.AuditedEventId(http) is null)
+        // A typed union (Results<...>) holds the handler's actual result.
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        if (inner is not IStatusCodeHttpResult { StatusCode: { } status } || !IsRefusal(status))
         {
-            var eventId = await Audit(http).PublishDeniedAsync(http, http.RequestAborted);
-            if (result is ProblemHttpResult problem && eventId is not null && ReturnsEventId(http))
-            {
-                problem.ProblemDetails.Extensions["audit_event_id"] = eventId;
-            }
+            return result;
+        }
+
+        var refusal = inner as Refusal;
+        var eventId = refusal?.AuditEventId ?? await Audit(http).PublishDeniedAsync(http, refusal?.Target, http.RequestAborted);
+        var problem = refusal?.Problem ?? inner as ProblemHttpResult;
+        if (problem is not null && eventId is not null && ReturnsEventId(http))
+        {
+            problem.ProblemDetails.Extensions["audit_event_id"] = eventId;
         }
 
         return result;
@@ -46,10 +60,10 @@ internal static class DeniedAuditFilter
     private static bool IsRefusal(int status) =>
         status is >= StatusCodes.Status400BadRequest and < StatusCodes.Status500InternalServerError and not StatusCodes.Status401Unauthorized;
 
-    /// <summary>The exceptions the exception handler maps to a 4xx (validation 400, another tenant's object 404, unreadable body).</summary>
+    /// <summary>The exceptions the exception handler maps to a 4xx (validation 400, not found 404, in use / no key 409, unreadable body).</summary>
     private static bool IsRefusal(Exception exception) => exception switch
     {
-        QuantaSealValidationException or TenantAccessDeniedException => true,
+        QuantaSealValidationException or TenantAccessDeniedException or CredentialInUseException or NoRecipientKeyException => true,
         BadHttpRequestException b => IsRefusal(b.StatusCode),
         _ => false,
     };

@@ -35,7 +35,7 @@ internal static class EnvelopeEndpoints
         return app;
     }
 
-    private static async Task<IResult> EchoAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> EchoAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<EchoRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -59,26 +59,17 @@ internal static class EnvelopeEndpoints
             return Problems.Validation("payload", $"'payload' must be at most {MaxEchoPayloadBytes} bytes.");
         }
 
-        var sealer = grains.GetGrain<IEnvelopeSealerGrain>(CallerContext.From(http.User).TenantId);
-
-        // Refused (409, audited as denied) before the success event when there is no key to seal to. The event is
-        // published BEFORE sealing, so the envelope is bound to a recorded event and no envelope exists unaudited;
-        // if it cannot be recorded the request fails (503) and nothing is sealed.
-        if (!await sealer.HasRecipientAsync(body.RecipientKeyId, cancellationToken))
-        {
-            return NoRecipientKey();
-        }
-
-        var eventId = await audit.PublishAsync(http, AuditActions.EnvelopeEcho, AuditOutcomes.Success, body.RecipientKeyId, cancellationToken: cancellationToken);
+        // The sealer grain records the envelope.echo event BEFORE sealing, so the envelope is bound to a recorded event
+        // and no envelope exists unaudited (503 and nothing sealed if it cannot be recorded); with no key to seal to it
+        // refuses with one denied event.
         try
         {
-            var sealedEnvelope = await sealer.SealAsync(new EnvelopeRequest(body.RecipientKeyId, eventId, true, plaintext), cancellationToken);
+            var sealedEnvelope = await grains.GetGrain<IEnvelopeSealerGrain>(CallerContext.From(http.User).TenantId).EchoAsync(body.RecipientKeyId, plaintext, cancellationToken);
             return Results.Text(sealedEnvelope.Json, "application/json");
         }
-        catch (NoRecipientKeyException)
+        catch (NoRecipientKeyException ex)
         {
-            // Only when the key was revoked between the check above and the seal: the request already has its event.
-            return NoRecipientKey();
+            return Refusal.Recorded(NoRecipientKey(), ex.AuditEventId);
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed record CreateIntegrationRequest(string? SystemType, string? Name
 internal sealed record UpdateIntegrationRequest(string? Name, IReadOnlyList<string>? AllowedOperations, string? CredentialId);
 
 /// <summary>Integrations: configuration and the default-deny operation allowlist (empty = nothing allowed).</summary>
-internal static partial class IntegrationEndpoints
+internal static class IntegrationEndpoints
 {
     private const string Prefix = Ids.Integration;
 
@@ -43,7 +43,7 @@ internal static partial class IntegrationEndpoints
     /// <summary>An integration endpoint's audit action; its target (object and integration) is the route's integration id.</summary>
     private static AuditActionMetadata Target(string action) => new(action, "integrationId", Prefix, TargetIsIntegration: true);
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateIntegrationRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -57,39 +57,11 @@ internal static partial class IntegrationEndpoints
         }
 
         var id = Ids.New(Prefix);
+        // The grain records integration.create (intent before anything is stored, outcome after) or its refusal.
         var info = await grains.GetGrain<IIntegrationGrain>(id).CreateAsync(
             new CreateIntegrationCommand(body.SystemType ?? string.Empty, body.Name ?? string.Empty, body.Domain ?? string.Empty, body.CredentialId ?? string.Empty, body.AllowedOperations),
             cancellationToken);
-        try
-        {
-            await audit.PublishAsync(http, AuditActions.IntegrationCreate, AuditOutcomes.Success, id, id, cancellationToken: cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            // Fail closed (503) and change nothing (DESIGN §9): an integration whose creation is not in the audit chain
-            // must not live on, holding its credential and able to proxy, under an id the caller never received. The
-            // undo is not audited: neither the creation nor its undoing reached the chain. If the undo fails too, the
-            // caller still gets the audit failure; the operator log has both exception types and no message.
-            await UndoCreateAsync(grains, id, ex, loggers.CreateLogger(typeof(IntegrationEndpoints).FullName!));
-            throw;
-        }
-
         return TypedResults.Created($"/api/v2/integrations/{id}", info);
-    }
-
-    private static async Task UndoCreateAsync(IGrainFactory grains, string integrationId, Exception original, ILogger logger)
-    {
-        var originalType = original.GetType();
-        try
-        {
-            // Not the request's token: a cancelled request must still be undone.
-            await grains.GetGrain<IIntegrationGrain>(integrationId).DeleteAsync(CancellationToken.None);
-            Log.CreateUndone(logger, integrationId, originalType);
-        }
-        catch (Exception ex)
-        {
-            Log.CreateUndoFailed(logger, integrationId, originalType, ex.GetType());
-        }
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
@@ -106,7 +78,7 @@ internal static partial class IntegrationEndpoints
         return info is null ? Problems.NotFound("integration") : TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> UpdateAsync(string integrationId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(string integrationId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(integrationId, Prefix) || await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) is null)
         {
@@ -120,40 +92,28 @@ internal static partial class IntegrationEndpoints
         }
 
         var info = await grains.GetGrain<IIntegrationGrain>(integrationId).UpdateAsync(new UpdateIntegrationCommand(body!.Name, body.AllowedOperations, body.CredentialId), cancellationToken);
-        await audit.PublishAsync(http, AuditActions.IntegrationUpdate, AuditOutcomes.Success, integrationId, integrationId, cancellationToken: cancellationToken);
         return TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> DeleteAsync(string integrationId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var info = Ids.IsValid(integrationId, Prefix) ? await grains.GetGrain<IIntegrationGrain>(integrationId).DeleteAsync(cancellationToken) : null;
-        if (info is null)
+        if (!Ids.IsValid(integrationId, Prefix))
         {
             return Problems.NotFound("integration");
         }
 
-        await audit.PublishAsync(http, AuditActions.IntegrationDelete, AuditOutcomes.Success, integrationId, integrationId, cancellationToken: cancellationToken);
-        return TypedResults.Ok(info);
+        // An unknown integration is refused (and recorded) by the grain; the exception handler answers 404.
+        return TypedResults.Ok(await grains.GetGrain<IIntegrationGrain>(integrationId).DeleteAsync(cancellationToken));
     }
 
-    private static async Task<IResult> CheckAsync(string integrationId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(integrationId, Prefix) || await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) is null)
         {
             return Problems.NotFound("integration");
         }
 
-        var check = await grains.GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(cancellationToken);
-        await audit.PublishAsync(http, AuditActions.IntegrationCheck, check.Ok ? AuditOutcomes.Success : AuditOutcomes.Failed, integrationId, integrationId, cancellationToken: cancellationToken);
-        return TypedResults.Ok(check);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Integration {IntegrationId} was deleted again: its creation could not be audited ({ExceptionType})")]
-        public static partial void CreateUndone(ILogger logger, string integrationId, Type exceptionType);
-
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Integration {IntegrationId} could not be deleted after its creation failed to be audited ({ExceptionType}); the delete failed with {UndoExceptionType}")]
-        public static partial void CreateUndoFailed(ILogger logger, string integrationId, Type exceptionType, Type undoExceptionType);
+        // The grain records integration.check (success or failed) once the check is done.
+        return TypedResults.Ok(await grains.GetGrain<IIntegrationGrain>(integrationId).CheckConnectionAsync(cancellationToken));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
@@ -22,10 +23,11 @@ internal sealed record ProxyRequest(string? IntegrationId, string? Operation, Js
 /// stored domain is no longer on the outbound allowlist) with <c>success:false</c>, <c>error</c> and
 /// <c>audit_event_id</c>. An upstream failure is problem+json (502; 429 with Retry-After; 504) that
 /// also carries the envelope, whose encrypted payload holds the upstream error body.
-/// Every call has exactly one <c>proxy.outbound</c> event: the integration grain publishes it for every call it
-/// handles (before the envelope leaves); a call refused here before or around the grain (bad integration id,
-/// another tenant's integration, missing operation, no recipient key, wrong scope) gets a <c>denied</c> event from
-/// the front door, and a refusal's problem carries its <c>audit_event_id</c>.
+/// The integration grain records the <c>proxy.outbound</c> events of every call it handles (a write: intent and
+/// outcome; a read or a refusal: one event, before anything leaves); a call refused here before or around the grain
+/// (bad integration id, another tenant's integration, missing operation, bad payload, wrong scope) gets one
+/// <c>denied</c> event from the endpoint filter, naming what was checked so far (a <see cref="Refusal"/>), and a
+/// refusal's problem carries its <c>audit_event_id</c>.
 /// </summary>
 internal static class ProxyEndpoints
 {
@@ -62,23 +64,20 @@ internal static class ProxyEndpoints
             return Problems.NotFound("integration");
         }
 
-        EdgeAudit.Describe(http, integrationId: body.IntegrationId);
+        // Refusals made here name what was checked so far in their denied event (the endpoint filter records it).
         if (string.IsNullOrWhiteSpace(body.Operation) || body.Operation.Length > 64)
         {
-            return Problems.Validation("operation", "'operation' is required (see GET /api/v2/connectors).");
+            return new Refusal(Problems.Validation("operation", "'operation' is required (see GET /api/v2/connectors)."), new RefusalTarget(IntegrationId: body.IntegrationId));
         }
-
-        EdgeAudit.Describe(http, operation: body.Operation);
 
         if (body.Payload is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
         {
-            return Problems.Validation("payload", "'payload' must be a JSON object.");
+            return new Refusal(Problems.Validation("payload", "'payload' must be a JSON object."), new RefusalTarget(IntegrationId: body.IntegrationId, Operation: body.Operation));
         }
 
         var caller = CallerContext.From(http.User);
         var payloadJson = body.Payload is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null;
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{body.IntegrationId}\n{body.Operation}\n{payloadJson}")));
-        EdgeAudit.Describe(http, requestSha256: requestHash);
         var grain = grains.GetGrain<IIntegrationGrain>(body.IntegrationId!);
         ProxyResult result;
         try
@@ -89,12 +88,13 @@ internal static class ProxyEndpoints
         {
             // Another tenant's (or no) integration: the same 404 the exception handler would give, answered here so
             // the refusal's problem carries its audit_event_id like every other proxy refusal.
-            return Problems.NotFound("integration");
+            return new Refusal(Problems.NotFound("integration"), new RefusalTarget(IntegrationId: body.IntegrationId, Operation: body.Operation, RequestSha256: requestHash));
         }
 
-        // The grain published this call's one event (allowed, denied or failed) and returns its id.
-        EdgeAudit.MarkAudited(http, result.AuditEventId);
-        return ToHttp(http, result);
+        // The grain recorded this call's events (allowed, denied or failed) and returns the id of the last one; a
+        // refusal's problem already carries it.
+        var answer = ToHttp(http, result);
+        return answer is ProblemHttpResult refused ? Refusal.Recorded(refused, result.AuditEventId) : answer;
     }
 
     private static IResult ToHttp(HttpContext http, ProxyResult result)

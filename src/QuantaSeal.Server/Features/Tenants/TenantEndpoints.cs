@@ -8,9 +8,9 @@ using QuantaSeal.Server.Security;
 namespace QuantaSeal.Server.Features.Tenants;
 
 /// <summary>
-/// Tenant endpoints: creation (operator) and the tenant's own keys and API keys. Every change is audited (tenant
-/// creation into the new tenant's chain, actor <c>operator</c>); reads return no secret material and are audited
-/// only when refused.
+/// Tenant endpoints: creation (operator) and the tenant's own keys and API keys. Every change is audited by the tenant
+/// grain (tenant creation as the first events of the new tenant's chain, actor <c>operator</c>); reads return no secret
+/// material and are audited only when refused.
 /// </summary>
 internal static class TenantEndpoints
 {
@@ -107,7 +107,7 @@ internal static class TenantEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (operatorKey.Refuse(http) is { } refusal)
         {
@@ -124,11 +124,9 @@ internal static class TenantEndpoints
         var environment = TenantValidation.RequireEnvironment(body.ApiKeyEnvironment ?? "live", "api_key_environment");
         var tenantId = Ids.New(Ids.Tenant);
         TenantCallContext.SetOperator();
+        // The grain records tenant.create (intent, then outcome; actor operator) before the keys are handed out. A
+        // refused creation (bad operator key, invalid body) has no tenant yet and no chain to record it in.
         var created = await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand(name, environment), cancellationToken);
-
-        // After the grain call (a change is audited once it happened) and before the keys are handed out. A refused
-        // creation (bad operator key, invalid body) has no tenant yet and no chain to record it in.
-        await audit.PublishTenantCreatedAsync(http, tenantId, cancellationToken);
         NoStore(http);
         return TypedResults.Created($"/api/v2/tenant", new TenantCreatedResponse(
             created.Tenant.TenantId,
@@ -150,7 +148,7 @@ internal static class TenantEndpoints
     private static async Task<IResult> GetKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
         TypedResults.Ok(await Tenant(http, grains).GetPublicKeysAsync(cancellationToken));
 
-    private static async Task<IResult> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<RegisterRecipientKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -161,7 +159,6 @@ internal static class TenantEndpoints
         var publicKey = TenantValidation.RequireMlKemPublicKey(body!.PublicKey, "public_key");
         var label = TenantValidation.OptionalLabel(body.Label, "label");
         var key = await Tenant(http, grains).RegisterRecipientKeyAsync(new RegisterRecipientKeyCommand(publicKey, label, body.ChallengeId, body.Proof), cancellationToken);
-        await audit.PublishAsync(http, AuditActions.RecipientKeyRegister, AuditOutcomes.Success, key.RecipientKeyId, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v2/tenant/recipient-keys/{key.RecipientKeyId}", key);
     }
 
@@ -179,7 +176,7 @@ internal static class TenantEndpoints
         return TypedResults.Created("/api/v2/tenant/recipient-keys", challenge);
     }
 
-    private static async Task<IResult> SetDefaultRecipientKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> SetDefaultRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<DefaultRecipientKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -192,13 +189,8 @@ internal static class TenantEndpoints
             return Problems.Validation("recipient_key_id", "'recipient_key_id' must be the rk_ id of one of the tenant's active recipient keys.");
         }
 
+        // An unknown key is refused (and recorded) by the grain; the exception handler answers 404.
         var key = await Tenant(http, grains).SetDefaultRecipientKeyAsync(body.RecipientKeyId!, cancellationToken);
-        if (key is null)
-        {
-            return Problems.NotFound("recipient key");
-        }
-
-        await audit.PublishAsync(http, AuditActions.RecipientKeyDefault, AuditOutcomes.Success, key.RecipientKeyId, cancellationToken: cancellationToken);
         return TypedResults.Ok(key);
     }
 
@@ -232,7 +224,7 @@ internal static class TenantEndpoints
             new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
     }
 
-    private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(recipientKeyId, Ids.RecipientKey))
         {
@@ -240,16 +232,10 @@ internal static class TenantEndpoints
         }
 
         var key = await Tenant(http, grains).RevokeRecipientKeyAsync(recipientKeyId, cancellationToken);
-        if (key is null)
-        {
-            return Problems.NotFound("recipient key");
-        }
-
-        await audit.PublishAsync(http, AuditActions.RecipientKeyRevoke, AuditOutcomes.Success, recipientKeyId, cancellationToken: cancellationToken);
         return TypedResults.Ok(key);
     }
 
-    private static async Task<IResult> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var rotateHmac = false;
         if (http.Request.ContentLength is not 0 && (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType()))
@@ -264,12 +250,11 @@ internal static class TenantEndpoints
         }
 
         var rotated = await Tenant(http, grains).RotateSigningKeyAsync(new RotateSigningKeyCommand(rotateHmac), cancellationToken);
-        await audit.PublishAsync(http, AuditActions.SigningKeyRotate, AuditOutcomes.Success, rotated.NewKey.KeyId, cancellationToken: cancellationToken);
         NoStore(http);
         return TypedResults.Ok(new SigningKeyRotatedResponse(rotated.NewKey, rotated.RetiredKey, rotated.NewHmacKey));
     }
 
-    private static async Task<IResult> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -281,7 +266,6 @@ internal static class TenantEndpoints
         var scopes = TenantValidation.RequireScopes(body.Scopes, "scopes");
         var environment = TenantValidation.RequireEnvironment(body.Environment ?? "live", "environment");
         var created = await Tenant(http, grains).CreateApiKeyAsync(new CreateApiKeyCommand(name, scopes, environment), cancellationToken);
-        await audit.PublishAsync(http, AuditActions.ApiKeyCreate, AuditOutcomes.Success, created.Info.ApiKeyId, cancellationToken: cancellationToken);
         NoStore(http);
         var info = created.Info;
         return TypedResults.Created(
@@ -292,7 +276,7 @@ internal static class TenantEndpoints
     private static async Task<IResult> ListApiKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ListResponse<ApiKeyInfo>(await Tenant(http, grains).ListApiKeysAsync(cancellationToken)));
 
-    private static async Task<IResult> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(apiKeyId, ApiKeyFormat.IdPrefix))
         {
@@ -300,12 +284,6 @@ internal static class TenantEndpoints
         }
 
         var key = await Tenant(http, grains).RevokeApiKeyAsync(apiKeyId, cancellationToken);
-        if (key is null)
-        {
-            return Problems.NotFound("API key");
-        }
-
-        await audit.PublishAsync(http, AuditActions.ApiKeyRevoke, AuditOutcomes.Success, apiKeyId, cancellationToken: cancellationToken);
         return TypedResults.Ok(key);
     }
 

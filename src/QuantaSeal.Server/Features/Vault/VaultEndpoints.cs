@@ -16,7 +16,8 @@ namespace QuantaSeal.Server.Features.Vault;
 /// <summary>
 /// The vault (DESIGN §5). Values are validated and sealed here, at the front door, to the tenant's vault public key:
 /// plaintext credentials never travel in a grain call. No endpoint returns a value except the admin unseal, and that
-/// only inside an envelope to the tenant's recipient key.
+/// only inside an envelope to the tenant's recipient key. The credential grain records every change's audit events
+/// (and the unseal's, before the values leave); the endpoint filter records refusals made here.
 /// </summary>
 internal static class VaultEndpoints
 {
@@ -51,7 +52,7 @@ internal static class VaultEndpoints
     /// <summary>A credential endpoint's audit action; its target is the <c>credentialId</c> route value.</summary>
     private static AuditActionMetadata Target(string action) => new(action, "credentialId", CredentialPrefix);
 
-    private static async Task<IResult> SealAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> SealAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<SealCredentialRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -68,7 +69,6 @@ internal static class VaultEndpoints
             var vaultKey = await grains.GetGrain<ITenantGrain>(tenantId).GetVaultPublicKeyAsync(cancellationToken);
             var sealedCredential = CredentialSealing.Seal(vaultKey, tenantId, credentialId, body.CredentialType!, 1, canonical);
             var info = await grains.GetGrain<ICredentialGrain>(credentialId).CreateAsync(new CreateCredentialCommand(body.CredentialType!, sealedCredential, name), cancellationToken);
-            await audit.PublishAsync(http, AuditActions.VaultSeal, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
             return TypedResults.Created($"/api/v2/vault/credentials/{credentialId}", info);
         }
         finally
@@ -91,7 +91,7 @@ internal static class VaultEndpoints
         return info is null ? Problems.NotFound("credential") : TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> RotateAsync(string credentialId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
         if (info is null)
@@ -112,7 +112,6 @@ internal static class VaultEndpoints
             var vaultKey = await grains.GetGrain<ITenantGrain>(tenantId).GetVaultPublicKeyAsync(cancellationToken);
             var sealedCredential = CredentialSealing.Seal(vaultKey, tenantId, credentialId, info.CredentialType, info.Version + 1, canonical);
             var rotated = await grains.GetGrain<ICredentialGrain>(credentialId).RotateAsync(new RotateCredentialCommand(sealedCredential), cancellationToken);
-            await audit.PublishAsync(http, AuditActions.VaultRotate, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
             return TypedResults.Ok(rotated);
         }
         finally
@@ -121,32 +120,18 @@ internal static class VaultEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteAsync(string credentialId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string credentialId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(credentialId, CredentialPrefix))
         {
             return Problems.NotFound("credential");
         }
 
-        try
-        {
-            var deleted = await grains.GetGrain<ICredentialGrain>(credentialId).DeleteAsync(cancellationToken);
-            if (deleted is null)
-            {
-                return Problems.NotFound("credential");
-            }
-
-            await audit.PublishAsync(http, AuditActions.VaultDelete, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
-            return TypedResults.Ok(deleted);
-        }
-        catch (CredentialInUseException ex)
-        {
-            await audit.PublishAsync(http, AuditActions.VaultDelete, AuditOutcomes.Denied, credentialId, cancellationToken: cancellationToken);
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, ProblemTypes.CredentialInUse, "The credential is in use.", ex.Message));
-        }
+        // An unknown credential and one in use are refused (and recorded) by the grain; the exception handler answers.
+        return TypedResults.Ok(await grains.GetGrain<ICredentialGrain>(credentialId).DeleteAsync(cancellationToken));
     }
 
-    private static async Task<IResult> UnsealAsync(string credentialId, HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<IResult> UnsealAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
         if (info is null)
@@ -168,25 +153,17 @@ internal static class VaultEndpoints
             recipientKeyId = body!.RecipientKeyId;
         }
 
-        // Refused (409, audited as denied) before the success event when there is nothing to seal to. The event is
-        // recorded before the values are unsealed and leave, so an unseal is never unaudited.
-        var tenantId = CallerContext.From(http.User).TenantId;
-        if (!await grains.GetGrain<IEnvelopeSealerGrain>(tenantId).HasRecipientAsync(recipientKeyId, cancellationToken))
-        {
-            return NoRecipientKey();
-        }
-
-        var eventId = await audit.PublishAsync(http, AuditActions.VaultUnseal, AuditOutcomes.Success, credentialId, cancellationToken: cancellationToken);
+        // The grain records the one vault.unseal event before the values are unsealed and leave (the envelope is bound
+        // to it), or refuses with one denied event when there is nothing to seal to.
         try
         {
-            var envelope = await grains.GetGrain<ICredentialGrain>(credentialId).UnsealToEnvelopeAsync(eventId, recipientKeyId, cancellationToken);
+            var envelope = await grains.GetGrain<ICredentialGrain>(credentialId).UnsealAsync(recipientKeyId, cancellationToken);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Text(envelope.Json, "application/json");
         }
-        catch (NoRecipientKeyException)
+        catch (NoRecipientKeyException ex)
         {
-            // Only when the key was revoked between the check above and the seal: the request already has its event.
-            return NoRecipientKey();
+            return Refusal.Recorded(NoRecipientKey(), ex.AuditEventId);
         }
     }
 
