@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Postgres;
+using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Tests.Streaming;
 
 namespace QuantaSeal.Grains.Tests;
 
@@ -21,6 +24,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseQuantaSealInMemory();
+
+            // The grains record their own audit events: without an audit transport every change fails closed.
+            silo.AddQuantaSealAuditInMemory();
+
+            // The streaming tests' probe grain also subscribes to the audit namespace in this assembly: give it what it
+            // needs, or its failing activations would hold up every audit stream.
+            silo.Services.AddSingleton(new AuditStreamProbe());
             silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => new LocalKeyWrapProvider(MasterKey));
         });
         Cluster = builder.Build();
