@@ -5,7 +5,11 @@ using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Audit;
 
-/// <summary>Every audited action, done successfully, leaves exactly one event describing it.</summary>
+/// <summary>
+/// Every audited action, done successfully, is in the chain: a change as its intent (<c>attempted</c>) and its linked
+/// outcome (checked by <see cref="AuditScenario.ChangeNewAsync"/>), recorded by the grain that made it; a read that
+/// returns data (unseal, echo, proxy read, connection check) as exactly one event.
+/// </summary>
 public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixture<EmulatorServerFixture>
 {
     private readonly AuditScenario _scenario = new(fixture);
@@ -17,7 +21,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var tenant = await _scenario.Server.Sdk(null).CreateTenantAsync(_scenario.Server.OperatorKey, "audit", cancellationToken: Ct);
 
-        var audited = await _scenario.SingleNewAsync(tenant, [], Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(tenant, [], Ct);
 
         Assert.Equal(AuditActions.TenantCreate, audited.Action);
         Assert.Equal(AuditOutcomes.Success, audited.Outcome);
@@ -28,64 +32,64 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task RecipientKeyRegistration_IsAuditedOnce()
+    public async Task RecipientKeyRegistration_IsAuditedAsIntentAndOutcome()
     {
         var tenant = await _scenario.Server.Sdk(null).CreateTenantAsync(_scenario.Server.OperatorKey, "audit", cancellationToken: Ct);
-        var before = await _scenario.BeforeAsync(tenant, 1, Ct);
+        var before = await _scenario.BeforeAsync(tenant, 2, Ct);
         using var recipient = MlKem768KeyPair.Generate();
 
         var key = await _scenario.Server.Sdk(tenant.ApiKey).RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
-        var audited = await _scenario.SingleNewAsync(tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.RecipientKeyRegister, tenant.ApiKeyId, key.RecipientKeyId);
     }
 
     [Fact]
-    public async Task RecipientKeyRevocation_IsAuditedOnce()
+    public async Task RecipientKeyRevocation_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var keyId = (await session.Sdk.GetKeysAsync(Ct)).RecipientKeys.Single().RecipientKeyId;
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         await session.Sdk.RevokeRecipientKeyAsync(keyId, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.RecipientKeyRevoke, session.Tenant.ApiKeyId, keyId);
     }
 
     [Fact]
-    public async Task SigningKeyRotation_IsAuditedOnce_NamingTheNewKey()
+    public async Task SigningKeyRotation_IsAuditedAsIntentAndOutcome_NamingTheNewKey()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var rotation = await session.Sdk.RotateSigningKeyAsync(cancellationToken: Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.SigningKeyRotate, session.Tenant.ApiKeyId, rotation.SigningKey.KeyId);
     }
 
     [Fact]
-    public async Task ApiKeyCreation_IsAuditedOnce()
+    public async Task ApiKeyCreation_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var created = await session.Sdk.CreateApiKeyAsync("worker", ["proxy"], cancellationToken: Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.ApiKeyCreate, session.Tenant.ApiKeyId, created.ApiKeyId);
     }
 
     [Fact]
-    public async Task ApiKeyRevocation_IsAuditedOnce()
+    public async Task ApiKeyRevocation_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var created = await session.Sdk.CreateApiKeyAsync("worker", ["proxy"], cancellationToken: Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         await session.Sdk.RevokeApiKeyAsync(created.ApiKeyId, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.ApiKeyRevoke, session.Tenant.ApiKeyId, created.ApiKeyId);
     }
@@ -94,7 +98,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     public async Task Echo_IsAuditedOnce_AndTheEnvelopeIsBoundToThatEvent()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var (status, envelope) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/envelopes/echo", session.Tenant.ApiKey, new { payload = new { ping = 1 } }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -105,39 +109,39 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task VaultSeal_IsAuditedOnce()
+    public async Task VaultSeal_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var credentialId = await _scenario.CredentialAsync(session, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.VaultSeal, session.Tenant.ApiKeyId, credentialId);
     }
 
     [Fact]
-    public async Task VaultRotate_IsAuditedOnce()
+    public async Task VaultRotate_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(session, Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         await session.Sdk.RotateCredentialAsync(credentialId, new { client_id = "cid-2", client_secret = "secret-2", domain = "example.auth0.com", audience = "https://example.auth0.com/api/v2/" }, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.VaultRotate, session.Tenant.ApiKeyId, credentialId);
     }
 
     [Fact]
-    public async Task VaultDelete_IsAuditedOnce()
+    public async Task VaultDelete_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(session, Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/vault/credentials/{credentialId}", session.Tenant.ApiKey, null, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.OK, status);
         AssertSuccess(audited, AuditActions.VaultDelete, session.Tenant.ApiKeyId, credentialId);
@@ -148,7 +152,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(session, Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         var (status, envelope) = await _scenario.SendAsync(HttpMethod.Post, $"/api/v2/vault/credentials/{credentialId}/unseal", session.Tenant.ApiKey, null, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -159,28 +163,28 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task IntegrationCreate_IsAuditedOnce()
+    public async Task IntegrationCreate_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(session, Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credentialId, ["get_users"], Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         AssertSuccess(audited, AuditActions.IntegrationCreate, session.Tenant.ApiKeyId, integration.IntegrationId);
         Assert.Equal(integration.IntegrationId, audited.IntegrationId);
     }
 
     [Fact]
-    public async Task IntegrationUpdate_IsAuditedOnce()
+    public async Task IntegrationUpdate_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Patch, $"/api/v2/integrations/{integrationId}", session.Tenant.ApiKey, new { allowed_operations = new[] { "get_users", "get_user" } }, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.OK, status);
         AssertSuccess(audited, AuditActions.IntegrationUpdate, session.Tenant.ApiKeyId, integrationId);
@@ -188,14 +192,14 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task IntegrationDelete_IsAuditedOnce()
+    public async Task IntegrationDelete_IsAuditedAsIntentAndOutcome()
     {
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/integrations/{integrationId}", session.Tenant.ApiKey, null, Ct);
-        var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
+        var (_, audited) = await _scenario.ChangeNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.OK, status);
         AssertSuccess(audited, AuditActions.IntegrationDelete, session.Tenant.ApiKeyId, integrationId);
@@ -207,7 +211,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var (status, check) = await _scenario.SendAsync(HttpMethod.Post, $"/api/v2/integrations/{integrationId}/check", session.Tenant.ApiKey, null, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -223,7 +227,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var response = await session.Sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -243,7 +247,7 @@ public sealed class ActionAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         foreach (var path in new[] { "/api/v2/tenant", "/api/v2/tenant/keys", "/api/v2/tenant/api-keys", "/api/v2/vault/credentials", "/api/v2/integrations", $"/api/v2/integrations/{integrationId}" })
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Client.Models;
 using QuantaSeal.Server.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class AuditScenario(EmulatorServerFixture fixture)
 
     public AuditTrail Trail { get; } = new(fixture.Server);
 
-    /// <summary>A new tenant with a recipient key (two events: tenant.create, tenant.recipient_key.register).</summary>
+    /// <summary>A new tenant with a recipient key (four events: tenant.create and tenant.recipient_key.register, each intent + outcome).</summary>
     public Task<TenantSession> TenantAsync(CancellationToken cancellationToken) => fixture.NewTenantAsync(cancellationToken);
 
     /// <summary>The tenant's events once the ones its setup produced (at least <paramref name="atLeast"/>) have settled.</summary>
@@ -23,6 +24,23 @@ public sealed class AuditScenario(EmulatorServerFixture fixture)
     /// <summary>The one event the request made since <paramref name="before"/>.</summary>
     public Task<AuditRecord> SingleNewAsync(TenantCreation tenant, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken) =>
         Trail.SingleNewAsync(tenant.TenantId, tenant.ApiKey, before, cancellationToken);
+
+    /// <summary>
+    /// The two events one change made since <paramref name="before"/> (DESIGN §7): its intent (<c>attempted</c>), then
+    /// its outcome naming the intent in <c>attempt_event_id</c>, both describing the same action, actor and object.
+    /// </summary>
+    public async Task<(AuditRecord Intent, AuditRecord Outcome)> ChangeNewAsync(TenantCreation tenant, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken)
+    {
+        await Trail.SettledAsync(tenant.TenantId, tenant.ApiKey, before.Count + 2, cancellationToken);
+        var added = await NewSinceAsync(tenant, before, cancellationToken);
+        Assert.Equal(2, added.Count);
+        var (intent, outcome) = (added[0], added[1]);
+        Assert.Equal(AuditOutcomes.Attempted, intent.Outcome);
+        Assert.Null(intent.AttemptEventId);
+        Assert.Equal(intent.EventId, outcome.AttemptEventId);
+        Assert.Equal((intent.Action, intent.Actor, intent.ObjectId, intent.IntegrationId), (outcome.Action, outcome.Actor, outcome.ObjectId, outcome.IntegrationId));
+        return (intent, outcome);
+    }
 
     /// <summary>The events made since <paramref name="before"/>.</summary>
     public Task<IReadOnlyList<AuditRecord>> NewSinceAsync(TenantCreation tenant, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken) =>
@@ -47,7 +65,7 @@ public sealed class AuditScenario(EmulatorServerFixture fixture)
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    /// <summary>An OAuth2 credential for the Auth0 emulator (one vault.seal event).</summary>
+    /// <summary>An OAuth2 credential for the Auth0 emulator (two events: vault.seal intent + outcome).</summary>
     public async Task<string> CredentialAsync(TenantSession session, CancellationToken cancellationToken) =>
         (await session.Sdk.SealCredentialAsync("oauth2_client", new
         {
@@ -57,7 +75,7 @@ public sealed class AuditScenario(EmulatorServerFixture fixture)
             audience = fixture.Auth0.Audience,
         }, cancellationToken: cancellationToken)).CredentialId;
 
-    /// <summary>An Auth0 integration allowing <paramref name="allowed"/> (two events: vault.seal, integration.create).</summary>
+    /// <summary>An Auth0 integration allowing <paramref name="allowed"/> (four events: vault.seal, integration.create, each intent + outcome).</summary>
     public async Task<string> IntegrationAsync(TenantSession session, CancellationToken cancellationToken, params string[] allowed)
     {
         var credentialId = await CredentialAsync(session, cancellationToken);

@@ -23,7 +23,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var proxyKey = await session.Sdk.CreateApiKeyAsync("worker", ["proxy"], cancellationToken: Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/vault/seal", proxyKey.ApiKey, new { credential_type = "api_key", values = new { api_token = "t" } }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -41,7 +41,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
         var readKey = await session.Sdk.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 5, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 10, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/integrations/{integrationId}", readKey.ApiKey, null, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -55,7 +55,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     public async Task Validation_Is400_AndAuditedOnceAsDenied_WhenTheRuleThrows()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/api-keys", session.Tenant.ApiKey, new { name = "x", scopes = new[] { "root" } }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -69,7 +69,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     public async Task Validation_Is400_AndAuditedOnceAsDenied_WhenTheHandlerAnswers()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/integrations", session.Tenant.ApiKey, new { system_type = "auth0", name = "x", domain = "x.auth0.com", credential_id = "cred_x" }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -82,7 +82,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     public async Task MalformedBody_Is400_AndAuditedOnceAsDenied()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/recipient-keys", session.Tenant.ApiKey, "{\"public_key\":", Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -97,8 +97,8 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var owner = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(owner, Ct);
         var caller = await _scenario.TenantAsync(Ct);
-        var ownerBefore = await _scenario.BeforeAsync(owner.Tenant, 3, Ct);
-        var before = await _scenario.BeforeAsync(caller.Tenant, 2, Ct);
+        var ownerBefore = await _scenario.BeforeAsync(owner.Tenant, 6, Ct);
+        var before = await _scenario.BeforeAsync(caller.Tenant, 4, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/vault/credentials/{credentialId}", caller.Tenant.ApiKey, null, Ct);
         var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
@@ -114,7 +114,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var owner = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(owner, Ct);
         var caller = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(caller.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(caller.Tenant, 4, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Get, $"/api/v2/vault/credentials/{credentialId}", caller.Tenant.ApiKey, null, Ct);
         var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
@@ -127,7 +127,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     public async Task UnknownObject_Is404_AndAuditedOnceNamingTheId()
     {
         var session = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
         var unknown = "rk_" + Ulid.NewUlid();
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/tenant/recipient-keys/{unknown}", session.Tenant.ApiKey, null, Ct);
@@ -143,7 +143,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var session = await _scenario.TenantAsync(Ct);
         var credentialId = await _scenario.CredentialAsync(session, Ct);
         await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credentialId, ["get_users"], Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Delete, $"/api/v2/vault/credentials/{credentialId}", session.Tenant.ApiKey, null, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -156,7 +156,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     public async Task EchoWithoutARecipientKey_Is409_AndAuditedOnceAsDenied_NotAsSuccess()
     {
         var tenant = await _scenario.Server.Sdk(null).CreateTenantAsync(_scenario.Server.OperatorKey, "no-recipient", cancellationToken: Ct);
-        var before = await _scenario.BeforeAsync(tenant, 1, Ct);
+        var before = await _scenario.BeforeAsync(tenant, 2, Ct);
 
         var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/tenant/envelopes/echo", tenant.ApiKey, new { payload = 1 }, Ct);
         var audited = await _scenario.SingleNewAsync(tenant, before, Ct);
@@ -171,7 +171,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(session, Ct, "get_users");
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var response = await session.Sdk.ProxyAsync(integrationId, "delete_user", new { user_id = "auth0|1" }, cancellationToken: Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -190,7 +190,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var owner = await _scenario.TenantAsync(Ct);
         var integrationId = await _scenario.IntegrationAsync(owner, Ct, "get_users");
         var caller = await _scenario.TenantAsync(Ct);
-        var before = await _scenario.BeforeAsync(caller.Tenant, 2, Ct);
+        var before = await _scenario.BeforeAsync(caller.Tenant, 4, Ct);
 
         var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", caller.Tenant.ApiKey, new { integration_id = integrationId, operation = "get_users" }, Ct);
         var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
@@ -225,7 +225,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         });
         var storage = _scenario.Server.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
         await storage.WriteStateAsync("qs.integration/integration", GrainId.Create("qs.integration", integrationId), row, Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", session.Tenant.ApiKey, new { integration_id = integrationId, operation = "get_users", payload = new { per_page = 5 } }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -250,7 +250,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
     {
         var session = await _scenario.TenantAsync(Ct);
         var readKey = await session.Sdk.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 3, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);
 
         var (status, problem) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", readKey.ApiKey, new { integration_id = "int_" + Ulid.NewUlid(), operation = "get_users" }, Ct);
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
@@ -266,7 +266,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var session = await _scenario.TenantAsync(Ct);
         var worker = await session.Sdk.CreateApiKeyAsync("worker", ["admin"], cancellationToken: Ct);
         await session.Sdk.RevokeApiKeyAsync(worker.ApiKeyId, Ct);
-        var before = await _scenario.BeforeAsync(session.Tenant, 4, Ct);
+        var before = await _scenario.BeforeAsync(session.Tenant, 8, Ct);
 
         var (status, _) = await _scenario.SendAsync(HttpMethod.Post, "/api/v2/vault/seal", worker.ApiKey, new { credential_type = "api_key", values = new { api_token = "t" } }, Ct);
 

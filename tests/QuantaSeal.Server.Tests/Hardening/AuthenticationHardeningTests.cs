@@ -122,13 +122,16 @@ public sealed class AuthenticationHardeningTests : IAsyncLifetime
         using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: "qs_op_not-the-key", json: "{}");
         var recovered = await _server.Sdk(null).RecoverAdminKeyAsync(_server.OperatorKey, tenant.TenantId, cancellationToken: Ct);
         using var withNewKey = await SendAsync(HttpMethod.Get, "/api/v2/tenant/api-keys", apiKey: recovered.ApiKey);
-        var events = await new QuantaSeal.Server.Tests.Audit.AuditTrail(_server).SettledAsync(tenant.TenantId, recovered.ApiKey, 2, Ct);
+        var events = await new QuantaSeal.Server.Tests.Audit.AuditTrail(_server).SettledAsync(tenant.TenantId, recovered.ApiKey, 4, Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withNewKey.StatusCode);
-        var recovery = Assert.Single(events, e => e.Action == "api_key.recover");
+        var intent = Assert.Single(events, e => e.Action == "api_key.recover" && e.Outcome == "attempted");
+        var recovery = Assert.Single(events, e => e.Action == "api_key.recover" && e.Outcome == "success");
+        Assert.Equal(intent.EventId, recovery.AttemptEventId);
         Assert.Equal("operator", recovery.Actor);
         Assert.Equal(recovered.ApiKeyId, recovery.ObjectId);
+        Assert.Equal(2, events.Count(e => e.Action == "api_key.recover"));
     }
 
     [Fact]

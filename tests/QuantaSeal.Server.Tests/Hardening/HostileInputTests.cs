@@ -52,7 +52,7 @@ public sealed class HostileInputTests(EmulatorServerFixture fixture) : IClassFix
     {
         var session = await fixture.NewTenantAsync(Ct);
         var trail = new AuditTrail(fixture.Server);
-        var before = (await trail.SettledAsync(session.Tenant.TenantId, session.Tenant.ApiKey, 2, Ct)).Count;
+        var before = (await trail.SettledAsync(session.Tenant.TenantId, session.Tenant.ApiKey, 4, Ct)).Count;
         var body = rawBytes ? WithInvalidUtf8(json) : Encoding.UTF8.GetBytes(json);
 
         var (status, text) = await SendRawAsync(HttpMethod.Post, path, session.Tenant.ApiKey, body);
