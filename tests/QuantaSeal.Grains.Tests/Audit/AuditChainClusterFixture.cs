@@ -63,7 +63,10 @@ public sealed class AuditChainClusterFixture : IAsyncLifetime
         return cluster;
     }
 
-    /// <summary>Creates a tenant (its signing key signs the checkpoints) and returns its id.</summary>
+    /// <summary>The events creating a tenant puts in its chain first: the tenant grain's tenant.create intent and outcome.</summary>
+    internal const int CreationEvents = 2;
+
+    /// <summary>Creates a tenant (its signing key signs the checkpoints; its chain starts with <see cref="CreationEvents"/> events) and returns its id.</summary>
     internal static async Task<string> CreateTenantAsync(IClusterClient client, CancellationToken cancellationToken)
     {
         var tenantId = Ids.New(Ids.Tenant);

@@ -15,6 +15,9 @@ namespace QuantaSeal.Grains.Tests.Audit;
 [Collection(AuditChainCollection.Name)]
 public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
 {
+    /// <summary>The events the tenant grain records when the test creates the tenant (tenant.create intent and outcome).</summary>
+    private const int Created = AuditChainClusterFixture.CreationEvents;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -24,18 +27,18 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         var events = Enumerable.Range(0, 600).Select(_ => AuditChainClusterFixture.NewEvent(tenantId)).ToList();
 
         await fixture.Client.GetGrain<IAuditPublisherTestGrain>("p").PublishConcurrentlyAsync(events, Ct);
-        var rows = await WaitForChainAsync(fixture.Client, tenantId, 600);
+        var rows = await WaitForChainAsync(fixture.Client, tenantId, Created + 600);
 
-        Assert.Equal(Enumerable.Range(1, 600).Select(i => (long)i), rows.Select(r => r.Seq));
-        Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), rows.Select(r => r.EventId).Order(StringComparer.Ordinal));
+        Assert.Equal(Enumerable.Range(1, Created + 600).Select(i => (long)i), rows.Select(r => r.Seq));
+        Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), rows.Skip(Created).Select(r => r.EventId).Order(StringComparer.Ordinal));
         var report = await Reader(tenantId).VerifyAsync(Ct);
         Assert.True(report.Valid, report.Problem);
-        Assert.Equal(600, report.EventsChecked);
+        Assert.Equal(Created + 600, report.EventsChecked);
         // A delivery that takes the chain 40 or more events past its last checkpoint carries a new one.
         Assert.True(report.CheckpointsChecked >= 1, $"{report.CheckpointsChecked} checkpoints");
         TenantCallContext.SetTenant(tenantId);
         var latest = await fixture.Client.GetGrain<IAuditChainGrain>(tenantId).CheckpointNowAsync(Ct);
-        Assert.Equal(600, latest!.Seq);
+        Assert.Equal(Created + 600, latest!.Seq);
         Assert.Equal(rows[^1].Hash, latest.Hash);
         var checkpoints = await Reader(tenantId).ListCheckpointsAsync(0, 1000, Ct);
         Assert.All(checkpoints, c => Assert.Equal(tenantId, c.TenantId));
@@ -55,12 +58,12 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         {
             var producer = cluster.Client.GetGrain<IAuditStreamProducerGrain>(tenantId);
             await producer.PublishBatchAsync(first, Ct);
-            await WaitForChainAsync(cluster.Client, tenantId, 10);
+            await WaitForChainAsync(cluster.Client, tenantId, Created + 10);
 
             // The stream is at-least-once: the same events again, one of them twice within the batch, plus new ones.
             var fresh = Enumerable.Range(0, 5).Select(_ => AuditChainClusterFixture.NewEvent(tenantId)).ToList();
             await producer.PublishBatchAsync([.. first.Take(5), first[3], .. fresh], Ct);
-            await WaitForChainAsync(cluster.Client, tenantId, 15);
+            await WaitForChainAsync(cluster.Client, tenantId, Created + 15);
         }
         finally
         {
@@ -73,13 +76,13 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         {
             var last = AuditChainClusterFixture.NewEvent(tenantId);
             await cluster.Client.GetGrain<IAuditStreamProducerGrain>(tenantId).PublishBatchAsync([.. first, last], Ct);
-            var rows = await WaitForChainAsync(cluster.Client, tenantId, 16);
+            var rows = await WaitForChainAsync(cluster.Client, tenantId, Created + 16);
 
             // Nothing else arrives later.
             await Task.Delay(TimeSpan.FromSeconds(1), Ct);
             TenantCallContext.SetTenant(tenantId);
-            Assert.Equal(16, await cluster.Client.GetGrain<IAuditReaderGrain>(tenantId).GetLastSeqAsync(Ct));
-            Assert.Equal(16, rows.Select(r => r.EventId).Distinct().Count());
+            Assert.Equal(Created + 16, await cluster.Client.GetGrain<IAuditReaderGrain>(tenantId).GetLastSeqAsync(Ct));
+            Assert.Equal(Created + 16, rows.Select(r => r.EventId).Distinct().Count());
             Assert.Equal(last.EventId, rows[^1].EventId);
             var report = await cluster.Client.GetGrain<IAuditReaderGrain>(tenantId).VerifyAsync(Ct);
             Assert.True(report.Valid, report.Problem);
@@ -100,13 +103,13 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         var good = AuditChainClusterFixture.NewEvent(tenantId);
 
         await fixture.Client.GetGrain<IAuditStreamProducerGrain>(tenantId).PublishBatchAsync([foreign, badId, good], Ct);
-        var rows = await WaitForChainAsync(fixture.Client, tenantId, 1);
+        var rows = await WaitForChainAsync(fixture.Client, tenantId, Created + 1);
 
-        Assert.Equal(good.EventId, Assert.Single(rows).EventId);
+        Assert.Equal(good.EventId, Assert.Single(rows.Skip(Created)).EventId);
         var next = AuditChainClusterFixture.NewEvent(tenantId);
         await fixture.Client.GetGrain<IAuditPublisherTestGrain>("p").PublishConcurrentlyAsync([next], Ct);
-        rows = await WaitForChainAsync(fixture.Client, tenantId, 2);
-        Assert.Equal(next.EventId, rows[1].EventId);
+        rows = await WaitForChainAsync(fixture.Client, tenantId, Created + 2);
+        Assert.Equal(next.EventId, rows[Created + 1].EventId);
     }
 
     [Fact]
@@ -115,15 +118,15 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         var tenantId = await AuditChainClusterFixture.CreateTenantAsync(fixture.Client, Ct);
         var events = Enumerable.Range(0, 30).Select(_ => AuditChainClusterFixture.NewEvent(tenantId)).ToList();
         await fixture.Client.GetGrain<IAuditPublisherTestGrain>("p").PublishConcurrentlyAsync(events, Ct);
-        var rows = await WaitForChainAsync(fixture.Client, tenantId, 30);
+        var rows = await WaitForChainAsync(fixture.Client, tenantId, Created + 30);
         var keys = await SigningKeysAsync(tenantId);
 
-        var proof = await Reader(tenantId).GetWithProofAsync(rows[9].EventId, Ct);
+        var proof = await Reader(tenantId).GetWithProofAsync(rows[Created + 9].EventId, Ct);
 
         Assert.NotNull(proof);
         Assert.NotNull(proof.Checkpoint);
-        Assert.Equal(10, proof.Event.Seq);
-        Assert.Equal(proof.Checkpoint.Seq - 10, proof.Following.Count);
+        Assert.Equal(Created + 10, proof.Event.Seq);
+        Assert.Equal(proof.Checkpoint.Seq - (Created + 10), proof.Following.Count);
         var checkpoint = ToCheckpoint(proof.Checkpoint);
         var result = AuditInclusionProof.Verify(ToChained(proof.Event), proof.PreviousHash, [.. proof.Following.Select(ToChained)], checkpoint, keys);
         Assert.True(result.Valid, result.Problem);
@@ -138,7 +141,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
     {
         var tenantId = await AuditChainClusterFixture.CreateTenantAsync(fixture.Client, Ct);
         await fixture.Client.GetGrain<IAuditPublisherTestGrain>("p").PublishConcurrentlyAsync([AuditChainClusterFixture.NewEvent(tenantId)], Ct);
-        await WaitForChainAsync(fixture.Client, tenantId, 1);
+        await WaitForChainAsync(fixture.Client, tenantId, Created + 1);
 
         foreach (var sql in new[]
         {
@@ -162,11 +165,11 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         var tenantId = await AuditChainClusterFixture.CreateTenantAsync(fixture.Client, Ct);
         var events = Enumerable.Range(0, 100).Select(_ => AuditChainClusterFixture.NewEvent(tenantId)).ToList();
         await fixture.Client.GetGrain<IAuditPublisherTestGrain>("p").PublishConcurrentlyAsync(events, Ct);
-        await WaitForChainAsync(fixture.Client, tenantId, 100);
+        await WaitForChainAsync(fixture.Client, tenantId, Created + 100);
         TenantCallContext.SetTenant(tenantId);
         var head = await fixture.Client.GetGrain<IAuditChainGrain>(tenantId).CheckpointNowAsync(Ct);
         RequestContext.Clear();
-        Assert.Equal(100, head!.Seq);
+        Assert.Equal(Created + 100, head!.Seq);
         Assert.True((await Reader(tenantId).VerifyAsync(Ct)).Valid);
 
         var t = tenantId;
