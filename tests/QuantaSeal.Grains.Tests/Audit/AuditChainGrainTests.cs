@@ -259,7 +259,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
     }
 
     private static ChainedAuditRecord ToChained(AuditEventRecord e) =>
-        new(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId), e.Hash);
+        new(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId), e.Hash);
 
     private static AuditCheckpoint ToCheckpoint(AuditCheckpointInfo c) => new(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature);
 }
