@@ -86,6 +86,28 @@ public sealed class OwnStateAuditOutageTests(IntegrationClusterFixture fixture)
         Assert.Equal(keysBefore, (await Tenant(setup).ListApiKeysAsync(Ct)).Count);
     }
 
+    [Fact]
+    public async Task RecoverAdminKey_IssuesNoKey_WhenItsIntentCannotBeRecorded()
+    {
+        var setup = await fixture.CreateAsync(new ScriptedConnector.Scenario(), ["get_users"], Ct);
+        var keysBefore = (await Tenant(setup).ListApiKeysAsync(Ct)).Count;
+
+        RecordingAuditPublisher.FailingTenants[setup.TenantId] = true;
+        try
+        {
+            RequestContext.Clear();
+            TenantCallContext.SetOperator();
+            await Assert.ThrowsAsync<AuditStreamUnavailableException>(() =>
+                fixture.Client.GetGrain<ITenantGrain>(setup.TenantId).RecoverAdminKeyAsync(new CreateApiKeyCommand("rescue", [ApiKeyScopes.Admin], "live"), Ct));
+        }
+        finally
+        {
+            RecordingAuditPublisher.FailingTenants.TryRemove(setup.TenantId, out _);
+        }
+
+        Assert.Equal(keysBefore, (await Tenant(setup).ListApiKeysAsync(Ct)).Count);
+    }
+
     private ICredentialGrain Credential(IntegrationClusterFixture.Setup setup) =>
         fixture.As(setup.TenantId).GetGrain<ICredentialGrain>(setup.CredentialId);
 

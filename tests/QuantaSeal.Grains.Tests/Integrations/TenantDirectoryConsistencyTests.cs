@@ -65,7 +65,8 @@ public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fi
         Assert.NotNull(deleted);
         Assert.Null(await integration.GetAsync(Ct));
         Assert.Empty((await As(setup.TenantId).GetGrain<ICredentialGrain>(setup.CredentialId).GetAsync(Ct))!.UsedBy);
-        Assert.Null(await integration.DeleteAsync(Ct));
+        // A repeated delete is refused (no such integration) but still retries the directory cleanup.
+        await Assert.ThrowsAsync<TenantAccessDeniedException>(() => integration.DeleteAsync(Ct));
         Assert.DoesNotContain(setup.IntegrationId, await As(setup.TenantId).GetGrain<ITenantDirectoryGrain>(setup.TenantId).ListAsync(Ids.Integration, Ct));
     }
 
@@ -81,7 +82,7 @@ public sealed class TenantDirectoryConsistencyTests(IntegrationClusterFixture fi
 
         Assert.NotNull(deleted);
         Assert.Null(await credential.GetAsync(Ct));
-        Assert.Null(await credential.DeleteAsync(Ct));
+        await Assert.ThrowsAsync<TenantAccessDeniedException>(() => credential.DeleteAsync(Ct));
         Assert.DoesNotContain(setup.CredentialId, await As(setup.TenantId).GetGrain<ITenantDirectoryGrain>(setup.TenantId).ListAsync(Ids.Credential, Ct));
     }
 
