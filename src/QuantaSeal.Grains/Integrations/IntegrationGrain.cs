@@ -109,6 +109,7 @@ internal sealed partial class IntegrationGrain(
             domain = RequireDomain(systemType, command.Domain);
             operations = RequireOperations(systemType, command.AllowedOperations);
             credentialId = RequireCredentialId(command.CredentialId);
+            await RequireUsableCredentialAsync(credentialId, systemType, cancellationToken);
         }
         catch (QuantaSealValidationException ex)
         {
@@ -186,6 +187,10 @@ internal sealed partial class IntegrationGrain(
             name = command.Name is null ? S.Name : TenantValidation.RequireName(command.Name, "name");
             operations = command.AllowedOperations is null ? S.AllowedOperations : RequireOperations(S.SystemType, command.AllowedOperations);
             newCredential = command.CredentialId is null ? S.CredentialId : RequireCredentialId(command.CredentialId);
+            if (!string.Equals(newCredential, S.CredentialId, StringComparison.Ordinal))
+            {
+                await RequireUsableCredentialAsync(newCredential, S.SystemType, cancellationToken);
+            }
         }
         catch (QuantaSealValidationException ex)
         {
@@ -699,6 +704,34 @@ internal sealed partial class IntegrationGrain(
     /// Records this integration in the credential's used_by. On success the credential stays in
     /// <see cref="_attaching"/> until the caller stored or undid the change and called <see cref="EndAttach"/>.
     /// </summary>
+    /// <summary>
+    /// The credential checks of the attach, made before the intent so that a refused create or update is one denied
+    /// event (not an intent and a denied outcome). The attach repeats them: a credential deleted in between is still refused.
+    /// </summary>
+    private async Task RequireUsableCredentialAsync(string credentialId, string systemType, CancellationToken cancellationToken)
+    {
+        CredentialInfo? credential;
+        try
+        {
+            credential = await GrainFactory.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken);
+        }
+        catch (TenantAccessDeniedException)
+        {
+            credential = null;
+        }
+
+        if (credential is null)
+        {
+            throw new QuantaSealValidationException("credential_id", "No credential with that id exists for this tenant.");
+        }
+
+        var spec = CredentialTypes.Find(credential.CredentialType)!;
+        if (!spec.SystemTypes.Contains(systemType, StringComparer.Ordinal))
+        {
+            throw new QuantaSealValidationException("credential_id", $"A {credential.CredentialType} credential cannot be used by a {systemType} integration (accepted by: {string.Join(", ", spec.SystemTypes)}).");
+        }
+    }
+
     private async Task AttachCredentialAsync(string tenantId, string credentialId, string systemType, CancellationToken cancellationToken)
     {
         _attaching.Add((tenantId, credentialId));

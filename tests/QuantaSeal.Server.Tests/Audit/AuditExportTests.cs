@@ -25,11 +25,12 @@ public sealed class AuditExportTests
             Assert.True(seal.IsSuccessStatusCode);
         }
 
-        // Wait for the four events (tenant.create + 3 seals) to be chained; the 10 s checkpoint timer has not fired yet.
+        // Wait for the eight events (tenant.create + 3 seals, each intent + outcome) to be chained; the 10 s checkpoint
+        // timer has not fired yet.
         await WaitUntil.TrueAsync(
-            async () => (await http.GetStringAsync("api/v2/audit/events?limit=10", Ct)).Split("\"event_id\"").Length - 1 >= 4,
+            async () => (await http.GetStringAsync("api/v2/audit/events?limit=10", Ct)).Split("\"event_id\"").Length - 1 >= 8,
             TimeSpan.FromSeconds(20),
-            () => "four audit events chained",
+            () => "eight audit events chained",
             Ct);
 
         var export = await http.GetStringAsync("api/v2/audit/export", Ct);
@@ -38,12 +39,12 @@ public sealed class AuditExportTests
             .ToDictionary(k => k.GetProperty("key_id").GetString()!, k => Convert.FromBase64String(k.GetProperty("public_key").GetString()!));
 
         var (tenantId, events, checkpoints) = AuditExport.Read(new StringReader(export));
-        Assert.Equal(4, events.Count);
+        Assert.Equal(8, events.Count);
         Assert.Equal(events[^1].Record.Seq, checkpoints.Max(c => c.Seq));
         Assert.True(AuditChainVerifier.Verify(tenantId, events, checkpoints, keys).Valid);
 
-        var truncated = AuditChainVerifier.Verify(tenantId, events.Take(3), checkpoints, keys);
+        var truncated = AuditChainVerifier.Verify(tenantId, events.Take(7), checkpoints, keys);
         Assert.False(truncated.Valid);
-        Assert.Equal(4, truncated.FirstBadSeq);
+        Assert.Equal(8, truncated.FirstBadSeq);
     }
 }

@@ -74,6 +74,12 @@ public sealed class FuzzCampaignTests(FuzzCampaignTests.Fixture fixture, ITestOu
         var domain = fixture.Auth0.BaseUri.ToString().TrimEnd('/');
         var integration = await sdk.CreateIntegrationAsync("auth0", "fuzz", domain, credential.CredentialId, ["get_users", "create_user", "delete_user"], Ct);
         var proxyKey = await sdk.CreateApiKeyAsync("fuzz-proxy", ["proxy"], "test", Ct);
+        // Events reach the chain asynchronously: wait for the first one rather than racing its delivery.
+        await QuantaSeal.Tests.Shared.WaitUntil.TrueAsync(
+            async () => (await sdk.ListAuditEventsAsync(cancellationToken: Ct)).Items.Count > 0,
+            TimeSpan.FromSeconds(20),
+            () => "an audit event chained",
+            Ct);
         var auditEvent = (await sdk.ListAuditEventsAsync(cancellationToken: Ct)).Items[0].EventId;
         var ids = new Dictionary<string, string>
         {
