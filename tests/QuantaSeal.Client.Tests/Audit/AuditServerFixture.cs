@@ -47,8 +47,9 @@ public sealed class AuditServerFixture : IAsyncLifetime
 
         // The chain signs a checkpoint with the key the tenant holds when it signs, so let one cover the events so far
         // before rotating: otherwise, on a busy machine, every checkpoint could be signed after the rotation.
-        // Audited so far: tenant.create, 4 api_key.create, tenant.recipient_key.register.
-        await WaitForCheckpointOverAsync(Admin, 6, ct);
+        // Audited so far: tenant.create, 4 api_key.create, tenant.recipient_key.register, each a change recorded as its
+        // intent and its outcome.
+        await WaitForCheckpointOverAsync(Admin, 2 * 6, ct);
         await Admin.RotateSigningKeyAsync(cancellationToken: ct);
         for (var i = 0; i < 3; i++)
         {
@@ -64,8 +65,9 @@ public sealed class AuditServerFixture : IAsyncLifetime
         ProxyKey = (await Admin.CreateApiKeyAsync("not-an-auditor", ["proxy"], cancellationToken: ct)).ApiKey;
         Keys = await Admin.GetKeysAsync(ct);
 
-        // Then tenant.signing_key.rotate and 5 more api_key.create. Reads are not audited, so the chain is still now.
-        LastSeq = 12;
+        // Then tenant.signing_key.rotate and 5 more api_key.create (two events each). Reads are not audited, so the chain
+        // is still now.
+        LastSeq = 2 * 12;
         await WaitForCheckpointOverAsync(Auditor, LastSeq, ct);
     }
 
