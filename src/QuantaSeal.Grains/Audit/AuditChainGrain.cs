@@ -138,7 +138,7 @@ internal sealed partial class AuditChainGrain(
     /// <summary>
     /// The tail reminder: a previous activation chained events and ended before it could sign them (a killed silo,
     /// a failed deactivation checkpoint). Sign the unsigned tail now, without waiting for the tenant's next event, then
-    /// drop the reminder.
+    /// drop the reminder. A tick reaching the activation that registered it does nothing.
     /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -147,7 +147,12 @@ internal sealed partial class AuditChainGrain(
             return;
         }
 
-        _tailReminderRegistered = true;
+        if (_tailReminderRegistered)
+        {
+            // This activation registered it and is alive: its own timer and deactivation sign its tail.
+            return;
+        }
+
         try
         {
             var head = await LoadHeadAsync(CancellationToken.None);
