@@ -47,6 +47,7 @@ internal sealed partial class AuditChainGrain(
     private IGrainTimer? _timer;
     private DateTimeOffset? _lastOnDemandAt;
     private bool _tailReminderRegistered;
+    private DateTimeOffset? _tailReminderFailedAt;
 
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -207,7 +208,8 @@ internal sealed partial class AuditChainGrain(
             var checkpoint = last.Record.Seq - head.CheckpointSeq >= options.Value.CheckpointEveryEvents
                 ? await TrySignAsync(last.Record.Seq, last.HashHex, cancellationToken)
                 : null;
-            if (checkpoint is null && !_tailReminderRegistered)
+            if (checkpoint is null && !_tailReminderRegistered
+                && (_tailReminderFailedAt is not { } failedAt || timeProvider.GetUtcNow() - failedAt >= options.Value.CheckpointInterval))
             {
                 // This write leaves a tail no checkpoint covers. Arrange for it to be signed even if this activation
                 // dies before its timer or its deactivation does it: registered before the write, so no committed
@@ -362,7 +364,9 @@ internal sealed partial class AuditChainGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Events are never held back for the reminder: the timer and deactivation still sign; the next write tries again.
+            // Events are never held back for the reminder: the timer and deactivation still sign. A write after the
+            // next checkpoint interval tries again (not every write: a silo without a reminder service would log each).
+            _tailReminderFailedAt = timeProvider.GetUtcNow();
             Log.TailReminderFailed(logger, TenantId, ex.GetType().Name);
         }
     }
