@@ -57,8 +57,12 @@ internal sealed class DatabaseOutageScenario(CommandArgs args)
             throw new ArgumentException("--outage-seconds must be longer than --give-up-seconds: the fault is an outage past the give-up time.");
         }
 
-        var admin = ScratchDatabase.AdminConnectionString(args.OptionalString("connection-string"));
-        await using var database = await ScratchDatabase.CreateAsync(admin, "faults", args.Bool("keep-database", false), cancellationToken);
+        var connectionString = args.OptionalString("connection-string");
+        var keep = args.Bool("keep-db", false);
+        args.ThrowIfUnknown();
+
+        var admin = ScratchDatabase.AdminConnectionString(connectionString);
+        await using var database = await ScratchDatabase.CreateAsync(admin, "faults", keep, cancellationToken);
         using var host = BuildSilo(database.ConnectionString, giveUp);
         await host.StartAsync(cancellationToken);
         try
