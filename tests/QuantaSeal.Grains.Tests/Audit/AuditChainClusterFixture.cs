@@ -80,6 +80,17 @@ public sealed class AuditChainClusterFixture : IAsyncLifetime
         RequestContext.Clear();
         TenantCallContext.SetOperator();
         await client.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand("acme", "live"), cancellationToken);
+
+        // Wait (against a deadline) until the creation's own events are chained, so a test that reads the head next
+        // counts from after them instead of racing their delivery.
+        RequestContext.Clear();
+        TenantCallContext.SetTenant(tenantId);
+        var reader = client.GetGrain<IAuditReaderGrain>(tenantId);
+        await WaitUntil.TrueAsync(
+            async () => await reader.GetLastSeqAsync(cancellationToken) >= CreationEvents,
+            TimeSpan.FromSeconds(30),
+            () => $"the creation events of {tenantId} chained",
+            cancellationToken);
         RequestContext.Clear();
         return tenantId;
     }
