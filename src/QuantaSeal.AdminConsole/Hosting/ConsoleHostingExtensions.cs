@@ -1,9 +1,11 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Hosting;
@@ -64,8 +66,16 @@ public static class ConsoleHostingExtensions
             a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             a.FormFieldName = "__qs_af";
         });
+        // The console's calls carry the browser's address to the API (one-time tokens, see ConsoleCallers), so that
+        // sign-in attempts and every other call count toward the API's limits for that browser, not for loopback.
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ConsoleCallers>();
+        services.AddTransient<ConsoleCallerHandler>();
+        services.AddSingleton<IStartupFilter, ConsoleCallerStartupFilter>();
         services.AddHttpClient(ConsoleApi.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(60))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false })
+            .AddHttpMessageHandler<ConsoleCallerHandler>();
         services.AddSingleton<ConsoleApiAddress>();
         services.AddSingleton<ConsoleApi>();
         services.AddScoped<ConsoleSessionFilter>();

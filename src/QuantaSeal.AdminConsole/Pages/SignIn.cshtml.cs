@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using QuantaSeal.Client;
@@ -12,7 +14,8 @@ namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>
 /// Sign-in: the key is checked by the API itself (so the attempt meets the API's authentication, rate limits and
-/// refusal audit), then kept only inside the encrypted, HttpOnly session cookie.
+/// refusal audit, charged to the browser's address through <see cref="ConsoleCallers"/>), then kept only inside the
+/// encrypted, HttpOnly session cookie.
 /// </summary>
 [AllowAnonymous]
 internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> logger) : ConsolePage(api)
@@ -137,12 +140,20 @@ internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> l
         }
     }
 
-    private static string Refused(QuantaSealApiException ex) => ex.StatusCode switch
+    private string Refused(QuantaSealApiException ex)
     {
-        HttpStatusCode.Unauthorized => "The key was not accepted.",
-        HttpStatusCode.TooManyRequests => "Too many sign-in attempts: wait a minute and try again.",
-        _ => Describe(ex),
-    };
+        if (ex.StatusCode != HttpStatusCode.TooManyRequests)
+        {
+            return ex.StatusCode == HttpStatusCode.Unauthorized ? "The key was not accepted." : Describe(ex);
+        }
+
+        // The API's failed-authentication budget of this browser's address is spent: the page answers 429 as well,
+        // with the API's Retry-After, so that scripts driving the form meet the same limit as scripts calling the API.
+        var seconds = Math.Max(1, (int)Math.Ceiling((ex.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return $"Too many failed sign-in attempts from your address: wait {seconds} second(s) and try again.";
+    }
 
     private static partial class Log
     {
