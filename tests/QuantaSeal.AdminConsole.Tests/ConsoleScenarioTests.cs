@@ -25,8 +25,8 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
         var op = await fixture.NewPageAsync();
         await Browse.SignInAsync(op, fixture.Server.OperatorKey);
         Assert.EndsWith("/console/operator", op.Url, StringComparison.Ordinal);
-        await op.GetByLabel("Name").FillAsync("acme");
-        await op.GetByRole(AriaRole.Button, new() { Name = "Create tenant" }).ClickAsync();
+        await op.GetByLabel("Name", new() { Exact = true }).FillAsync("acme");
+        await Browse.PressAsync(op, op.GetByRole(AriaRole.Button, new() { Name = "Create tenant" }));
         var apiKey = (await op.GetByTestId("tenant-api-key").TextContentAsync())!.Trim();
         var tenantId = (await op.GetByTestId("created-tenant").TextContentAsync())!.Trim();
         var hmacKey = Convert.FromBase64String((await op.Locator("#tenant-hmac").TextContentAsync())!.Trim());
@@ -45,10 +45,10 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
 
         // Registers a recipient key (the private half stays in this test, like in a client).
         using var recipient = RecipientKey.Generate();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Recipient keys" }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Recipient keys" }));
         await page.GetByLabel("Label (optional)").FillAsync("laptop");
         await page.GetByLabel("Public key (standard base64, 1184 bytes)").FillAsync(recipient.PublicKeyBase64);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Register" }));
         // Proof of possession: the page shows a challenge to the key; only the private half answers it.
         var challengeJson = await page.GetByLabel("Challenge (save as challenge.json)").InputValueAsync();
         using (var challenge = System.Text.Json.JsonDocument.Parse(challengeJson))
@@ -60,18 +60,18 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
             await page.GetByLabel("Proof (the line the command printed, or its proof field)").FillAsync(Convert.ToBase64String(proof));
         }
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Complete registration" }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Complete registration" }));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Registered recipient key rk_");
         await Browse.CheckAsync(page, fixture, "recipient-keys");
 
         // Seals the Auth0 M2M credential with the form generated from the credential types.
         await page.GetByRole(AriaRole.Link, new() { Name = "Credentials" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "oauth2_client", Exact = true }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "oauth2_client", Exact = true }));
         await page.GetByLabel("client_id").FillAsync(fixture.Auth0.ClientId);
         await page.GetByLabel("client_secret").FillAsync(fixture.Auth0.ClientSecret);
         await page.GetByLabel("audience (optional)").FillAsync(fixture.Auth0.Audience);
         await Browse.CheckAsync(page, fixture, "credentials-seal-form");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Seal" }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Seal" }));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Sealed cred_");
         Assert.DoesNotContain(fixture.Auth0.ClientSecret, await page.ContentAsync(), StringComparison.Ordinal);
         await Browse.CheckAsync(page, fixture, "credentials");
@@ -85,19 +85,19 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
         await Assertions.Expect(page.Locator("label[for=op-get_users]")).ToContainTextAsync("read:users");
         await page.Locator("#op-get_users").CheckAsync();
         await page.Locator("#op-get_user").CheckAsync();
-        await Browse.CheckAsync(page, fixture, "integrations-create", walkWithTab: true);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create integration" }).ClickAsync();
+        await Browse.CheckAsync(page, fixture, "integrations-create");
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create integration" }));
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Created int_");
 
         // Checks the connection: a token, its granted scopes, nothing missing.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Check connection" }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Check connection" }));
         await Assertions.Expect(page.GetByTestId("check-result")).ToContainTextAsync("Token obtained");
         await Assertions.Expect(page.GetByTestId("check-result")).ToContainTextAsync("Missing scopes: none");
 
         // Runs an allowed call: status, audit event and an envelope that opens with the client's keys only.
         await page.GetByLabel("Operation").SelectOptionAsync("get_users");
         await page.GetByLabel("Payload (JSON, the vendor's field names)").FillAsync("{\"per_page\": 3, \"page\": 0}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Run" }));
         await Assertions.Expect(page.GetByTestId("call-status")).ToHaveTextAsync("200");
         Assert.StartsWith("aud_", await page.GetByTestId("call-audit-event").TextContentAsync(), StringComparison.Ordinal);
         var envelope = HybridEnvelope.FromJson((await page.Locator("pre[aria-label='Envelope JSON']").TextContentAsync())!);
@@ -117,20 +117,25 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
         await Assertions.Expect(page.GetByTestId("call-status")).ToHaveTextAsync("403");
         var deniedEvent = (await page.GetByTestId("call-audit-event").TextContentAsync())!.Trim();
 
-        // The audit table shows the denied call; the chain verifies.
-        await page.GotoAsync("/console/audit?outcome=denied");
+        // The audit table shows the denied call (filtered with the form, by keyboard); the chain verifies.
+        await page.GotoAsync("/console/audit");
+        await page.GetByLabel("Outcome").SelectOptionAsync("denied");
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Filter" }));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("outcome=denied"));
         await WaitUntilAsync(page, async () => await page.Locator($"a[href='/console/audit/events/{deniedEvent}']").CountAsync() == 1);
         var row = page.Locator("#audit-events tbody tr", new() { Has = page.Locator($"a[href='/console/audit/events/{deniedEvent}']") });
         await Assertions.Expect(row).ToContainTextAsync("proxy.outbound");
         await Assertions.Expect(row).ToContainTextAsync("delete_user");
         await Assertions.Expect(row).ToContainTextAsync("denied");
         await Assertions.Expect(page.GetByTestId("verify-badge")).ToContainTextAsync("Chain valid");
-        await Browse.CheckAsync(page, fixture, "audit", walkWithTab: true);
+        await Browse.CheckAsync(page, fixture, "audit");
         var deniedSeq = long.Parse((await row.Locator("td").First.TextContentAsync())!.Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
-        await page.Locator($"a[href='/console/audit/events/{deniedEvent}']").ClickAsync();
+        await Browse.PressAsync(page, page.Locator($"a[href='/console/audit/events/{deniedEvent}']"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inclusion proof" })).ToBeVisibleAsync();
         await Browse.CheckAsync(page, fixture, "audit-event");
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Back to the audit table" }));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit chain" })).ToBeVisibleAsync();
 
         var export = await page.GotoAsync("/console/audit");
         var ndjson = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download NDJSON export" }).ClickAsync());

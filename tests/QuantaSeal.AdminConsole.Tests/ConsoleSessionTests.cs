@@ -18,7 +18,7 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         await page.GetByLabel("Key").FillAsync("qs_live_not-a-key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The key was not accepted.");
-        await Browse.CheckAsync(page, fixture, "sign-in-refused", walkWithTab: true);
+        await Browse.CheckAsync(page, fixture, "sign-in-refused");
 
         await Browse.SignInAsync(page, tenant.ApiKey);
         var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "qs_console");
@@ -34,6 +34,30 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("script:not([src])").CountAsync());
         Assert.DoesNotContain(tenant.ApiKey, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Sign out, by keyboard: the session cookie is gone and the pages ask for a key again.
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }));
+        Assert.EndsWith("/console/sign-in", page.Url, StringComparison.Ordinal);
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "qs_console");
+        await page.GotoAsync("/console/api-keys");
+        Assert.Contains("/console/sign-in", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SkipLink_IsTheFirstTabStop_IsVisibleWhenFocused_AndMovesFocusToTheContent()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/console/sign-in");
+
+        await page.Keyboard.PressAsync("Tab");
+
+        var skip = page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" });
+        await Assertions.Expect(skip).ToBeFocusedAsync();
+        await Assertions.Expect(skip).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByLabel("Key")).ToBeFocusedAsync();
     }
 
     [Fact]
@@ -51,14 +75,20 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Space");
         Assert.True(await page.Locator("input[name=Scopes][value=proxy]").IsCheckedAsync());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).FocusAsync();
-        await page.Keyboard.PressAsync("Enter");
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create key" }));
         var created = (await page.GetByTestId("created-key").TextContentAsync())!.Trim();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Copy key" }).ClickAsync();
+        var createdId = (await page.Locator("#new-key code").TextContentAsync())!.Trim();
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Copy key" }));
         Assert.Equal(created, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
-        await Browse.CheckAsync(page, fixture, "api-keys-created", walkWithTab: true);
+        await Browse.CheckAsync(page, fixture, "api-keys-created");
         await page.GotoAsync("/console/api-keys");
         Assert.DoesNotContain(created, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // Revoked by keyboard too: the API refuses the key from then on.
+        await Browse.PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = $"Revoke {createdId}" }));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Revoked {createdId}");
+        var refused = await Assert.ThrowsAsync<QuantaSeal.Client.QuantaSealApiException>(() => fixture.Server.Sdk(created).GetTenantAsync(Ct));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
 
         // The same form posted with the session cookie but without the antiforgery token: refused, nothing created.
         var before = (await fixture.Server.Sdk(tenant.ApiKey).ListApiKeysAsync(Ct)).Count;
@@ -93,6 +123,9 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
         Assert.Equal(403, denied!.Status);
         await Assertions.Expect(auditor.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
         await Browse.CheckAsync(auditor, fixture, "denied");
+        await Browse.PressAsync(auditor, auditor.GetByRole(AriaRole.Link, new() { Name = "Back to the console" }));
+        await Assertions.Expect(auditor.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
+        await Browse.CheckAsync(auditor, fixture, "overview-read-only");
         await auditor.GotoAsync("/console/audit");
         await Assertions.Expect(auditor.Locator("#audit-events")).ToBeVisibleAsync();
         await Browse.CheckAsync(auditor, fixture, "audit-read-only");

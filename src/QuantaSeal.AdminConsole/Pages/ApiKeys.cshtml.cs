@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Models;
 using QuantaSeal.AdminConsole.Sessions;
 
@@ -27,38 +28,28 @@ internal sealed class ApiKeysModel(ConsoleApi api) : ConsolePage(api)
 
     public string? SessionKeyId => User.FindFirst(ConsoleClaims.KeyId)?.Value;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
-        var client = Api;
-        if (await TryAsync(async () => Created = await client.CreateApiKeyAsync(Name?.Trim() ?? string.Empty, Scopes, Environment, cancellationToken)))
+        if (await TryAsync(async api => Created = await api.CreateApiKeyAsync(Name?.Trim() ?? string.Empty, Scopes, Environment, cancellationToken)))
         {
             Name = null;
             Scopes = [];
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync(string apiKeyId, CancellationToken cancellationToken)
-    {
-        var client = Api;
-        await TryAsync(async () =>
+    public Task<IActionResult> OnPostRevokeAsync(string apiKeyId, CancellationToken cancellationToken) => ChangeAsync(
+        async api =>
         {
-            await client.RevokeApiKeyAsync(apiKeyId, cancellationToken);
-            Notice = $"Revoked {apiKeyId}. Requests with it are refused from now on.";
-        });
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+            await api.RevokeApiKeyAsync(apiKeyId, cancellationToken);
+            return $"Revoked {apiKeyId}. Requests with it are refused from now on.";
+        },
+        cancellationToken);
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        var client = Api;
-        var error = Error;
-        await TryAsync(async () => Keys = await client.ListApiKeysAsync(cancellationToken));
-        Error ??= error;
-    }
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken) =>
+        Keys = await api.ListApiKeysAsync(cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Audit;
 using QuantaSeal.AdminConsole.Sessions;
 
@@ -33,23 +34,20 @@ internal sealed class AuditModel(ConsoleApi api) : ConsolePage(api)
 
     public bool Descending => !string.Equals(Order, "asc", StringComparison.Ordinal);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
+
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        var client = Api;
-        await TryAsync(async () =>
-        {
-            Verification = await client.VerifyAuditChainAsync(cancellationToken);
-            Events = await client.ListAuditEventsAsync(
-                new AuditEventQuery(
-                    Action: Blank(ActionFilter),
-                    IntegrationId: Blank(IntegrationId),
-                    Outcome: Blank(Outcome),
-                    Limit: PageSize,
-                    Cursor: Blank(Cursor),
-                    Descending: Descending),
-                cancellationToken);
-        });
-        return Page();
+        Verification = await api.VerifyAuditChainAsync(cancellationToken);
+        Events = await api.ListAuditEventsAsync(
+            new AuditEventQuery(
+                Action: Blank(ActionFilter),
+                IntegrationId: Blank(IntegrationId),
+                Outcome: Blank(Outcome),
+                Limit: PageSize,
+                Cursor: Blank(Cursor),
+                Descending: Descending),
+            cancellationToken);
     }
 
     /// <summary>The NDJSON export, streamed from the API to the browser as a download.</summary>

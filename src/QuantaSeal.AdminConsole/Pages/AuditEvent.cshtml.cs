@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Audit;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.AdminConsole.Sessions;
@@ -17,15 +18,12 @@ internal sealed class AuditEventModel(ConsoleApi api) : ConsolePage(api)
 
     public AuditInclusionProofResult? ProofResult { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
+
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        var client = Api;
-        await TryAsync(async () =>
-        {
-            Detail = await client.GetAuditEventAsync(EventId, cancellationToken);
-            var keys = await client.GetKeysAsync(cancellationToken);
-            ProofResult = Detail.VerifyProof(keys.SigningPublicKeysById());
-        });
-        return Page();
+        Detail = await api.GetAuditEventAsync(EventId, cancellationToken);
+        var keys = await api.GetKeysAsync(cancellationToken);
+        ProofResult = Detail.VerifyProof(keys.SigningPublicKeysById());
     }
 }

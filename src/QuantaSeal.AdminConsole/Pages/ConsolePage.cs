@@ -1,13 +1,15 @@
 using System.Net;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using QuantaSeal.Client;
 using QuantaSeal.AdminConsole.Sessions;
+using QuantaSeal.Client;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>
-/// Base of the console pages: the SDK client of the session's key, and the API's refusals turned into a message
-/// (a 401 is not caught here: <see cref="ConsoleSessionFilter"/> ends the session).
+/// Base of the console pages: the SDK client of the session's key, and the one way every handler talks to the API
+/// (call it, turn a refusal into <see cref="Error"/> or the outcome into <see cref="Notice"/>, reload what the page
+/// shows). A 401 is not caught here: <see cref="ConsoleSessionFilter"/> ends the session.
 /// </summary>
 public abstract class ConsolePage : PageModel
 {
@@ -25,12 +27,12 @@ public abstract class ConsolePage : PageModel
 
     private protected ConsoleApi Connection => _api;
 
-    /// <summary>Runs <paramref name="action"/>; an API refusal other than 401 becomes <see cref="Error"/>.</summary>
-    private protected async Task<bool> TryAsync(Func<Task> action)
+    /// <summary>Runs <paramref name="action"/> with the session's client; an API refusal other than 401 becomes <see cref="Error"/>.</summary>
+    private protected async Task<bool> TryAsync(Func<QuantaSealClient, Task> action)
     {
         try
         {
-            await action();
+            await action(Api);
             return true;
         }
         catch (QuantaSealApiException ex) when (ex.StatusCode != HttpStatusCode.Unauthorized)
@@ -39,6 +41,28 @@ public abstract class ConsolePage : PageModel
             return false;
         }
     }
+
+    /// <summary>
+    /// A state-changing handler: runs <paramref name="change"/> (whose answer, in words, becomes <see cref="Notice"/>),
+    /// then reloads the page's data and renders the page, with the refusal if there was one.
+    /// </summary>
+    private protected async Task<IActionResult> ChangeAsync(Func<QuantaSealClient, Task<string>> change, CancellationToken cancellationToken)
+    {
+        await TryAsync(async api => Notice = await change(api));
+        await ReloadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Loads what the page shows (<see cref="LoadAsync"/>); an earlier refusal in this request stays the one shown.</summary>
+    private protected async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var earlier = Error;
+        await TryAsync(api => LoadAsync(api, cancellationToken));
+        Error = earlier ?? Error;
+    }
+
+    /// <summary>Reads what the page shows from the API (nothing by default).</summary>
+    private protected virtual Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>An API refusal in words: the problem's title and detail (they never hold secrets), and the status.</summary>
     public static string Describe(QuantaSealApiException ex)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Models;
 using QuantaSeal.AdminConsole.Sessions;
 
@@ -31,29 +32,28 @@ internal sealed class CredentialsModel(ConsoleApi api) : ConsolePage(api)
     /// <summary>The type whose form is shown (for sealing, or for rotating <see cref="Rotate"/>).</summary>
     public CredentialTypeDetails? Selected { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostSealAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         if (Selected is null)
         {
             Error = "Choose a credential type.";
             return Page();
         }
 
-        var client = Api;
         var values = ToValues(Selected);
-        if (await TryAsync(async () =>
+        if (await TryAsync(async api =>
         {
-            var sealedCredential = await client.SealCredentialAsync(Selected.CredentialType, values, string.IsNullOrWhiteSpace(Name) ? null : Name.Trim(), cancellationToken);
+            var sealedCredential = await api.SealCredentialAsync(Selected.CredentialType, values, string.IsNullOrWhiteSpace(Name) ? null : Name.Trim(), cancellationToken);
             Notice = $"Sealed {sealedCredential.CredentialId} (fingerprint {sealedCredential.Fingerprint}). Its values will never be shown again.";
         }))
         {
             Type = null;
             Selected = null;
             Name = null;
-            await LoadAsync(cancellationToken);
+            await ReloadAsync(cancellationToken);
         }
 
         Values.Clear();
@@ -62,52 +62,41 @@ internal sealed class CredentialsModel(ConsoleApi api) : ConsolePage(api)
 
     public async Task<IActionResult> OnPostRotateAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         if (Selected is null || Rotate is null)
         {
             Error = "Choose a credential to rotate.";
             return Page();
         }
 
-        var client = Api;
         var values = ToValues(Selected);
-        if (await TryAsync(async () =>
+        if (await TryAsync(async api =>
         {
-            var rotated = await client.RotateCredentialAsync(Rotate, values, cancellationToken);
+            var rotated = await api.RotateCredentialAsync(Rotate, values, cancellationToken);
             Notice = $"Rotated {rotated.CredentialId} to version {rotated.Version}; integrations using it drop their cached token.";
         }))
         {
             Rotate = null;
             Selected = null;
-            await LoadAsync(cancellationToken);
+            await ReloadAsync(cancellationToken);
         }
 
         Values.Clear();
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string credentialId, CancellationToken cancellationToken)
-    {
-        var client = Api;
-        await TryAsync(async () =>
+    public Task<IActionResult> OnPostDeleteAsync(string credentialId, CancellationToken cancellationToken) => ChangeAsync(
+        async api =>
         {
-            await client.DeleteCredentialAsync(credentialId, cancellationToken);
-            Notice = $"Deleted {credentialId}.";
-        });
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+            await api.DeleteCredentialAsync(credentialId, cancellationToken);
+            return $"Deleted {credentialId}.";
+        },
+        cancellationToken);
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        var client = Api;
-        var error = Error;
-        await TryAsync(async () =>
-        {
-            Types = await client.ListCredentialTypesAsync(cancellationToken);
-            Credentials = await client.ListCredentialsAsync(cancellationToken);
-        });
-        Error ??= error;
+        Types = await api.ListCredentialTypesAsync(cancellationToken);
+        Credentials = await api.ListCredentialsAsync(cancellationToken);
         var type = Rotate is not null ? Credentials.FirstOrDefault(c => c.CredentialId == Rotate)?.CredentialType : Type;
         Selected = Types.FirstOrDefault(t => t.CredentialType == type);
     }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Audit;
 using QuantaSeal.Client.Models;
 using QuantaSeal.AdminConsole.Sessions;
@@ -20,21 +20,18 @@ internal sealed class IndexModel(ConsoleApi api) : ConsolePage(api)
 
     public AuditCheckpointDetails? Checkpoint { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
-    {
-        var client = Api;
-        await TryAsync(async () =>
-        {
-            Keys = await client.GetKeysAsync(cancellationToken);
-            if (User.HasClaim(ConsoleClaims.Role, ConsoleRoles.Admin))
-            {
-                CredentialCount = (await client.ListCredentialsAsync(cancellationToken)).Count;
-                IntegrationCount = (await client.ListIntegrationsAsync(cancellationToken)).Count;
-            }
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
-            Verification = await client.VerifyAuditChainAsync(cancellationToken);
-            Checkpoint = await client.GetLatestAuditCheckpointAsync(cancellationToken);
-        });
-        return Page();
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
+    {
+        Keys = await api.GetKeysAsync(cancellationToken);
+        if (User.HasClaim(ConsoleClaims.Role, ConsoleRoles.Admin))
+        {
+            CredentialCount = (await api.ListCredentialsAsync(cancellationToken)).Count;
+            IntegrationCount = (await api.ListIntegrationsAsync(cancellationToken)).Count;
+        }
+
+        Verification = await api.VerifyAuditChainAsync(cancellationToken);
+        Checkpoint = await api.GetLatestAuditCheckpointAsync(cancellationToken);
     }
 }

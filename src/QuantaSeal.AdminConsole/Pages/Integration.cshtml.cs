@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Models;
 using QuantaSeal.AdminConsole.Sessions;
 
@@ -45,26 +46,21 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
             Notice = $"Created {IntegrationId}. Check the connection, then try a call.";
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAllowlistAsync(CancellationToken cancellationToken)
-    {
-        var client = Api;
-        await TryAsync(async () =>
+    public Task<IActionResult> OnPostAllowlistAsync(CancellationToken cancellationToken) => ChangeAsync(
+        async api =>
         {
-            var updated = await client.UpdateIntegrationAsync(IntegrationId, allowedOperations: Operations, cancellationToken: cancellationToken);
-            Notice = updated.AllowedOperations.Count == 0 ? "Allowlist saved: every operation is now denied." : "Allowlist saved: " + string.Join(", ", updated.AllowedOperations) + ".";
-        });
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+            var updated = await api.UpdateIntegrationAsync(IntegrationId, allowedOperations: Operations, cancellationToken: cancellationToken);
+            return updated.AllowedOperations.Count == 0 ? "Allowlist saved: every operation is now denied." : "Allowlist saved: " + string.Join(", ", updated.AllowedOperations) + ".";
+        },
+        cancellationToken);
 
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken cancellationToken)
     {
-        var client = Api;
-        await TryAsync(async () => Check = await client.CheckIntegrationAsync(IntegrationId, cancellationToken));
-        await LoadAsync(cancellationToken);
+        await TryAsync(async api => Check = await api.CheckIntegrationAsync(IntegrationId, cancellationToken));
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
@@ -86,10 +82,9 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
 
         if (Error is null)
         {
-            var client = Api;
-            await TryAsync(async () =>
+            await TryAsync(async api =>
             {
-                Call = await client.ProxyAsync(IntegrationId, Operation ?? string.Empty, payload, cancellationToken: cancellationToken);
+                Call = await api.ProxyAsync(IntegrationId, Operation ?? string.Empty, payload, cancellationToken: cancellationToken);
                 if (Call.Envelope is { } envelope)
                 {
                     using var doc = JsonDocument.Parse(envelope.ToJson());
@@ -98,34 +93,27 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
             });
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken cancellationToken)
     {
-        var client = Api;
-        if (await TryAsync(async () => await client.DeleteIntegrationAsync(IntegrationId, cancellationToken)))
+        if (await TryAsync(api => api.DeleteIntegrationAsync(IntegrationId, cancellationToken)))
         {
             return Redirect("/console/integrations");
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
     /// <summary>The envelope as a download link target (<c>data:</c> URL: the console keeps no copy).</summary>
     public string EnvelopeDataUrl => "data:application/json;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(EnvelopeJson ?? "{}"));
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        var client = Api;
-        var error = Error;
-        await TryAsync(async () =>
-        {
-            Integration = await client.GetIntegrationAsync(IntegrationId, cancellationToken);
-            Connector = (await client.ListConnectorsAsync(cancellationToken)).FirstOrDefault(s => s.SystemType == Integration.SystemType);
-        });
-        Error ??= error;
+        Integration = await api.GetIntegrationAsync(IntegrationId, cancellationToken);
+        Connector = (await api.ListConnectorsAsync(cancellationToken)).FirstOrDefault(s => s.SystemType == Integration.SystemType);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Models;
 using QuantaSeal.AdminConsole.Sessions;
 
@@ -32,33 +33,26 @@ internal sealed class IntegrationsModel(ConsoleApi api) : ConsolePage(api)
 
     public ConnectorSystem? Selected => Systems.FirstOrDefault(s => s.SystemType == SystemType);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
-        var client = Api;
         IntegrationDetails? created = null;
-        await TryAsync(async () => created = await client.CreateIntegrationAsync(
+        await TryAsync(async api => created = await api.CreateIntegrationAsync(
             SystemType ?? string.Empty, Name?.Trim() ?? string.Empty, Domain?.Trim() ?? string.Empty, CredentialId ?? string.Empty, Operations, cancellationToken));
         if (created is not null)
         {
             return Redirect("/console/integrations/" + Uri.EscapeDataString(created.IntegrationId) + "?created=true");
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        var client = Api;
-        var error = Error;
-        await TryAsync(async () =>
-        {
-            Integrations = await client.ListIntegrationsAsync(cancellationToken);
-            Systems = await client.ListConnectorsAsync(cancellationToken);
-            Credentials = await client.ListCredentialsAsync(cancellationToken);
-        });
-        Error ??= error;
+        Integrations = await api.ListIntegrationsAsync(cancellationToken);
+        Systems = await api.ListConnectorsAsync(cancellationToken);
+        Credentials = await api.ListCredentialsAsync(cancellationToken);
     }
 }

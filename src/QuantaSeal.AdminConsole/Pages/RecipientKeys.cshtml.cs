@@ -3,13 +3,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using QuantaSeal.Client;
 using QuantaSeal.Client.Models;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>
-/// Recipient keys: register (paste or file) with proof of possession, revoke. Registration takes two steps, like the API:
+/// Recipient keys: register (paste or file) with proof of possession, choose the default, revoke. Registration takes two steps, like the API:
 /// the console asks for a challenge (a ciphertext to the pasted key), the user answers it locally with
 /// <c>quantaseal keys recipient prove</c> and pastes the proof back. The private half never comes near the console.
 /// </summary>
@@ -41,7 +42,7 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
 
     public IReadOnlyList<RecipientKeyRegistration> Keys { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     /// <summary>Step 1: checks the pasted key and asks the API for a registration challenge to it.</summary>
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken cancellationToken)
@@ -49,10 +50,9 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
         var bytes = await ReadKeyAsync(cancellationToken);
         if (bytes is not null)
         {
-            var client = Api;
-            await TryAsync(async () =>
+            await TryAsync(async api =>
             {
-                var challenge = await client.CreateRecipientKeyChallengeAsync(bytes, cancellationToken);
+                var challenge = await api.CreateRecipientKeyChallengeAsync(bytes, cancellationToken);
                 ChallengeId = challenge.ChallengeId;
                 PublicKey = Convert.ToBase64String(bytes);
                 ChallengeJson = JsonSerializer.Serialize(new Dictionary<string, string>
@@ -65,7 +65,7 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
             });
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
@@ -86,11 +86,10 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
 
         if (bytes is { Length: PublicKeyBytes } && proof is { Length: > 0 } && !string.IsNullOrEmpty(ChallengeId))
         {
-            var client = Api;
-            if (await TryAsync(async () =>
+            if (await TryAsync(async api =>
             {
-                var registered = await client.RegisterRecipientKeyAsync(bytes, string.IsNullOrWhiteSpace(Label) ? null : Label.Trim(), ChallengeId, proof, cancellationToken);
-                Notice = $"Registered recipient key {registered.RecipientKeyId}.";
+                var registered = await api.RegisterRecipientKeyAsync(bytes, string.IsNullOrWhiteSpace(Label) ? null : Label.Trim(), ChallengeId, proof, cancellationToken);
+                Notice = $"Registered recipient key {registered.RecipientKeyId}{(registered.IsDefault ? " (the default)" : string.Empty)}.";
             }))
             {
                 Label = null;
@@ -104,7 +103,7 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
             Error ??= "Paste the proof printed by quantaseal keys recipient prove.";
         }
 
-        await LoadAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
         return Page();
     }
 
@@ -130,25 +129,25 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
         }
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync(string recipientKeyId, CancellationToken cancellationToken)
-    {
-        var client = Api;
-        await TryAsync(async () =>
+    /// <summary>Makes a key the one envelopes are sealed to when a call names no <c>recipient_key_id</c>.</summary>
+    public Task<IActionResult> OnPostDefaultAsync(string recipientKeyId, CancellationToken cancellationToken) => ChangeAsync(
+        async api =>
         {
-            await client.RevokeRecipientKeyAsync(recipientKeyId, cancellationToken);
-            Notice = $"Revoked recipient key {recipientKeyId}.";
-        });
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+            var key = await api.SetDefaultRecipientKeyAsync(recipientKeyId, cancellationToken);
+            return $"{key.RecipientKeyId} is now the default recipient key: calls that name no recipient key are sealed to it.";
+        },
+        cancellationToken);
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        var client = Api;
-        var error = Error;
-        await TryAsync(async () => Keys = (await client.GetKeysAsync(cancellationToken)).RecipientKeys);
-        Error ??= error;
-    }
+    public Task<IActionResult> OnPostRevokeAsync(string recipientKeyId, CancellationToken cancellationToken) => ChangeAsync(
+        async api =>
+        {
+            await api.RevokeRecipientKeyAsync(recipientKeyId, cancellationToken);
+            return $"Revoked recipient key {recipientKeyId}.";
+        },
+        cancellationToken);
+
+    private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken) =>
+        Keys = (await api.GetKeysAsync(cancellationToken)).RecipientKeys;
 
     /// <summary>The public key from the file (raw 1184 bytes or base64 text) or the text box (base64).</summary>
     private async Task<byte[]?> ReadKeyAsync(CancellationToken cancellationToken)
