@@ -6,7 +6,7 @@ using QuantaSeal.LoadTests.Proxy;
 namespace QuantaSeal.LoadTests;
 
 /// <summary>
-/// <c>dotnet run -c Release --project loadtests/QuantaSeal.LoadTests -- chain|proxy|bench [--option value ...]</c>
+/// <c>dotnet run -c Release --project loadtests/QuantaSeal.LoadTests -- chain|proxy|bench|faults [--option value ...]</c>
 /// (loadtests/README.md lists the options and what each scenario measures).
 /// </summary>
 internal static class LoadTestProgram
@@ -31,6 +31,7 @@ internal static class LoadTestProgram
                 "chain" => await new ChainScenario(ChainSettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
                 "proxy" => await new ProxyScenario(ProxySettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
                 "bench" => BenchCommand.Run(args[1..]),
+                "faults" => await new Faults.DatabaseOutageScenario(new CommandArgs(args[1..])).RunAsync(cancel.Token),
                 _ => Usage(),
             };
         }
@@ -43,7 +44,7 @@ internal static class LoadTestProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: QuantaSeal.LoadTests chain|proxy|bench [--option value ...]  (see loadtests/README.md)");
+        Console.Error.WriteLine("usage: QuantaSeal.LoadTests chain|proxy|bench|faults [--option value ...]  (see loadtests/README.md)");
         return 2;
     }
 }

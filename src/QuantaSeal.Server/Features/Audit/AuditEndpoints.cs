@@ -37,7 +37,7 @@ internal static class AuditEndpoints
             .WithSummary("One event with its inclusion proof: the hash before it, the events after it up to the first signed checkpoint covering it, and that checkpoint.")
             .Produces<AuditEventProofResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain")
-            .WithSummary("Walk the whole chain: every hash, every checkpoint signature; names the first bad seq.")
+            .WithSummary("Walk the whole chain page by page: every hash, every checkpoint signature; names the first bad seq; dead_lettered_events and complete say whether acknowledged events are outside it.")
             .Produces<AuditVerifyResponse>();
         group.MapGet("/checkpoints", ListCheckpointsAsync).WithName("ListAuditCheckpoints")
             .WithSummary("Signed checkpoints, oldest first (after_seq, limit).")
@@ -45,7 +45,7 @@ internal static class AuditEndpoints
         group.MapGet("/checkpoints/latest", LatestCheckpointAsync).WithName("GetLatestAuditCheckpoint")
             .Produces<AuditCheckpointDto>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/export", ExportAsync).WithName("ExportAuditChain")
-            .WithSummary("NDJSON export (header, every event in seq order, every checkpoint) for the offline verifier: quantaseal audit verify.")
+            .WithSummary("NDJSON export (header with completeness, every event in seq order, every checkpoint) for the offline verifier: quantaseal audit verify.")
             .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         return app;
     }
@@ -140,6 +140,7 @@ internal static class AuditEndpoints
         var reader = Reader(http, grains);
         // End the export at a checkpoint signed now, so a verifier can tell if its tail was cut. If signing is not
         // possible right now, export to the stored head anyway (the tail after the last checkpoint is then unanchored).
+        var completeness = await reader.GetCompletenessAsync(cancellationToken);
         var storedHead = await reader.GetLastSeqAsync(cancellationToken);
         var checkpoint = await grains.GetGrain<IAuditChainGrain>(tenantId).CheckpointNowAsync(cancellationToken);
         var lastSeq = checkpoint is { } signedNow && signedNow.Seq >= storedHead ? signedNow.Seq : await reader.GetLastSeqAsync(cancellationToken);
@@ -149,7 +150,8 @@ internal static class AuditEndpoints
         try
         {
             await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 64 * 1024) { NewLine = "\n" };
-            await writer.WriteLineAsync(AuditExport.HeaderLine(tenantId, timeProvider.GetUtcNow()));
+            await writer.WriteLineAsync(AuditExport.HeaderLine(
+                tenantId, timeProvider.GetUtcNow(), new AuditExportCompleteness(completeness.DeadLetteredEvents, completeness.UnattributedDeadLetters)));
             for (var from = 1L; from <= lastSeq;)
             {
                 var page = await reader.ReadRangeAsync(from, lastSeq, ExportPage, cancellationToken);
