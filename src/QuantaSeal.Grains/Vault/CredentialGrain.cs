@@ -138,7 +138,9 @@ internal sealed partial class CredentialGrain(
         var stale = await FindStaleUsersAsync(cancellationToken);
         if (stale.Count < S.UsedBy.Count)
         {
-            throw await audit.DeniedAsync(subject, new CredentialInUseException());
+            // Names the integrations (ids only, nothing secret): the API's 409 detail tells the admin what to change.
+            var users = string.Join(", ", S.UsedBy.Except(stale, StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            throw await audit.DeniedAsync(subject, new CredentialInUseException($"The credential is used by {users}; delete them or point them at another credential first."));
         }
 
         return await audit.ChangeAsync(subject, () => DeleteCoreAsync(stale), cancellationToken);
