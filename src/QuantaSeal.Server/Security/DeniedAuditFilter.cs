@@ -30,10 +30,12 @@ internal static class DeniedAuditFilter
             throw;
         }
 
-        if (result is IStatusCodeHttpResult { StatusCode: { } status } && IsRefusal(status) && EdgeAudit.AuditedEventId(http) is null)
+        // A handler's typed Results<...> union carries its answer inside.
+        var answer = result is INestedHttpResult nested ? nested.Result : result;
+        if (answer is IStatusCodeHttpResult { StatusCode: { } status } && IsRefusal(status) && EdgeAudit.AuditedEventId(http) is null)
         {
             var eventId = await Audit(http).PublishDeniedAsync(http, http.RequestAborted);
-            if (result is ProblemHttpResult problem && eventId is not null && ReturnsEventId(http))
+            if (answer is ProblemHttpResult problem && eventId is not null && ReturnsEventId(http))
             {
                 problem.ProblemDetails.Extensions["audit_event_id"] = eventId;
             }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Server.Http;
 
 namespace QuantaSeal.Server.Security;
@@ -31,7 +32,7 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
     /// send (429 when the address used up its failed-authentication budget, 401 otherwise). A refusal is counted,
     /// logged with the client address (never the presented value) and charged to the address.
     /// </summary>
-    public IResult? Refuse(HttpContext http)
+    public ProblemHttpResult? Refuse(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var failures = http.RequestServices.GetRequiredService<FailedAuthentication>();

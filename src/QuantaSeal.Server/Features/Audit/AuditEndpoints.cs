@@ -31,25 +31,24 @@ internal static class AuditEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/events", ListEventsAsync).WithName("ListAuditEvents")
             .WithSummary("Events of the tenant's chain; filters from, to (RFC 3339), action, integration_id, outcome; cursor paging (limit ≤ 1000, order asc|desc).")
-            .Produces<AuditEventListResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/events/{eventId}", GetEventAsync).WithName("GetAuditEvent")
             .WithSummary("One event with its inclusion proof: the hash before it, the events after it up to the first signed checkpoint covering it, and that checkpoint.")
-            .Produces<AuditEventProofResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain")
-            .WithSummary("Walk the whole chain: every hash, every checkpoint signature; names the first bad seq.")
-            .Produces<AuditVerifyResponse>();
+            .WithSummary("Walk the whole chain: every hash, every checkpoint signature; names the first bad seq.");
         group.MapGet("/checkpoints", ListCheckpointsAsync).WithName("ListAuditCheckpoints")
             .WithSummary("Signed checkpoints, oldest first (after_seq, limit).")
-            .Produces<AuditCheckpointListResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/checkpoints/latest", LatestCheckpointAsync).WithName("GetLatestAuditCheckpoint")
-            .Produces<AuditCheckpointDto>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/export", ExportAsync).WithName("ExportAuditChain")
             .WithSummary("NDJSON export (header, every event in seq order, every checkpoint) for the offline verifier: quantaseal audit verify.")
             .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         return app;
     }
 
-    private static async Task<IResult> ListEventsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditEventListResponse>, ProblemHttpResult>> ListEventsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var q = http.Request.Query;
         ProblemHttpResult?[] problems =
@@ -80,7 +79,7 @@ internal static class AuditEndpoints
             page.NextAfterSeq?.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static async Task<IResult> GetEventAsync(string eventId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditEventProofResponse>, ProblemHttpResult>> GetEventAsync(string eventId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!IsEventId(eventId))
         {
@@ -95,7 +94,7 @@ internal static class AuditEndpoints
                 new AuditProofDto(proof.PreviousHash, [.. proof.Following.Select(AuditEventDto.From)], proof.Checkpoint is null ? null : AuditCheckpointDto.From(proof.Checkpoint))));
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Ok<AuditVerifyResponse>> VerifyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var r = await Reader(http, grains).VerifyAsync(cancellationToken);
         // Complete only when no acknowledged event of the tenant is outside the chain, nor might be (a dead letter whose
@@ -105,7 +104,7 @@ internal static class AuditEndpoints
             r.DeadLetteredEvents, r.DeadLetteredEvents == 0 && r.UnattributedDeadLetters == 0));
     }
 
-    private static async Task<IResult> ListCheckpointsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditCheckpointListResponse>, ProblemHttpResult>> ListCheckpointsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var q = http.Request.Query;
         var cursorProblem = ParseCursor(q["after_seq"], "after_seq", out var after);
@@ -122,7 +121,7 @@ internal static class AuditEndpoints
             items.Count == limit ? items[^1].Seq.ToString(CultureInfo.InvariantCulture) : null));
     }
 
-    private static async Task<IResult> LatestCheckpointAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditCheckpointDto>, ProblemHttpResult>> LatestCheckpointAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var latest = await Reader(http, grains).GetLatestCheckpointAsync(cancellationToken);
         return latest is null ? Problems.NotFound("audit checkpoint") : TypedResults.Ok(AuditCheckpointDto.From(latest));

@@ -29,13 +29,13 @@ internal static class EnvelopeEndpoints
             .WithName("EchoEnvelope")
             .WithSummary("Seal the posted JSON payload into a HybridCryptoEnvelope to a registered recipient key (key check).")
             .Accepts<EchoRequest>("application/json")
-            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> EchoAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> EchoAsync(HttpContext http, IGrainFactory grains, EdgeAudit audit, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<EchoRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -73,7 +73,7 @@ internal static class EnvelopeEndpoints
         try
         {
             var sealedEnvelope = await sealer.SealAsync(new EnvelopeRequest(body.RecipientKeyId, eventId, true, plaintext), cancellationToken);
-            return Results.Text(sealedEnvelope.Json, "application/json");
+            return TypedResults.Text(sealedEnvelope.Json, "application/json");
         }
         catch (NoRecipientKeyException)
         {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Integrations;
@@ -39,7 +39,7 @@ internal static class ProxyEndpoints
             .WithName("ProxyOutbound")
             .WithSummary("Run an allowed operation on an integration; the answer is a HybridCryptoEnvelope to your recipient key.")
             .Accepts<ProxyRequest>("application/json")
-            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -49,7 +49,7 @@ internal static class ProxyEndpoints
         return app;
     }
 
-    private static async Task<IResult> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<ProxyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -97,19 +97,19 @@ internal static class ProxyEndpoints
         return ToHttp(http, result);
     }
 
-    private static IResult ToHttp(HttpContext http, ProxyResult result)
+    private static Results<ContentHttpResult, ProblemHttpResult> ToHttp(HttpContext http, ProxyResult result)
     {
         if (result.Success)
         {
             if (result.NextCursor is null && result.RateLimit is not { Count: > 0 })
             {
                 // Nothing to add next to the envelope: send the sealer's JSON as it is, without re-parsing it.
-                return Results.Text(result.EnvelopeJson!, "application/json");
+                return TypedResults.Text(result.EnvelopeJson!, "application/json");
             }
 
             var envelope = JsonNode.Parse(result.EnvelopeJson!)!.AsObject();
             AddExtras(envelope, result);
-            return Results.Text(envelope.ToJsonString(), "application/json");
+            return TypedResults.Text(envelope.ToJsonString(), "application/json");
         }
 
         var (status, type, title) = result.ErrorType switch
