@@ -80,6 +80,12 @@ public sealed class Auth0Emulator : IAsyncDisposable
     /// <summary>How many stalled answers (<see cref="StallBody"/>) their caller abandoned.</summary>
     public int StalledAbandoned => _state.StalledAbandoned;
 
+    /// <summary>
+    /// Management requests from now on are answered only once <paramref name="count"/> of them are in flight together
+    /// (0 lifts the gate): a caller that sends them one after another never gets an answer before its own timeout.
+    /// </summary>
+    public void HoldUntilOverlapping(int count) => _state.HoldUntilOverlapping(count);
+
     /// <summary>Every request received so far, in arrival order (a snapshot).</summary>
     public IReadOnlyList<Auth0RecordedRequest> Requests => _state.Requests();
 
