@@ -68,6 +68,9 @@ internal sealed class ServerInstance : IAsyncDisposable
         info.Environment.Remove("QUANTASEAL_MASTER_KEY");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // One API key carries the whole load: lift the per-key limit (1000/s) so the run measures the proxy, not 429s.
+        info.Environment["QuantaSeal__RateLimit__PerKeyPerSecond"] = "1000000";
+        info.Environment["QuantaSeal__RateLimit__PerKeyBurst"] = "1000000";
         if (warningLogsOnly)
         {
             info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -91,6 +91,12 @@ public static class AuditActions
     /// <summary>A read of credential metadata (never values); like <see cref="TenantRead"/>, recorded only when refused.</summary>
     public const string VaultRead = "vault.read";
 
+    /// <summary>
+    /// A read of the audit chain itself (events, proof, verify, checkpoints, export); like <see cref="TenantRead"/>,
+    /// recorded only when refused (a wrong scope, another tenant's event id, a bad filter).
+    /// </summary>
+    public const string AuditRead = "audit.read";
+
     /// <summary>A read of integration configuration; like <see cref="TenantRead"/>, recorded only when refused.</summary>
     public const string IntegrationRead = "integration.read";
 }

@@ -100,7 +100,18 @@ public sealed record SealingMaterial(
     [property: Id(3)] WrappedKeyData WrappedSigningSeed,
     [property: Id(4)] WrappedKeyData WrappedHmacKey,
     [property: Id(5)] IReadOnlyList<RecipientKeyInfo> RecipientKeys,
-    [property: Id(6)] string? DefaultRecipientKeyId = null);
+    [property: Id(6)] string? DefaultRecipientKeyId = null)
+{
+    /// <summary>
+    /// The named active recipient key, or the tenant's explicit default when none is named (never "the newest": a key
+    /// registered later must not take over the calls that name no key); <see langword="null"/> when there is none.
+    /// </summary>
+    public RecipientKeyInfo? FindRecipient(string? recipientKeyId)
+    {
+        var id = recipientKeyId ?? DefaultRecipientKeyId;
+        return id is null ? null : RecipientKeys.FirstOrDefault(k => string.Equals(k.RecipientKeyId, id, StringComparison.Ordinal));
+    }
+}
 
 /// <summary>A key wrapped by the key-wrap provider (KMS or local master key).</summary>
 [GenerateSerializer, Immutable, Alias("qs.WrappedKeyData")]

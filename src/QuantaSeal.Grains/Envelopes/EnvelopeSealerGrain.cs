@@ -11,8 +11,8 @@ namespace QuantaSeal.Grains.Envelopes;
 
 /// <inheritdoc cref="IEnvelopeSealerGrain"/>
 /// <remarks>
-/// [Reentrant] is safe: the only shared state is <see cref="_keys"/>, replaced whole by one assignment after the
-/// unwrap completes (never mutated in place), so an interleaved call sees either the old or the new key set; a
+/// [Reentrant] is safe: the only shared state is <see cref="_keys"/> and <see cref="_material"/>, each replaced whole by
+/// one assignment (never mutated in place), so an interleaved call sees either the old or the new value; a
 /// retired key is still published, so an envelope signed with it during a rotation still verifies.
 /// </remarks>
 [GrainType("qs.envelope-sealer")]
@@ -21,14 +21,19 @@ namespace QuantaSeal.Grains.Envelopes;
 internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEnvelopeSealerGrain, ITenantOwned
 {
     private CachedKeys? _keys;
+    private SealingMaterial? _material;
 
     public async Task<SealedEnvelope> SealAsync(EnvelopeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var tenantId = this.GetPrimaryKeyString();
 
-        // One cheap read-only call per seal: recipient-key revocations and key rotations apply to the very next call.
-        var material = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetSealingMaterialAsync(cancellationToken);
+        // A caller that read the material at the start of its call (the proxy) names that version: material this worker
+        // already holds at that version or newer is used as it is. Anyone else gets a fresh read, so recipient-key
+        // revocations and key rotations apply to the very next call either way.
+        var material = request.MaterialVersion is { } version && _material is { } held && held.KeyVersion >= version
+            ? held
+            : await FetchMaterialAsync(cancellationToken);
         var keys = _keys;
         if (keys is null || keys.Version != material.KeyVersion)
         {
@@ -38,7 +43,7 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
             previous?.Dispose();
         }
 
-        var recipient = FindRecipient(material, request.RecipientKeyId) ?? throw new NoRecipientKeyException();
+        var recipient = material.FindRecipient(request.RecipientKeyId) ?? throw new NoRecipientKeyException();
 
         // Everything from here on is synchronous: no other turn can dispose `keys` while this seal uses it.
         var error = request.Success ? null : new EnvelopeError(request.ErrorType ?? "error", request.ErrorMessage ?? "The call failed.", request.UpstreamStatus);
@@ -50,30 +55,30 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap) : Grain, IEn
         return new SealedEnvelope(envelope.ToJson(), recipient.RecipientKeyId, keys.SigningKeyId);
     }
 
-    public async Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default)
-    {
-        var material = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetSealingMaterialAsync(cancellationToken);
-        return FindRecipient(material, recipientKeyId) is not null;
-    }
+    public async Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default) =>
+        (await FetchMaterialAsync(cancellationToken)).FindRecipient(recipientKeyId) is not null;
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _keys?.Dispose();
         _keys = null;
+        _material = null;
         return Task.CompletedTask;
     }
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator) =>
         callerTenantId is not null && string.Equals(callerTenantId, this.GetPrimaryKeyString(), StringComparison.Ordinal);
 
-    /// <summary>
-    /// The named active recipient key, or the tenant's explicit default when none is named (never "the newest": a key
-    /// registered later must not take over the calls that name no key).
-    /// </summary>
-    private static RecipientKeyInfo? FindRecipient(SealingMaterial material, string? recipientKeyId)
+    /// <summary>The tenant's current sealing material (one read-only tenant-grain call), kept when it is the newest seen.</summary>
+    private async Task<SealingMaterial> FetchMaterialAsync(CancellationToken cancellationToken)
     {
-        var id = recipientKeyId ?? material.DefaultRecipientKeyId;
-        return id is null ? null : material.RecipientKeys.FirstOrDefault(k => string.Equals(k.RecipientKeyId, id, StringComparison.Ordinal));
+        var material = await GrainFactory.GetGrain<ITenantGrain>(this.GetPrimaryKeyString()).GetSealingMaterialAsync(cancellationToken);
+        if (_material is not { } held || material.KeyVersion >= held.KeyVersion)
+        {
+            _material = material;
+        }
+
+        return material;
     }
 
     private async Task<CachedKeys> UnwrapAsync(SealingMaterial material, CancellationToken cancellationToken)

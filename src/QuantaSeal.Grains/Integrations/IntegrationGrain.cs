@@ -350,8 +350,10 @@ internal sealed partial class IntegrationGrain(
             return await DeniedAsync(command, started, ProxyErrorTypes.Unreachable, HostNotAllowedMessage, "domain");
         }
 
-        // Without a recipient key nothing can be delivered: refuse before a write operation runs upstream.
-        if (!await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).HasRecipientAsync(command.RecipientKeyId, cancellationToken))
+        // Without a recipient key nothing can be delivered: refuse before a write operation runs upstream. The material
+        // is read once per call; the sealer is told its version, so it does not read it again.
+        var material = await GrainFactory.GetGrain<ITenantGrain>(tenantId).GetSealingMaterialAsync(cancellationToken);
+        if (material.FindRecipient(command.RecipientKeyId) is not { } recipient)
         {
             return await DeniedAsync(command, started, ProxyErrorTypes.NoRecipientKey, "Register a recipient key with POST /api/v2/tenant/recipient-keys before proxying.", "recipient_key_id");
         }
@@ -392,7 +394,7 @@ internal sealed partial class IntegrationGrain(
         var errorType = success ? null : ErrorTypeFor(response.Outcome);
         var body = response.Body.IsEmpty ? "{}"u8.ToArray() : response.Body.ToArray();
         var sealedEnvelope = await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).SealAsync(
-            new EnvelopeRequest(command.RecipientKeyId, eventId, success, body, errorType, success ? null : response.ErrorMessage ?? "The upstream call failed.", response.StatusCode == 0 ? null : response.StatusCode),
+            new EnvelopeRequest(recipient.RecipientKeyId, eventId, success, body, errorType, success ? null : response.ErrorMessage ?? "The upstream call failed.", response.StatusCode == 0 ? null : response.StatusCode, material.KeyVersion),
             CancellationToken.None);
         CryptographicOperations.ZeroMemory(body);
         return new ProxyResult(

@@ -26,6 +26,7 @@ internal static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(ScopePolicies.AuditRead)
             .AddEndpointFilter(CallerContext.StampTenantAsync)
+            .WithAuditAction(AuditActions.AuditRead)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -49,7 +51,7 @@ internal static class ProxyEndpoints
         return app;
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<ProxyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -97,7 +99,7 @@ internal static class ProxyEndpoints
         return ToHttp(http, result);
     }
 
-    private static Results<ContentHttpResult, ProblemHttpResult> ToHttp(HttpContext http, ProxyResult result)
+    private static Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult> ToHttp(HttpContext http, ProxyResult result)
     {
         if (result.Success)
         {
@@ -107,9 +109,7 @@ internal static class ProxyEndpoints
                 return TypedResults.Text(result.EnvelopeJson!, "application/json");
             }
 
-            var envelope = JsonNode.Parse(result.EnvelopeJson!)!.AsObject();
-            AddExtras(envelope, result);
-            return TypedResults.Text(envelope.ToJsonString(), "application/json");
+            return TypedResults.Bytes(WithExtras(result.EnvelopeJson!, result), "application/json");
         }
 
         var (status, type, title) = result.ErrorType switch
@@ -151,22 +151,49 @@ internal static class ProxyEndpoints
         return TypedResults.Problem(problem);
     }
 
-    private static void AddExtras(JsonObject envelope, ProxyResult result)
+    /// <summary>
+    /// The sealer's envelope JSON with the clear extras (<c>paging</c>, <c>rate_limit</c>) appended as members of the same
+    /// object, written once: the envelope is not parsed again. The sealer writes a compact JSON object, so its closing
+    /// brace is the last character; the extras are written by a <see cref="Utf8JsonWriter"/> (escaped like any JSON).
+    /// </summary>
+    internal static byte[] WithExtras(string envelopeJson, ProxyResult result)
     {
-        if (result.NextCursor is not null)
+        if (envelopeJson.Length < 2 || envelopeJson[0] != '{' || envelopeJson[^1] != '}')
         {
-            envelope["paging"] = new JsonObject { ["next_cursor"] = result.NextCursor };
+            throw new InvalidOperationException("The sealer's envelope is not a JSON object.");
         }
 
-        if (result.RateLimit is { Count: > 0 } rateLimit)
+        var extras = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(extras))
         {
-            var node = new JsonObject();
-            foreach (var (key, value) in rateLimit)
+            writer.WriteStartObject();
+            if (result.NextCursor is not null)
             {
-                node[key] = value;
+                writer.WriteStartObject("paging");
+                writer.WriteString("next_cursor", result.NextCursor);
+                writer.WriteEndObject();
             }
 
-            envelope["rate_limit"] = node;
+            if (result.RateLimit is { Count: > 0 } rateLimit)
+            {
+                writer.WriteStartObject("rate_limit");
+                foreach (var (key, value) in rateLimit)
+                {
+                    writer.WriteString(key, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
         }
+
+        // envelope without its '}' + ',' + extras without their '{'  (both sides are non-empty objects).
+        var envelopeBytes = Encoding.UTF8.GetByteCount(envelopeJson.AsSpan(0, envelopeJson.Length - 1));
+        var output = new byte[envelopeBytes + extras.WrittenCount];
+        Encoding.UTF8.GetBytes(envelopeJson.AsSpan(0, envelopeJson.Length - 1), output);
+        output[envelopeBytes] = (byte)',';
+        extras.WrittenSpan[1..].CopyTo(output.AsSpan(envelopeBytes + 1));
+        return output;
     }
 }
