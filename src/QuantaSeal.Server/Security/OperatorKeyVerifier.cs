@@ -15,6 +15,10 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
 
     private readonly byte[] _hash = SHA256.HashData(Encoding.UTF8.GetBytes(operatorKey));
 
+    /// <summary>A new operator key: <c>qs_op_</c> + 32 random bytes base64url.</summary>
+    public static string NewKey() =>
+        "qs_op_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
     /// <summary>Compares a presented key in constant time. Endpoints use <see cref="Refuse"/>, which also counts, logs and throttles.</summary>
     public bool Verify(string? presented)
     {
