@@ -44,9 +44,9 @@ public sealed class PostgresPersistenceTests
         var port = ServerProcess.FreePort();
         using var recipient = MlKem768KeyPair.Generate();
 
-        QuantaSeal.Client.Models.TenantCreation tenant;
-        QuantaSeal.Client.Models.ApiKeyCreation proxyKey, revokedKey;
-        QuantaSeal.Client.Models.TenantKeys keysBefore;
+        QuantaSeal.Client.Tenants.TenantCreation tenant;
+        QuantaSeal.Client.Tenants.ApiKeyCreation proxyKey, revokedKey;
+        QuantaSeal.Client.Tenants.TenantKeys keysBefore;
         string envelopeBefore;
         await using (var first = await ServerProcess.StartAsync(args, Ct, port))
         {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Console.Sessions;
 
 namespace QuantaSeal.Console.Pages.Console;

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Connectors;
+using QuantaSeal.Client.Integrations;
+using QuantaSeal.Client.Proxy;
 using QuantaSeal.Console.Sessions;
 
 namespace QuantaSeal.Console.Pages.Console;

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Connectors;
+using QuantaSeal.Client.Integrations;
+using QuantaSeal.Client.Vault;
 using QuantaSeal.Console.Sessions;
 
 namespace QuantaSeal.Console.Pages.Console;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Console.Sessions;
 
 namespace QuantaSeal.Console.Pages.Console;

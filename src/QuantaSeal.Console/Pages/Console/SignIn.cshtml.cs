@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Console.Sessions;
 
 namespace QuantaSeal.Console.Pages.Console;

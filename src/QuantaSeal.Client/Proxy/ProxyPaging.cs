@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Proxy;
 
 /// <summary>The <c>paging</c> member of a proxy answer (unsigned in envelope v1).</summary>
 /// <param name="NextCursor">Cursor of the next page (Okta <c>Link rel="next"</c>), if any.</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Proxy;
 
 /// <summary>The <c>rate_limit</c> member of a proxy answer: the upstream's rate-limit headers, as sent (unsigned in envelope v1).</summary>
 /// <param name="Values">Header values by name (e.g. <c>limit</c>, <c>remaining</c>, <c>reset</c>).</param>

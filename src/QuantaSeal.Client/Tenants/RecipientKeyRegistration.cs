@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>A registered client recipient (ML-KEM-768) public key.</summary>
 /// <param name="RecipientKeyId">The id (<c>rk_...</c>) envelopes name in <c>encrypted.recipient_key_id</c>.</param>

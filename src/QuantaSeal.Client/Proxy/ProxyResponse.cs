@@ -1,6 +1,6 @@
 using QuantaSeal.Crypto.Envelope;
 
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Proxy;
 
 /// <summary>
 /// The answer of <c>POST /api/v2/proxy/outbound</c>. <see cref="Envelope"/> is present for successes and upstream

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Vault;
 
 /// <summary>One field of a credential type.</summary>
 /// <param name="Name">Field name in <c>values</c>.</param>

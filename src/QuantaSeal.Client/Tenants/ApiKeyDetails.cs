@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>API key metadata (never the key).</summary>
 /// <param name="ApiKeyId">Key id (<c>ak_...</c>).</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Connectors;
 
 /// <summary>An operation of the connector catalog.</summary>
 /// <param name="Name">Operation name (e.g. <c>get_users</c>).</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>The server's proof-of-possession challenge for a recipient key registration.</summary>
 /// <param name="ChallengeId">Id to send back with the proof.</param>

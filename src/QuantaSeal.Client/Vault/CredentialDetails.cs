@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Vault;
 
 /// <summary>Sealed credential metadata (never values).</summary>
 /// <param name="CredentialId">Id (<c>cred_...</c>).</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>A tenant ML-DSA-65 signing public key.</summary>
 /// <param name="KeyId">The key id (<c>sk_...</c>) that envelopes name in <c>signature.key_id</c>.</param>

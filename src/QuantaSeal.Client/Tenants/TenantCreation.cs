@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>A new tenant. <see cref="ApiKey"/> and <see cref="HmacKey"/> are shown only in this answer: store them now.</summary>
 /// <param name="TenantId">Tenant id.</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>Result of a signing key rotation.</summary>
 /// <param name="SigningKey">The new current key.</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>A tenant's published keys.</summary>
 /// <param name="TenantId">Tenant id.</param>

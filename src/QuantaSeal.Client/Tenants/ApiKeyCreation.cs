@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Tenants;
 
 /// <summary>A new API key; <see cref="ApiKey"/> is shown only in this answer.</summary>
 /// <param name="ApiKeyId">Key id.</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Vault;
 
 /// <summary>A credential type of <c>GET /api/v2/vault/credential-types</c>.</summary>
 /// <param name="CredentialType">Type name (<c>oauth2_client</c>, <c>api_key</c>, <c>private_key_jwt</c>).</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Connectors;
 
 /// <summary>A system of the connector catalog.</summary>
 /// <param name="SystemType"><c>auth0</c> or <c>okta</c>.</param>

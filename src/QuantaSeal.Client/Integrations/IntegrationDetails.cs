@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Integrations;
 
 /// <summary>An integration.</summary>
 /// <param name="IntegrationId">Id (<c>int_...</c>).</param>

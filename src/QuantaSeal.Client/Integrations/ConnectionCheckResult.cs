@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Integrations;
 
 /// <summary>The result of <c>POST /api/v2/integrations/{id}/check</c>.</summary>
 /// <param name="Ok">Whether a token was obtained.</param>

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Client.Models;
+namespace QuantaSeal.Client.Connectors;
 
 /// <summary>A payload field of a connector operation.</summary>
 /// <param name="Name">Field name (the vendor's spelling).</param>
