@@ -96,13 +96,13 @@ public static class AuditExport
                     case "event":
                         chained = new ChainedAuditRecord(
                             new AuditRecord(
-                                Str(e, "event_id")!, Str(e, "tenant_id")!, Num(e, "seq")!.Value, Time(Str(e, "timestamp")!), Str(e, "actor")!, Str(e, "action")!,
-                                Str(e, "integration_id"), Str(e, "operation"), Str(e, "outcome")!, (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
+                                Req(e, "event_id"), Req(e, "tenant_id"), Num(e, "seq")!.Value, Time(Req(e, "timestamp")), Req(e, "actor"), Req(e, "action"),
+                                Str(e, "integration_id"), Str(e, "operation"), Req(e, "outcome"), (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
                                 Num(e, "latency_ms"), Str(e, "object_id"), OptionalStr(e, "attempt_event_id")),
-                            Str(e, "hash")!);
+                            Req(e, "hash"));
                         break;
                     case "checkpoint":
-                        checkpoint = new AuditCheckpoint(Str(e, "tenant_id")!, Num(e, "seq")!.Value, Str(e, "hash")!, Time(Str(e, "timestamp")!), Str(e, "key_id")!, Convert.FromBase64String(Str(e, "signature")!));
+                        checkpoint = new AuditCheckpoint(Req(e, "tenant_id"), Num(e, "seq")!.Value, Req(e, "hash"), Time(Req(e, "timestamp")), Req(e, "key_id"), Convert.FromBase64String(Req(e, "signature")));
                         break;
                     default:
                         throw new FormatException("unknown line type");
@@ -128,6 +128,9 @@ public static class AuditExport
 
         static string? Str(JsonElement e, string name) =>
             e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);
+
+        // A member the format requires: null is as wrong as absent.
+        static string Req(JsonElement e, string name) => Str(e, name) ?? throw new FormatException(name);
 
         // Added with the intent/outcome pair: absent in older exports, and absent (not null) in the canonical form of
         // an event without one. An explicit null reads as absent, which rebuilds the same canonical bytes.
