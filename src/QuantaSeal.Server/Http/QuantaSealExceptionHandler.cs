@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Server.Http;
 

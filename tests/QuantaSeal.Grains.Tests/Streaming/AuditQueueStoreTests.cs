@@ -5,7 +5,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
 using QuantaSeal.Abstractions.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Streaming;

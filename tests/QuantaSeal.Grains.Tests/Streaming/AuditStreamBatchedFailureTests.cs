@@ -3,7 +3,7 @@ using Orleans.Serialization;
 using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Grains.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Streaming;

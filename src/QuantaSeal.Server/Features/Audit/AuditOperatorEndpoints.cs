@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
-using QuantaSeal.Grains.Audit;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>Counters of the audit queue itself, on the audit meter (<see cref="AuditMetrics.MeterName"/>).</summary>
 internal static class AuditStreamMetrics

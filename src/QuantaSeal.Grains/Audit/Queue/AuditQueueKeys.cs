@@ -1,7 +1,7 @@
 using System.Globalization;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// How a queue is named in the audit queue tables (deploy/sql/0009): by its index alone. Orleans' queue id also

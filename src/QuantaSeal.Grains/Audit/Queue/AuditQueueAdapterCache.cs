@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>Creates each audit queue's <see cref="AuditQueueCache"/>, bound to the queue's shared state.</summary>
 internal sealed class AuditQueueAdapterCache(Func<QueueId, AuditQueueState> state, int cacheSize, ILoggerFactory loggerFactory) : IQueueAdapterCache

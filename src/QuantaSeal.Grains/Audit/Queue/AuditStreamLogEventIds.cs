@@ -1,4 +1,4 @@
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Fixed log event ids of the audit stream transport (range 7200-7299). Kept here until the project has one

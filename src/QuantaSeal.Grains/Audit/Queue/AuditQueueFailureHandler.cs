@@ -1,7 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Called by the pulling agent when a consumer kept failing on a message for

@@ -1,7 +1,7 @@
 using Orleans.Serialization;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>Writes audit stream messages (one row, one transaction each) and creates the queues' receivers.</summary>
 internal sealed class AuditQueueAdapter(AuditQueueAdapterFactory factory, Serializer<AuditQueueBatch> serializer) : IQueueAdapter

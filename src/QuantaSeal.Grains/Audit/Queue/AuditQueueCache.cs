@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Providers.Streams.Common;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// The pulling agent's cache of one audit queue (Orleans' <see cref="SimpleQueueCache"/>), which also tells the queue

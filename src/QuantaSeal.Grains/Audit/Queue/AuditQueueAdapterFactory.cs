@@ -8,7 +8,7 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// QuantaSeal's persistent stream provider for the audit transport: Orleans' pulling agents, queue cache and hash-ring

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using QuantaSeal.Abstractions.Audit;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Publishes audit events and turns every failure into <see cref="AuditStreamUnavailableException"/>. When a call

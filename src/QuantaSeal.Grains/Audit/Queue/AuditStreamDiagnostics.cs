@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Read-only figures about the durable audit transport for health checks and metrics. A dead-lettered audit event

@@ -1,6 +1,6 @@
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// A queue receiver that reads a busy queue in batches instead of message by message. Orleans' pulling agent reads

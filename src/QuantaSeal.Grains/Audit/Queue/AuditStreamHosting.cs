@@ -5,7 +5,7 @@ using Orleans.Configuration;
 using Orleans.Streams;
 using QuantaSeal.Grains.Hosting.Postgres;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Registers the audit stream provider (<see cref="AuditStreams.ProviderName"/>) on a silo: durable on PostgreSQL

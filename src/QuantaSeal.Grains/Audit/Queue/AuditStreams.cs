@@ -1,7 +1,7 @@
 using Orleans.Streams;
 using QuantaSeal.Abstractions.Audit;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Names of the audit transport: one Orleans stream per tenant, namespace <see cref="Namespace"/>, key = tenant id,

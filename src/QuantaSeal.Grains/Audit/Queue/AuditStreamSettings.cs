@@ -1,4 +1,4 @@
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// The tuning of the audit stream provider. <see cref="Default"/> is what the server runs; tests shorten the

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Audit events could not be durably enqueued (database unreachable, timed out, refused the write, or the stream

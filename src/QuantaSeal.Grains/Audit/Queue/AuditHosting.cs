@@ -1,9 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting.Postgres;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// The audit pipeline of a silo in one call: the audit stream provider (the transport from every action to its tenant's

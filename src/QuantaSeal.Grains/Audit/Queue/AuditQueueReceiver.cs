@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// Reads one audit queue for its pulling agent (deploy/sql/0007): from a position kept in memory, which starts before

@@ -2,7 +2,7 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace QuantaSeal.Grains.Hosting.Streaming;
+namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// One message of the audit queue: the events one publish put on one tenant's stream, stored as the row's payload
