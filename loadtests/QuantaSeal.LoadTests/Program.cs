@@ -6,7 +6,7 @@ using QuantaSeal.LoadTests.Proxy;
 namespace QuantaSeal.LoadTests;
 
 /// <summary>
-/// <c>dotnet run -c Release --project loadtests/QuantaSeal.LoadTests -- chain|proxy|bench [--option value ...]</c>
+/// <c>dotnet run -c Release --project loadtests/QuantaSeal.LoadTests -- chain|proxy|bench|faults [--option value ...]</c>
 /// (<c>--help</c> on each lists its options; loadtests/README.md says what each scenario measures).
 /// </summary>
 internal static class LoadTestProgram
@@ -18,6 +18,7 @@ internal static class LoadTestProgram
             ChainSettings.CreateCommand(),
             ProxySettings.CreateCommand(),
             BenchCommand.Create(),
+            Faults.DatabaseOutageScenario.CreateCommand(),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -11,4 +11,10 @@ internal static class CliExitCodes
 
     /// <summary>The input was checked and rejected (e.g. an envelope failed verification).</summary>
     public const int Rejected = 2;
+
+    /// <summary>
+    /// The audit export verified, but the server reported acknowledged events of the tenant outside the chain
+    /// (dead-lettered): the chain is intact and incomplete.
+    /// </summary>
+    public const int Incomplete = 3;
 }

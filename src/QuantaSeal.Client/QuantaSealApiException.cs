@@ -47,4 +47,7 @@ public sealed class QuantaSealApiException : Exception
 
     /// <summary>The request field the problem is about, when the server named one.</summary>
     public string? Field { get; }
+
+    /// <summary>How long the server asked the client to wait before retrying (its <c>Retry-After</c>), on 429 and 503.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

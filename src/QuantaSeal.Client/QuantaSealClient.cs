@@ -98,9 +98,20 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
     public Task<RecipientKeyRegistration> SetDefaultRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default) =>
         SendAsync<RecipientKeyRegistration>(HttpMethod.Put, "api/v2/tenant/recipient-keys/default", new { recipient_key_id = recipientKeyId }, null, cancellationToken);
 
-    /// <summary>Operator lock-out recovery: issues a new admin API key to <paramref name="tenantId"/> (shown once).</summary>
-    public Task<ApiKeyCreation> RecoverAdminKeyAsync(string operatorKey, string tenantId, string name = "recovered-admin", CancellationToken cancellationToken = default) =>
-        SendAsync<ApiKeyCreation>(HttpMethod.Post, "api/v2/tenants/" + Uri.EscapeDataString(tenantId) + "/recovery-admin-key", new { name }, operatorKey, cancellationToken);
+    /// <summary>
+    /// Operator lock-out recovery: issues a new admin API key to <paramref name="tenantId"/> (shown once), recorded in
+    /// the tenant's audit chain with actor <c>operator</c>.
+    /// </summary>
+    /// <param name="operatorKey">The operator key.</param>
+    /// <param name="tenantId">The tenant (<c>ten_...</c>).</param>
+    /// <param name="name">The new key's name.</param>
+    /// <param name="environment"><c>live</c> (<c>qs_live_...</c>) or <c>test</c> (<c>qs_test_...</c>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<ApiKeyCreation> RecoverAdminKeyAsync(string operatorKey, string tenantId, string name = "recovered-admin", string environment = "live", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        return SendAsync<ApiKeyCreation>(HttpMethod.Post, "api/v2/tenants/" + Uri.EscapeDataString(tenantId) + "/recovery-admin-key", new { name, environment }, operatorKey, cancellationToken);
+    }
 
     /// <summary>Revokes a recipient key.</summary>
     public Task<RecipientKeyRegistration> RevokeRecipientKeyAsync(string recipientKeyId, CancellationToken cancellationToken = default) =>
@@ -165,7 +176,7 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("success", out var successElement))
         {
             // Not a proxy answer (authentication, unknown integration, bad request shape): a plain problem.
-            throw new QuantaSealApiException(response.StatusCode, Str(root, "type"), Str(root, "title"), Str(root, "detail"), Str(root, "field"));
+            throw new QuantaSealApiException(response.StatusCode, Str(root, "type"), Str(root, "title"), Str(root, "detail"), Str(root, "field")) { RetryAfter = RetryAfterOf(response) };
         }
 
         var envelope = root.TryGetProperty("encrypted", out _) ? HybridEnvelope.FromJson(text) : null;
@@ -249,11 +260,20 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
             // Not a problem document: the status alone describes the failure.
         }
 
-        return new QuantaSealApiException(response.StatusCode, type, title, detail, field);
+        return new QuantaSealApiException(response.StatusCode, type, title, detail, field) { RetryAfter = RetryAfterOf(response) };
 
         static string? Get(JsonElement root, string name) =>
             root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
+
+    /// <summary>The answer's <c>Retry-After</c> (seconds, or an HTTP date when the answer is dated), if any.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        // An HTTP date is read against the answer's own Date header, not this machine's clock.
+        { Date: { } date } when response.Headers.Date is { } sent => date > sent ? date - sent : TimeSpan.Zero,
+        _ => null,
+    };
 
     private sealed record DataList<TItem>(IReadOnlyList<TItem> Data);
 }

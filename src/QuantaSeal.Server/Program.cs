@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
-using QuantaSeal.Console.Hosting;
+using QuantaSeal.AdminConsole.Hosting;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
 using QuantaSeal.Server.Features.Audit;

@@ -46,6 +46,13 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         return new ScratchDatabase(adminConnectionString, name, builder.ConnectionString, keep);
     }
 
+    /// <summary>
+    /// Drops the database. <c>DROP DATABASE … WITH (FORCE)</c> needs the right to signal other roles' backends
+    /// (pg_signal_backend), which a role with only CREATEDB lacks (42501). So: close this process's pools, wait until no
+    /// session of the run's role is left on the database (the scenario's own connections, closing), and drop without
+    /// FORCE, retrying while PostgreSQL still sees a session (55006). A database still in use after that is left in
+    /// place with a warning naming it, never a crash at the end of a run whose figures were already printed.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_keep)
@@ -55,9 +62,44 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        try
+        {
+            await using var connection = new NpgsqlConnection(_adminConnectionString);
+            await connection.OpenAsync();
+            for (var attempt = 1; ; attempt++)
+            {
+                await using (var sessions = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @name", connection))
+                {
+                    sessions.Parameters.AddWithValue("name", Name);
+                    var open = (long)(await sessions.ExecuteScalarAsync())!;
+                    if (open > 0 && attempt < DropAttempts)
+                    {
+                        await Task.Delay(DropRetryDelay);
+                        continue;
+                    }
+                }
+
+                try
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name}", connection);
+                    await drop.ExecuteNonQueryAsync();
+                    return;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < DropAttempts)
+                {
+                    await Task.Delay(DropRetryDelay);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            var cause = ex is PostgresException pg ? $"SQLSTATE {pg.SqlState}" : ex.GetType().Name;
+            Console.Error.WriteLine($"warning: could not drop scratch database {Name} ({cause}); drop it by hand: DROP DATABASE {Name};");
+        }
     }
+
+    // 60 attempts, 0.5 s apart: a silo or server process that was just stopped closes its sessions within seconds.
+    private const int DropAttempts = 60;
+
+    private static readonly TimeSpan DropRetryDelay = TimeSpan.FromMilliseconds(500);
 }

@@ -77,3 +77,38 @@ public sealed record AuditVerifyReport(
     [property: Id(6)] string LastHash,
     [property: Id(7)] long DeadLetteredEvents = 0,
     [property: Id(8)] long UnattributedDeadLetters = 0);
+
+/// <summary>
+/// Where a verification walk stands between two <see cref="IAuditReaderGrain.VerifyPageAsync"/> calls. Opaque to
+/// callers: pass back what the previous step returned.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditVerifyCursor")]
+public sealed record AuditVerifyCursor(
+    [property: Id(0)] long UpToSeq,
+    [property: Id(1)] long NextSeq,
+    [property: Id(2)] string PreviousHash,
+    [property: Id(3)] long EventsChecked,
+    [property: Id(4)] int CheckpointsChecked,
+    [property: Id(5)] long LastPassedCheckpointSeq,
+    [property: Id(6)] long PassedCheckpointBelowLast,
+    [property: Id(7)] long? CheckpointFailureSeq,
+    [property: Id(8)] string? CheckpointFailure);
+
+/// <summary>One step of a verification walk: either the cursor to continue from, or the final report.</summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditVerifyStep")]
+public sealed record AuditVerifyStep(
+    [property: Id(0)] AuditVerifyCursor? Next,
+    [property: Id(1)] AuditVerifyReport? Report);
+
+/// <summary>
+/// Whether every acknowledged event of a tenant is in its chain: none of its events is dead-lettered, and no dead
+/// letter of an unknown tenant exists (it might hold this tenant's events).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("qs.AuditCompleteness")]
+public sealed record AuditCompleteness(
+    [property: Id(0)] long DeadLetteredEvents,
+    [property: Id(1)] long UnattributedDeadLetters)
+{
+    /// <summary>True when nothing acknowledged is outside the chain.</summary>
+    public bool Complete => DeadLetteredEvents == 0 && UnattributedDeadLetters == 0;
+}

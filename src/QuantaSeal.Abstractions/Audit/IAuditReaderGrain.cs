@@ -15,9 +15,19 @@ public interface IAuditReaderGrain : IGrainWithStringKey
     [Alias("GetWithProof")]
     Task<AuditEventProof?> GetWithProofAsync(string eventId, CancellationToken cancellationToken = default);
 
-    /// <summary>Walks the whole chain from seq 1 and checks every hash and checkpoint signature.</summary>
-    [Alias("Verify")]
-    Task<AuditVerifyReport> VerifyAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// One bounded step of walking the chain from seq 1 and checking every hash and checkpoint signature: start with a
+    /// null cursor, then pass each returned <see cref="AuditVerifyStep.Next"/> until a step carries the
+    /// <see cref="AuditVerifyStep.Report"/>. The walk covers the chain as it stood at the first step. Each call reads at
+    /// most one page of events, so a chain of any length never holds one call past the Orleans response timeout.
+    /// <see cref="AuditReaderGrainExtensions.VerifyAsync"/> runs the whole walk.
+    /// </summary>
+    [Alias("VerifyPage")]
+    Task<AuditVerifyStep> VerifyPageAsync(AuditVerifyCursor? cursor, CancellationToken cancellationToken = default);
+
+    /// <summary>How many acknowledged events of the tenant are outside its chain (dead letters of the audit queue).</summary>
+    [Alias("GetCompleteness")]
+    Task<AuditCompleteness> GetCompletenessAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Events with <c>seq</c> in [<paramref name="fromSeq"/>, <paramref name="toSeq"/>], at most <paramref name="limit"/>, in seq order.</summary>
     [Alias("ReadRange")]

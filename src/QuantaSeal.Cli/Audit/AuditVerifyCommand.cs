@@ -7,8 +7,9 @@ namespace QuantaSeal.Cli.Audit;
 /// <summary>
 /// <c>quantaseal audit verify EXPORT.ndjson --signing-key PUB.b64 [--key-id sk_...]</c> (or <c>--tenant-keys KEYS.json</c>):
 /// checks every event hash and every checkpoint signature of an audit export with only the tenant's public key(s).
-/// Exit 0 and a summary when the chain is intact; exit 2 naming the first bad seq otherwise; exit 1 for usage, I/O or
-/// a malformed file.
+/// Exit 0 and a summary when the chain is intact; exit 3 when it is intact but the export's header says acknowledged
+/// events of the tenant are dead-lettered outside it; exit 2 naming the first bad seq otherwise; exit 1 for usage, I/O
+/// or a malformed file.
 /// </summary>
 /// <remarks>
 /// A file is read twice (checkpoints first, then the events through an <see cref="AuditChainWalker"/>), so an export of
@@ -44,7 +45,8 @@ internal static class AuditVerifyCommand
         }
 
         var checkpoints = new List<AuditCheckpoint>();
-        var tenantId = Read(exportPath, open, null, checkpoints.Add);
+        var header = Read(exportPath, open, null, checkpoints.Add);
+        var tenantId = header.TenantId;
         var signingKeys = await AuditKeyOptions.ResolveAsync(console, keyValues, checkpoints, cancellationToken).ConfigureAwait(false);
 
         var walker = new AuditChainWalker(tenantId, checkpoints, signingKeys);
@@ -60,19 +62,32 @@ internal static class AuditVerifyCommand
             }
 
             await console.Out.WriteLineAsync($"OK {summary}; last seq {result.LastSeq}, hash {result.LastHashHex}").ConfigureAwait(false);
-            return CliExitCodes.Success;
+            switch (header.Completeness)
+            {
+                case null:
+                    await console.Out.WriteLineAsync("completeness: not reported (an export from before the server reported it)").ConfigureAwait(false);
+                    return CliExitCodes.Success;
+                case { Complete: true }:
+                    await console.Out.WriteLineAsync("complete: yes (the server reported no dead-lettered event when it exported)").ConfigureAwait(false);
+                    return CliExitCodes.Success;
+                case var c:
+                    await console.Out.WriteLineAsync(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"INCOMPLETE: the server reported {c.DeadLetteredEvents} acknowledged events of this tenant dead-lettered outside the chain, and {c.UnattributedDeadLetters} dead letters of an unknown tenant; an operator re-drive (POST /api/v2/operator/audit/redrive) chains them")).ConfigureAwait(false);
+                    return CliExitCodes.Incomplete;
+            }
         }
 
         await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"quantaseal: chain broken at seq {result.FirstBadSeq}: {result.Problem} ({summary})")).ConfigureAwait(false);
         return CliExitCodes.Rejected;
     }
 
-    private static string Read(string path, Func<TextReader> open, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
+    private static AuditExportHeader Read(string path, Func<TextReader> open, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
     {
         try
         {
             using var reader = open();
-            return AuditExport.Read(reader, onEvent, onCheckpoint);
+            return AuditExport.ReadWithHeader(reader, onEvent, onCheckpoint);
         }
         catch (FormatException ex)
         {

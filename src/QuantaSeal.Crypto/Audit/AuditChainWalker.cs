@@ -2,16 +2,24 @@ namespace QuantaSeal.Crypto.Audit;
 
 /// <summary>
 /// Verifies a tenant's chain incrementally: feed the stored records in stored order with <see cref="Add"/>, page by
-/// page, then call <see cref="Complete"/>. It keeps only the chain head and the recomputed hash at each checkpoint seq,
-/// so memory grows with the number of checkpoints, not of events. The result is exactly what
-/// <see cref="AuditChainVerifier.Verify"/> reports for the same input (that method is a wrapper over this one).
+/// page, then call <see cref="Complete"/>. Each checkpoint is judged as the walk reaches its seq, so the walker keeps
+/// only the chain head and a few numbers. The result is exactly what <see cref="AuditChainVerifier.Verify"/> reports for
+/// the same input (that method is a wrapper over this one).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Rules, in the order they are reported (docs/audit-chain.md): every seq from 1 is present once and in order and
 /// belongs to the tenant; every stored hash equals <c>SHA-256(previous hash || canonical JSON)</c>; then, in seq order,
 /// every checkpoint is for this tenant and signed by a published key, covers no seq beyond the last record (a cut tail),
 /// and certifies the recomputed hash at its seq. A record failure always wins over a checkpoint failure, because the
-/// checkpoints can only be judged once the records are known to be consistent. Not thread-safe.
+/// checkpoints can only be judged once the records are known to be consistent: a checkpoint failure is kept aside
+/// and reported by <see cref="Complete"/> only when every record was consistent. Not thread-safe.
+/// </para>
+/// <para>
+/// A walk can be split across processes or grain calls: <see cref="Save"/> returns the walk's state after the records
+/// fed so far, and a walker built over that state with the checkpoints from <see cref="AuditWalkState.NextSeq"/> on
+/// continues it (<see cref="AuditChainWalker(string, IEnumerable{AuditCheckpoint}, IReadOnlyDictionary{string, byte[]}, AuditWalkState)"/>).
+/// </para>
 /// </remarks>
 public sealed class AuditChainWalker
 {
@@ -19,12 +27,19 @@ public sealed class AuditChainWalker
     private readonly AuditCheckpoint[] _checkpoints;
     private readonly IReadOnlyDictionary<string, byte[]> _signingPublicKeys;
 
-    // The recomputed hash at each seq a checkpoint names: all Complete needs to judge the checkpoints.
-    private readonly Dictionary<long, string?> _computedAtCheckpoints;
-    private byte[] _previous = AuditHashChain.Genesis;
-    private long _expected = 1;
+    private int _nextCheckpoint;
+    private byte[] _previous;
+    private long _expected;
     private long _walked;
-    private AuditVerification? _failure;
+    private int _checkpointsChecked;
+
+    // The largest seq of a checkpoint that passed, and the largest one below it: where the blame starts when a later
+    // checkpoint disagrees with the chain.
+    private long _lastPassedSeq;
+    private long _passedBelowLast;
+    private long? _checkpointFailureSeq;
+    private string? _checkpointFailure;
+    private AuditVerification? _recordFailure;
     private AuditVerification? _result;
 
     /// <summary>Starts a walk of <paramref name="tenantId"/>'s chain.</summary>
@@ -32,20 +47,43 @@ public sealed class AuditChainWalker
     /// <param name="checkpoints">The tenant's signed checkpoints, in any order.</param>
     /// <param name="signingPublicKeys">The tenant's ML-DSA-65 signing public keys (current and retired) by key id.</param>
     public AuditChainWalker(string tenantId, IEnumerable<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, byte[]> signingPublicKeys)
+        : this(tenantId, checkpoints, signingPublicKeys, AuditWalkState.Start)
+    {
+    }
+
+    /// <summary>Continues a walk saved by <see cref="Save"/>.</summary>
+    /// <param name="tenantId">The tenant every record and checkpoint must belong to.</param>
+    /// <param name="checkpoints">
+    /// The tenant's checkpoints not judged yet (seq at least <see cref="AuditWalkState.NextSeq"/>), in any order; every
+    /// one the walk must judge before it is saved again or completed.
+    /// </param>
+    /// <param name="signingPublicKeys">The tenant's ML-DSA-65 signing public keys (current and retired) by key id.</param>
+    /// <param name="state">Where the walk stands.</param>
+    /// <exception cref="ArgumentException">A checkpoint is null, or lies before the saved position.</exception>
+    public AuditChainWalker(string tenantId, IEnumerable<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, byte[]> signingPublicKeys, AuditWalkState state)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(signingPublicKeys);
+        ArgumentNullException.ThrowIfNull(state);
         _tenantId = tenantId;
 
         // OrderBy is a stable sort: checkpoints with the same seq are judged in the order given, as the verifier always did.
         _checkpoints = [.. checkpoints.OrderBy(c => c?.Seq ?? throw new ArgumentException("A checkpoint is null.", nameof(checkpoints)))];
-        _signingPublicKeys = signingPublicKeys;
-        _computedAtCheckpoints = [];
-        foreach (var checkpoint in _checkpoints)
+        if (state.NextSeq > 1 && _checkpoints.Length > 0 && _checkpoints[0].Seq < state.NextSeq)
         {
-            _computedAtCheckpoints[checkpoint.Seq] = null;
+            throw new ArgumentException($"A resumed walk at seq {state.NextSeq} was given a checkpoint at seq {_checkpoints[0].Seq}, which it already passed.", nameof(checkpoints));
         }
+
+        _signingPublicKeys = signingPublicKeys;
+        _expected = state.NextSeq;
+        _previous = Convert.FromHexString(state.PreviousHashHex);
+        _walked = state.EventsChecked;
+        _checkpointsChecked = state.CheckpointsChecked;
+        _lastPassedSeq = state.LastPassedCheckpointSeq;
+        _passedBelowLast = state.PassedCheckpointBelowLast;
+        _checkpointFailureSeq = state.CheckpointFailureSeq;
+        _checkpointFailure = state.CheckpointFailure;
     }
 
     /// <summary>Feeds the next stored record (in stored order). Returns false once a failure has been found (further calls are ignored).</summary>
@@ -62,7 +100,7 @@ public sealed class AuditChainWalker
             throw new InvalidOperationException("The walk is complete; start a new walker to verify again.");
         }
 
-        if (_failure is not null)
+        if (_recordFailure is not null)
         {
             return false;
         }
@@ -87,9 +125,12 @@ public sealed class AuditChainWalker
             return Fail($"seq {_expected} does not match its hash: the event or its hash was changed.");
         }
 
-        if (_computedAtCheckpoints.ContainsKey(_expected))
+        // Checkpoints at or below this seq: those at it certify this hash; those below it (seq 0 or less, never
+        // reached by a record) carry no hash to compare.
+        while (_nextCheckpoint < _checkpoints.Length && _checkpoints[_nextCheckpoint].Seq <= _expected)
         {
-            _computedAtCheckpoints[_expected] = hashHex;
+            var checkpoint = _checkpoints[_nextCheckpoint++];
+            Judge(checkpoint, checkpoint.Seq == _expected ? hashHex : null, lastSeq: long.MaxValue);
         }
 
         _previous = hash;
@@ -98,56 +139,104 @@ public sealed class AuditChainWalker
         return true;
     }
 
-    /// <summary>Finishes: checks checkpoints beyond the last record (tail truncation) etc. and returns the result.</summary>
+    /// <summary>
+    /// The walk's state after the records fed so far, to continue it with a new walker (another page, another call).
+    /// Every checkpoint this walker was given must have been reached.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A record failure was found (call <see cref="Complete"/>), or a checkpoint was not reached yet.</exception>
+    public AuditWalkState Save()
+    {
+        if (_recordFailure is not null || _result is not null)
+        {
+            throw new InvalidOperationException("The walk has its result; call Complete.");
+        }
+
+        if (_nextCheckpoint < _checkpoints.Length)
+        {
+            throw new InvalidOperationException($"The checkpoint at seq {_checkpoints[_nextCheckpoint].Seq} was not reached by this part of the walk.");
+        }
+
+        return new AuditWalkState(
+            _expected, Convert.ToHexStringLower(_previous), _walked, _checkpointsChecked, _lastPassedSeq, _passedBelowLast, _checkpointFailureSeq, _checkpointFailure);
+    }
+
+    /// <summary>Finishes: checks the checkpoints the walk did not reach (tail truncation) and returns the result.</summary>
     /// <remarks>Calling it again returns the same result.</remarks>
     public AuditVerification Complete()
     {
-        return _result ??= _failure ?? CheckCheckpoints();
+        if (_result is not null)
+        {
+            return _result;
+        }
+
+        if (_recordFailure is not null)
+        {
+            return _result = _recordFailure;
+        }
+
+        var lastSeq = _expected - 1;
+        while (_nextCheckpoint < _checkpoints.Length)
+        {
+            Judge(_checkpoints[_nextCheckpoint++], computedHashHex: null, lastSeq);
+        }
+
+        var lastHash = Convert.ToHexStringLower(_previous);
+        return _result = _checkpointFailureSeq is { } failedAt
+            ? new AuditVerification(false, failedAt, _checkpointFailure, _walked, _checkpointsChecked, lastSeq, lastHash)
+            : new AuditVerification(true, null, null, _walked, _checkpointsChecked, lastSeq, lastHash);
     }
 
     private bool Fail(string problem)
     {
-        _failure = new AuditVerification(false, _expected, problem, _walked, 0, _expected - 1, Convert.ToHexStringLower(_previous));
+        _recordFailure = new AuditVerification(false, _expected, problem, _walked, 0, _expected - 1, Convert.ToHexStringLower(_previous));
         return false;
     }
 
-    private AuditVerification CheckCheckpoints()
+    /// <summary>Judges one checkpoint in seq order; after the first failure the rest are not judged (or counted).</summary>
+    /// <param name="checkpoint">The checkpoint.</param>
+    /// <param name="computedHashHex">The recomputed hash at its seq, when the walk reached it.</param>
+    /// <param name="lastSeq">The last seq of the chain when the walk is over; <see cref="long.MaxValue"/> while it goes on.</param>
+    private void Judge(AuditCheckpoint checkpoint, string? computedHashHex, long lastSeq)
     {
-        var lastSeq = _expected - 1;
-        var lastHash = Convert.ToHexStringLower(_previous);
-        var checkedCount = 0;
-        foreach (var checkpoint in _checkpoints)
+        if (_checkpointFailureSeq is not null)
         {
-            if (!string.Equals(checkpoint.TenantId, _tenantId, StringComparison.Ordinal)
-                || !_signingPublicKeys.TryGetValue(checkpoint.KeyId, out var publicKey)
-                || !AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.HashHex, checkpoint.Timestamp, checkpoint.Signature))
-            {
-                return Failed(checkpoint.Seq, $"the checkpoint at seq {checkpoint.Seq} is not signed by a published key of this tenant.");
-            }
-
-            if (checkpoint.Seq > lastSeq)
-            {
-                return Failed(lastSeq + 1, $"the chain ends at seq {lastSeq} but a signed checkpoint covers seq {checkpoint.Seq}: events were removed from the tail.");
-            }
-
-            if (checkpoint.Seq > 0 && !string.Equals(_computedAtCheckpoints[checkpoint.Seq], checkpoint.HashHex, StringComparison.Ordinal))
-            {
-                return Failed(FirstDivergence(checkpoint), $"the chain up to seq {checkpoint.Seq} differs from what the signed checkpoint certifies.");
-            }
-
-            checkedCount++;
+            return;
         }
 
-        return new AuditVerification(true, null, null, _walked, checkedCount, lastSeq, lastHash);
+        if (!string.Equals(checkpoint.TenantId, _tenantId, StringComparison.Ordinal)
+            || !_signingPublicKeys.TryGetValue(checkpoint.KeyId, out var publicKey)
+            || !AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.HashHex, checkpoint.Timestamp, checkpoint.Signature))
+        {
+            FailCheckpoint(checkpoint.Seq, $"the checkpoint at seq {checkpoint.Seq} is not signed by a published key of this tenant.");
+            return;
+        }
 
-        AuditVerification Failed(long seq, string problem) => new(false, seq, problem, _walked, checkedCount, lastSeq, lastHash);
+        if (checkpoint.Seq > lastSeq)
+        {
+            FailCheckpoint(lastSeq + 1, $"the chain ends at seq {lastSeq} but a signed checkpoint covers seq {checkpoint.Seq}: events were removed from the tail.");
+            return;
+        }
+
+        if (checkpoint.Seq > 0 && !string.Equals(computedHashHex, checkpoint.HashHex, StringComparison.Ordinal))
+        {
+            // Stored hashes were consistent but the checkpoint disagrees: the whole range was rewritten after the
+            // previous good checkpoint, so the first seq after it is the earliest that can be blamed.
+            var lastGood = _lastPassedSeq < checkpoint.Seq ? _lastPassedSeq : _passedBelowLast;
+            FailCheckpoint(lastGood + 1, $"the chain up to seq {checkpoint.Seq} differs from what the signed checkpoint certifies.");
+            return;
+        }
+
+        _checkpointsChecked++;
+        if (checkpoint.Seq > _lastPassedSeq)
+        {
+            _passedBelowLast = _lastPassedSeq;
+            _lastPassedSeq = checkpoint.Seq;
+        }
     }
 
-    // Stored hashes were consistent but the checkpoint disagrees: the whole range was rewritten after the previous
-    // checkpoint, so the first seq after the last good checkpoint is the earliest that can be blamed.
-    private long FirstDivergence(AuditCheckpoint failing) => 1 + _checkpoints
-        .Where(c => c.Seq < failing.Seq && _computedAtCheckpoints.TryGetValue(c.Seq, out var h) && h is not null && string.Equals(h, c.HashHex, StringComparison.Ordinal))
-        .Select(c => c.Seq)
-        .DefaultIfEmpty(0)
-        .Max();
+    private void FailCheckpoint(long seq, string problem)
+    {
+        _checkpointFailureSeq = seq;
+        _checkpointFailure = problem;
+    }
 }

@@ -14,13 +14,26 @@ public static class AuditExport
     /// <summary>The format name in the header line.</summary>
     public const string Format = "quantaseal-audit-export/v1";
 
-    /// <summary>The header line.</summary>
-    public static string HeaderLine(string tenantId, DateTimeOffset exportedAt)
+    /// <summary>The header line, without a completeness report (as exports before it was added).</summary>
+    public static string HeaderLine(string tenantId, DateTimeOffset exportedAt) => HeaderLine(tenantId, exportedAt, null);
+
+    /// <summary>
+    /// The header line with the server's completeness report: <c>complete</c>, <c>dead_lettered_events</c> and
+    /// <c>unattributed_dead_letters</c> (docs/audit-chain.md §5). Readers that predate them ignore them.
+    /// </summary>
+    public static string HeaderLine(string tenantId, DateTimeOffset exportedAt, AuditExportCompleteness? completeness)
     {
         var sb = new StringBuilder("{\"type\":\"header\",\"format\":\"" + Format + "\",\"tenant_id\":");
         AuditCanonicalJson.AppendString(sb, tenantId);
         sb.Append(",\"exported_at\":");
         AuditCanonicalJson.AppendString(sb, AuditCanonicalJson.FormatTimestamp(exportedAt));
+        if (completeness is not null)
+        {
+            sb.Append(",\"complete\":").Append(completeness.Complete ? "true" : "false");
+            sb.Append(",\"dead_lettered_events\":").Append(completeness.DeadLetteredEvents.ToString(CultureInfo.InvariantCulture));
+            sb.Append(",\"unattributed_dead_letters\":").Append(completeness.UnattributedDeadLetters.ToString(CultureInfo.InvariantCulture));
+        }
+
         return sb.Append('}').ToString();
     }
 
@@ -64,10 +77,19 @@ public static class AuditExport
     /// </summary>
     /// <returns>The tenant id of the header line.</returns>
     /// <exception cref="FormatException">A line is not valid, or there is no header line; the message names the line number.</exception>
-    public static string Read(TextReader reader, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
+    public static string Read(TextReader reader, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint) =>
+        ReadWithHeader(reader, onEvent, onCheckpoint).TenantId;
+
+    /// <summary>
+    /// As <see cref="Read(TextReader, Action{ChainedAuditRecord}?, Action{AuditCheckpoint}?)"/>, and returns what the
+    /// header says: the tenant and, when the server reported it, the completeness (null in exports that predate it).
+    /// </summary>
+    /// <exception cref="FormatException">A line is not valid, or there is no header line; the message names the line number.</exception>
+    public static AuditExportHeader ReadWithHeader(TextReader reader, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? tenantId = null;
+        AuditExportCompleteness? completeness = null;
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -92,6 +114,15 @@ public static class AuditExport
                         }
 
                         tenantId = Str(e, "tenant_id");
+                        if (e.TryGetProperty("complete", out var complete))
+                        {
+                            // GetBoolean throws for a non-boolean; a flag that contradicts its counts is not trusted either way.
+                            var reported = new AuditExportCompleteness(Num(e, "dead_lettered_events")!.Value, Num(e, "unattributed_dead_letters")!.Value);
+                            completeness = reported.Complete == complete.GetBoolean() && reported.DeadLetteredEvents >= 0 && reported.UnattributedDeadLetters >= 0
+                                ? reported
+                                : throw new FormatException("complete");
+                        }
+
                         break;
                     case "event":
                         chained = new ChainedAuditRecord(
@@ -124,7 +155,7 @@ public static class AuditExport
             }
         }
 
-        return tenantId ?? throw new FormatException("the export has no header line.");
+        return new AuditExportHeader(tenantId ?? throw new FormatException("the export has no header line."), completeness);
 
         static string? Str(JsonElement e, string name) =>
             e.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : throw new FormatException(name);

@@ -33,8 +33,11 @@ internal sealed partial class AuditChainGrain(
     TimeProvider timeProvider,
     IOptions<AuditChainOptions> options,
     ILogger<AuditChainGrain> logger)
-    : Grain, IAuditChainGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AuditEvent>, ITenantOwned
+    : Grain, IAuditChainGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AuditEvent>, ITenantOwned, IRemindable
 {
+    /// <summary>The reminder that signs an unsigned tail left by an activation that ended without signing it.</summary>
+    internal const string TailReminderName = "qs.audit-tail-checkpoint";
+
     private const int MaxAppendAttempts = 5;
 
     private readonly RecentIds _recent = new(65_536);
@@ -42,6 +45,9 @@ internal sealed partial class AuditChainGrain(
     private DateTimeOffset _lastCheckpointAt;
     private SigningKey? _signingKey;
     private IGrainTimer? _timer;
+    private DateTimeOffset? _lastOnDemandAt;
+    private bool _tailReminderRegistered;
+    private DateTimeOffset? _tailReminderFailedAt;
 
     private string TenantId => this.GetPrimaryKeyString();
 
@@ -62,6 +68,12 @@ internal sealed partial class AuditChainGrain(
             if (_head is { } head && head.Seq > head.CheckpointSeq)
             {
                 await CheckpointAsync(cancellationToken);
+            }
+
+            // Signed: nothing left for the reminder. When signing failed, the reminder stays and signs the tail later.
+            if (_tailReminderRegistered && _head is { } signed && signed.Seq == signed.CheckpointSeq)
+            {
+                await UnregisterTailReminderAsync(cancellationToken);
             }
         }
         catch (Exception ex) when (ex is AuditStoreUnavailableException or OrleansException or TimeoutException or OperationCanceledException)
@@ -110,13 +122,57 @@ internal sealed partial class AuditChainGrain(
     public async Task<AuditCheckpointInfo?> CheckpointNowAsync(CancellationToken cancellationToken = default)
     {
         var head = await LoadHeadAsync(cancellationToken);
-        if (head.Seq > head.CheckpointSeq)
+        var now = timeProvider.GetUtcNow();
+
+        // Readers may ask for a checkpoint on every request: sign for them at most once per interval, so N reads cost
+        // at most one signature per interval, never N (the events after the newest checkpoint wait for the next one).
+        if (head.Seq > head.CheckpointSeq && (_lastOnDemandAt is not { } last || now - last >= options.Value.OnDemandCheckpointInterval))
         {
+            _lastOnDemandAt = now;
             await CheckpointAsync(cancellationToken);
         }
 
         var latest = await store.FindCheckpointAsync(TenantId, null, cancellationToken);
         return latest is null ? null : AuditMapping.ToInfo(latest);
+    }
+
+    /// <summary>
+    /// The tail reminder: a previous activation chained events and ended before it could sign them (a killed silo,
+    /// a failed deactivation checkpoint). Sign the unsigned tail now, without waiting for the tenant's next event, then
+    /// drop the reminder. A tick reaching the activation that registered it does nothing.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!string.Equals(reminderName, TailReminderName, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (_tailReminderRegistered)
+        {
+            // This activation registered it and is alive: its own timer and deactivation sign its tail.
+            return;
+        }
+
+        try
+        {
+            var head = await LoadHeadAsync(CancellationToken.None);
+            if (head.Seq > head.CheckpointSeq)
+            {
+                await CheckpointAsync(CancellationToken.None);
+                Log.TailSigned(logger, TenantId, head.Seq);
+            }
+
+            if (_head is { } signed && signed.Seq == signed.CheckpointSeq)
+            {
+                await UnregisterTailReminderAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is AuditStoreUnavailableException or OrleansException or TimeoutException)
+        {
+            // The next tick tries again.
+            Log.CheckpointFailed(logger, TenantId, ex.GetType().Name);
+        }
     }
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator) =>
@@ -152,6 +208,15 @@ internal sealed partial class AuditChainGrain(
             var checkpoint = last.Record.Seq - head.CheckpointSeq >= options.Value.CheckpointEveryEvents
                 ? await TrySignAsync(last.Record.Seq, last.HashHex, cancellationToken)
                 : null;
+            if (checkpoint is null && !_tailReminderRegistered
+                && (_tailReminderFailedAt is not { } failedAt || timeProvider.GetUtcNow() - failedAt >= options.Value.CheckpointInterval))
+            {
+                // This write leaves a tail no checkpoint covers. Arrange for it to be signed even if this activation
+                // dies before its timer or its deactivation does it: registered before the write, so no committed
+                // tail is ever without it.
+                await TryRegisterTailReminderAsync(cancellationToken);
+            }
+
             try
             {
                 await store.AppendAsync(TenantId, records, checkpoint, cancellationToken);
@@ -289,6 +354,41 @@ internal sealed partial class AuditChainGrain(
         }
     }
 
+    private async Task TryRegisterTailReminderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var period = options.Value.TailCheckpointReminderPeriod;
+            await this.RegisterOrUpdateReminder(TailReminderName, period, period, cancellationToken);
+            _tailReminderRegistered = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Events are never held back for the reminder: the timer and deactivation still sign. A write after the
+            // next checkpoint interval tries again (not every write: a silo without a reminder service would log each).
+            _tailReminderFailedAt = timeProvider.GetUtcNow();
+            Log.TailReminderFailed(logger, TenantId, ex.GetType().Name);
+        }
+    }
+
+    private async Task UnregisterTailReminderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await this.GetReminder(TailReminderName, cancellationToken) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder, cancellationToken);
+            }
+
+            _tailReminderRegistered = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A reminder left behind only costs a tick that finds nothing to sign (and unregisters then).
+            Log.TailReminderFailed(logger, TenantId, ex.GetType().Name);
+        }
+    }
+
     private async Task<AuditChainHead> LoadHeadAsync(CancellationToken cancellationToken) =>
         _head ??= await store.GetHeadAsync(TenantId, cancellationToken);
 
@@ -333,6 +433,12 @@ internal sealed partial class AuditChainGrain(
 
         [LoggerMessage(EventId = 7301, Level = LogLevel.Warning, Message = "Audit chain of tenant {TenantId} could not write a checkpoint ({Cause}); a later one will cover its events")]
         public static partial void CheckpointFailed(ILogger logger, string tenantId, string cause);
+
+        [LoggerMessage(EventId = 7303, Level = LogLevel.Warning, Message = "Audit chain of tenant {TenantId} could not register or drop its tail checkpoint reminder ({Cause})")]
+        public static partial void TailReminderFailed(ILogger logger, string tenantId, string cause);
+
+        [LoggerMessage(EventId = 7304, Level = LogLevel.Information, Message = "Audit chain of tenant {TenantId} signed the tail a previous activation left unsigned, up to seq {Seq}")]
+        public static partial void TailSigned(ILogger logger, string tenantId, long seq);
 
         [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "Audit stream of tenant {TenantId} reported an error ({Cause})")]
         public static partial void StreamError(ILogger logger, string tenantId, string cause);

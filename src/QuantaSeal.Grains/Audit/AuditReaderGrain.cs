@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
@@ -11,9 +12,9 @@ namespace QuantaSeal.Grains.Audit;
 [GrainType("qs.audit-reader")]
 [StatelessWorker]
 [Reentrant]
-internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderGrain, ITenantOwned
+internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOptions> options) : Grain, IAuditReaderGrain, ITenantOwned
 {
-    /// <summary>Rows read per store round trip when walking or exporting the chain.</summary>
+    /// <summary>Rows read per store round trip when exporting the chain.</summary>
     internal const int PageSize = 2_000;
 
     /// <summary>Upper bound of one query page.</summary>
@@ -61,46 +62,50 @@ internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderG
             checkpoint is null ? null : AuditMapping.ToInfo(checkpoint));
     }
 
-    public async Task<AuditVerifyReport> VerifyAsync(CancellationToken cancellationToken = default)
+    public async Task<AuditVerifyStep> VerifyPageAsync(AuditVerifyCursor? cursor, CancellationToken cancellationToken = default)
     {
+        var pageSize = options.Value.VerifyPageEvents;
+        var upTo = cursor?.UpToSeq ?? await WalkBoundAsync(cancellationToken);
+        var state = cursor is null
+            ? AuditWalkState.Start
+            : new AuditWalkState(
+                cursor.NextSeq, cursor.PreviousHash, cursor.EventsChecked, cursor.CheckpointsChecked, cursor.LastPassedCheckpointSeq,
+                cursor.PassedCheckpointBelowLast, cursor.CheckpointFailureSeq, cursor.CheckpointFailure);
+
         var keys = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetPublicKeysAsync(cancellationToken);
         var signingKeys = keys.SigningKeys.ToDictionary(k => k.KeyId, k => k.PublicKey, StringComparer.Ordinal);
-        var checkpoints = new List<AuditCheckpoint>();
-        for (long after = 0; ;)
+        IReadOnlyList<ChainedAuditRecord> rows = state.NextSeq > upTo ? [] : await store.ReadRangeAsync(TenantId, state.NextSeq, upTo, pageSize, cancellationToken);
+        var last = rows.Count < pageSize || rows[^1].Record.Seq >= upTo;
+
+        // The checkpoints this page reaches (its seq range), or on the last page every one left up to the bound. A
+        // consistent page has at most pageSize distinct seqs, so pageSize + 1 checkpoints always include the first one
+        // beyond the chain's end when there is one (a cut tail); an inconsistent page fails on its records anyway.
+        var checkpointsTo = last ? upTo : rows[^1].Record.Seq;
+        var checkpoints = await store.ListCheckpointsAsync(TenantId, state.NextSeq - 1, pageSize + 1, cancellationToken);
+        var walker = new AuditChainWalker(TenantId, checkpoints.Where(c => c.Seq <= checkpointsTo), signingKeys, state);
+        if (rows.All(walker.Add) && !last)
         {
-            var page = await store.ListCheckpointsAsync(TenantId, after, PageSize, cancellationToken);
-            checkpoints.AddRange(page);
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-
-            after = page[^1].Seq;
+            var saved = walker.Save();
+            return new AuditVerifyStep(
+                new AuditVerifyCursor(
+                    upTo, saved.NextSeq, saved.PreviousHashHex, saved.EventsChecked, saved.CheckpointsChecked, saved.LastPassedCheckpointSeq,
+                    saved.PassedCheckpointBelowLast, saved.CheckpointFailureSeq, saved.CheckpointFailure),
+                null);
         }
-
-        // Page by page: memory stays proportional to the checkpoints, not to the chain.
-        var walker = new AuditChainWalker(TenantId, checkpoints, signingKeys);
-        IReadOnlyList<ChainedAuditRecord> rows;
-        var from = 1L;
-        do
-        {
-            rows = await store.ReadRangeAsync(TenantId, from, long.MaxValue, PageSize, cancellationToken);
-            if (!rows.All(walker.Add))
-            {
-                break; // the walker found the first bad seq; the rest cannot change that
-            }
-
-            from = rows.Count == 0 ? from : rows[^1].Record.Seq + 1;
-        }
-        while (rows.Count == PageSize);
 
         var result = walker.Complete();
 
         // A valid chain is not the whole story: acknowledged events in the dead letters are missing from it (DESIGN §7).
         var dead = await store.CountDeadLetteredAsync(TenantId, cancellationToken);
-        return new AuditVerifyReport(
+        return new AuditVerifyStep(null, new AuditVerifyReport(
             result.Valid, result.FirstBadSeq, result.Problem, result.EventsChecked, result.CheckpointsChecked, result.LastSeq, result.LastHashHex,
-            dead.Events, dead.UnattributedMessages);
+            dead.Events, dead.UnattributedMessages));
+    }
+
+    public async Task<AuditCompleteness> GetCompletenessAsync(CancellationToken cancellationToken = default)
+    {
+        var dead = await store.CountDeadLetteredAsync(TenantId, cancellationToken);
+        return new AuditCompleteness(dead.Events, dead.UnattributedMessages);
     }
 
     public async Task<IReadOnlyList<AuditEventRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default)
@@ -123,6 +128,17 @@ internal sealed class AuditReaderGrain(IAuditStore store) : Grain, IAuditReaderG
 
     public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default) =>
         (await store.GetHeadAsync(TenantId, cancellationToken)).Seq;
+
+    /// <summary>
+    /// How far a walk goes: the chain as it stands now. The newest checkpoint counts too, because a chain whose tail was
+    /// cut ends before it, and that checkpoint is the evidence; checkpoints signed during the walk lie beyond the bound.
+    /// </summary>
+    private async Task<long> WalkBoundAsync(CancellationToken cancellationToken)
+    {
+        var latest = await store.FindCheckpointAsync(TenantId, null, cancellationToken);
+        var head = await store.GetHeadAsync(TenantId, cancellationToken);
+        return Math.Max(head.Seq, latest?.Seq ?? 0);
+    }
 
     bool ITenantOwned.IsCallAllowed(string methodName, string? callerTenantId, bool isOperator) =>
         callerTenantId is not null && string.Equals(callerTenantId, TenantId, StringComparison.Ordinal);

@@ -101,7 +101,9 @@ internal sealed partial class CredentialGrain(
         var stale = await FindStaleUsersAsync(cancellationToken);
         if (stale.Count < S.UsedBy.Count)
         {
-            throw new CredentialInUseException();
+            // Names the integrations (ids only, nothing secret): the API's 409 detail tells the admin what to change.
+            var users = string.Join(", ", S.UsedBy.Except(stale, StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            throw new CredentialInUseException($"The credential is used by {users}; delete them or point them at another credential first.");
         }
 
         var info = ToInfo() with { UsedBy = [] };

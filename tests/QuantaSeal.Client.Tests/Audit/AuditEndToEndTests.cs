@@ -95,7 +95,10 @@ public sealed class AuditEndToEndTests(AuditServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task GetAuditEvent_OfAnUnknownId_Is404()
     {
-        var ex = await Assert.ThrowsAsync<QuantaSealApiException>(() => fixture.Auditor.GetAuditEventAsync("aud_01JZZZZZZZZZZZZZZZZZZZZZZZ", Ct));
+        // Another tenant's auditor: the refusal is audited (audit.read, denied) into that tenant's chain, not the fixture's.
+        var auditor = fixture.Server.Sdk(await OtherTenantKeyAsync("audit:read"));
+
+        var ex = await Assert.ThrowsAsync<QuantaSealApiException>(() => auditor.GetAuditEventAsync("aud_01JZZZZZZZZZZZZZZZZZZZZZZZ", Ct));
 
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
     }
@@ -123,7 +126,10 @@ public sealed class AuditEndToEndTests(AuditServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task ScopeOtherThanAuditRead_IsRefused()
     {
-        var ex = await Assert.ThrowsAsync<QuantaSealApiException>(() => fixture.Server.Sdk(fixture.ProxyKey).ExportAuditAsync(Stream.Null, Ct));
+        // Another tenant's key: the refusal is audited (audit.read, denied) into that tenant's chain, not the fixture's.
+        var proxyKey = await OtherTenantKeyAsync("proxy");
+
+        var ex = await Assert.ThrowsAsync<QuantaSealApiException>(() => fixture.Server.Sdk(proxyKey).ExportAuditAsync(Stream.Null, Ct));
 
         Assert.Equal(HttpStatusCode.Forbidden, ex.StatusCode);
     }
@@ -186,5 +192,15 @@ public sealed class AuditEndToEndTests(AuditServerFixture fixture) : IClassFixtu
         Assert.Equal(2, result.ExitCode);
         Assert.Contains($"chain broken at seq {expectedSeq}:", result.StandardError, StringComparison.Ordinal);
         Assert.Empty(result.StandardOutput);
+    }
+
+    /// <summary>
+    /// A key of a fresh tenant with <paramref name="scope"/>: tests that make the API refuse an audit read use one, since
+    /// a refusal is audited and would lengthen the fixture tenant's chain, which the other tests compare with LastSeq.
+    /// </summary>
+    private async Task<string> OtherTenantKeyAsync(string scope)
+    {
+        var other = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "bystander", cancellationToken: Ct);
+        return (await fixture.Server.Sdk(other.ApiKey).CreateApiKeyAsync(scope.Replace(':', '-'), [scope], cancellationToken: Ct)).ApiKey;
     }
 }

@@ -49,6 +49,51 @@ public sealed class AuditVerifyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task IntactExport_WhoseHeaderReportsDeadLetteredEvents_Exits3_AndSaysIncompleteWithTheCount()
+    {
+        var (export, key, lines) = WriteExport(20, 10, 20);
+        lines[0] = AuditExport.HeaderLine(Tenant, DateTimeOffset.UnixEpoch, new AuditExportCompleteness(7, 1));
+        File.WriteAllLines(export, lines);
+
+        var result = await CliHarness.RunInProcessAsync(["audit", "verify", export, "--signing-key", key]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("20 events, 2 checkpoints", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("INCOMPLETE", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("7 acknowledged events", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IntactExport_ReportedComplete_Exits0_AndAnOldHeaderWithoutTheReportStillVerifies()
+    {
+        var (export, key, lines) = WriteExport(20, 10, 20);
+        lines[0] = AuditExport.HeaderLine(Tenant, DateTimeOffset.UnixEpoch, new AuditExportCompleteness(0, 0));
+        File.WriteAllLines(export, lines);
+        var complete = await CliHarness.RunInProcessAsync(["audit", "verify", export, "--signing-key", key]);
+        lines[0] = """{"type":"header","format":"quantaseal-audit-export/v1","tenant_id":"ten_01JTESTCLIAUDIT00000000000","exported_at":"2026-11-29T12:00:00.000Z"}""";
+        File.WriteAllLines(export, lines);
+        var old = await CliHarness.RunInProcessAsync(["audit", "verify", export, "--signing-key", key]);
+
+        Assert.Equal(0, complete.ExitCode);
+        Assert.Contains("complete: yes", complete.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, old.ExitCode);
+        Assert.Contains("not reported", old.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HeaderWhoseCompleteFlagContradictsItsCounts_IsMalformed()
+    {
+        var (export, key, lines) = WriteExport(5, 5);
+        lines[0] = AuditExport.HeaderLine(Tenant, DateTimeOffset.UnixEpoch, new AuditExportCompleteness(3, 0)).Replace("\"complete\":false", "\"complete\":true", StringComparison.Ordinal);
+        File.WriteAllLines(export, lines);
+
+        var result = await CliHarness.RunInProcessAsync(["audit", "verify", export, "--signing-key", key]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("line 1", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChangedEvent_Exits2_NamingItsSeq()
     {
         var (export, key, lines) = WriteExport(20, 10, 20);

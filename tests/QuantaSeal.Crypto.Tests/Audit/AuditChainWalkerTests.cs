@@ -112,6 +112,62 @@ public sealed class AuditChainWalkerTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(Tamperings))]
+    public void WalkResumedFromSavedState_OneWalkerPerPage_ReportsExactlyWhatTheOneShotVerifierDid(string tampering)
+    {
+        // As the reader grain verifies: every page is a new walker over the saved state, given only the checkpoints
+        // that page reaches (and, on the last page, the rest).
+        var (records, checkpoints, keys) = Tamper(tampering);
+        var expected = ReferenceChainVerifier.Verify(TestChain.Tenant, records, checkpoints, keys);
+
+        foreach (var pageSize in new[] { 1, 7, 25, 1000 })
+        {
+            Assert.Equal(expected, WalkResumed(records, checkpoints, keys, pageSize));
+        }
+    }
+
+    [Fact]
+    public void Save_RefusesWhenAGivenCheckpointWasNotReached_AndResumeRefusesACheckpointAlreadyPassed()
+    {
+        var (records, checkpoints, keys) = Tamper("intact");
+        var walker = new AuditChainWalker(TestChain.Tenant, checkpoints, keys);
+        foreach (var record in records.Take(20))
+        {
+            walker.Add(record);
+        }
+
+        Assert.Throws<InvalidOperationException>(walker.Save);
+        var early = new AuditChainWalker(TestChain.Tenant, checkpoints.Where(c => c.Seq <= 20), keys);
+        foreach (var record in records.Take(20))
+        {
+            early.Add(record);
+        }
+
+        var state = early.Save();
+        Assert.Equal(21, state.NextSeq);
+        Assert.Throws<ArgumentException>(() => new AuditChainWalker(TestChain.Tenant, checkpoints, keys, state));
+    }
+
+    private static AuditVerification WalkResumed(List<ChainedAuditRecord> records, List<AuditCheckpoint> checkpoints, Dictionary<string, byte[]> keys, int pageSize)
+    {
+        var state = AuditWalkState.Start;
+        var pages = records.Chunk(pageSize).ToList();
+        for (var i = 0; ; i++)
+        {
+            var page = i < pages.Count ? pages[i] : [];
+            var last = i >= pages.Count - 1;
+            var to = last ? long.MaxValue : page[^1].Record.Seq;
+            var walker = new AuditChainWalker(TestChain.Tenant, checkpoints.Where(c => c.Seq >= state.NextSeq && c.Seq <= to), keys, state);
+            if (!page.All(walker.Add) || last)
+            {
+                return walker.Complete();
+            }
+
+            state = walker.Save();
+        }
+    }
+
+    [Theory]
     [InlineData("intact", null)]
     [InlineData("changed-field", 12L)]
     [InlineData("changed-hash", 31L)]

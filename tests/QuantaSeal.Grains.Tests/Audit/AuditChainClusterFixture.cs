@@ -22,6 +22,9 @@ public sealed class AuditChainClusterFixture : IAsyncLifetime
 {
     internal const int CheckpointEvery = 40;
 
+    /// <summary>Events per verification call: small, so the tests' chains take several calls to verify.</summary>
+    internal const int VerifyPage = 32;
+
     public PostgresTestDatabase Database { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -35,7 +38,8 @@ public sealed class AuditChainClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a silo on <paramref name="connectionString"/> (tests that restart the silo call this again).</summary>
-    internal static async Task<InProcessTestCluster> StartAsync(string connectionString, string? serviceId = null)
+    internal static async Task<InProcessTestCluster> StartAsync(
+        string connectionString, string? serviceId = null, Action<AuditChainOptions>? configureChain = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         if (serviceId is not null)
@@ -56,7 +60,10 @@ public sealed class AuditChainClusterFixture : IAsyncLifetime
             {
                 o.CheckpointEveryEvents = CheckpointEvery;
                 o.CheckpointInterval = TimeSpan.FromSeconds(1);
+                o.VerifyPageEvents = VerifyPage;
+                configureChain?.Invoke(o);
             });
+            configureServices?.Invoke(silo.Services);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -46,4 +46,48 @@ public sealed class AuditExportTests
         Assert.False(truncated.Valid);
         Assert.Equal(4, truncated.FirstBadSeq);
     }
+
+    [Fact]
+    public async Task Export_HeaderSaysIncomplete_WithTheCount_WhileTheTenantHasDeadLetteredEvents()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync(migrate: false, Ct);
+        await using var server = new QuantaSealServer("postgres", db.ConnectionString);
+        var tenant = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "acme", cancellationToken: Ct);
+        using var http = server.Http();
+        http.DefaultRequestHeaders.Add("X-API-Key", tenant.ApiKey);
+        await WaitUntil.TrueAsync(
+            async () => (await http.GetStringAsync("api/v2/audit/events?limit=10", Ct)).Contains("\"event_id\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            () => "the tenant's first event chained",
+            Ct);
+
+        var complete = AuditExport.ReadWithHeader(new StringReader(await http.GetStringAsync("api/v2/audit/export", Ct)), null, null);
+        Assert.Equal(new AuditExportCompleteness(0, 0), complete.Completeness);
+
+        // What the audit queue writes when it gives up on a message of this tenant (deploy/sql/0007, 0009).
+        await using (var connection = new Npgsql.NpgsqlConnection(db.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = new Npgsql.NpgsqlCommand(
+                """
+                INSERT INTO audit_queue_dead_letters (service_id, queue_id, tx, enqueued_on, reason, payload, tenant_id, event_count)
+                VALUES ('quantaseal', '0', '1', now(), 'delivery_failed', '\x00', @tenant, 7)
+                """, connection);
+            command.Parameters.AddWithValue("tenant", tenant.TenantId);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var export = await http.GetStringAsync("api/v2/audit/export", Ct);
+        var header = export[..export.IndexOf('\n', StringComparison.Ordinal)];
+        Assert.Contains("\"complete\":false,\"dead_lettered_events\":7,\"unattributed_dead_letters\":0", header, StringComparison.Ordinal);
+        var incomplete = AuditExport.ReadWithHeader(new StringReader(export), null, null);
+        Assert.Equal(new AuditExportCompleteness(7, 0), incomplete.Completeness);
+        Assert.False(incomplete.Completeness!.Complete);
+
+        // The same through /verify.
+        using var verify = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/v2/audit/verify", Ct));
+        Assert.True(verify.RootElement.GetProperty("valid").GetBoolean());
+        Assert.False(verify.RootElement.GetProperty("complete").GetBoolean());
+        Assert.Equal(7, verify.RootElement.GetProperty("dead_lettered_events").GetInt64());
+    }
 }

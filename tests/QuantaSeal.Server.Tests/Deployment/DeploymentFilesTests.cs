@@ -71,6 +71,9 @@ public sealed partial class DeploymentFilesTests(MemoryServerFixture fixture) : 
         Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), annotationErrors, validateAllProperties: true), string.Join("; ", annotationErrors));
         Assert.Equal("postgres", options.Storage);
         Assert.False(options.IsAuditInMemory, $"{name}: audit events must stay durable in a deployment.");
+        // A PostgreSQL node refuses to start without cluster TLS (DESIGN §10); the k8s manifests once lacked it.
+        Assert.True(container.Args.Contains("--cluster-cert-dir") || container.Args.Contains("--cluster-cert"), $"{name}: a PostgreSQL node needs cluster TLS (--cluster-cert-dir or --cluster-cert/--cluster-key/--cluster-ca).");
+        Assert.DoesNotContain("--cluster-insecure-dev", container.Args);
         if (options.RunsSilo)
         {
             // Program passes it to IPAddress.Parse; loopback would keep the other silos and the front doors out.

@@ -74,7 +74,8 @@ public sealed class FuzzCampaignTests(FuzzCampaignTests.Fixture fixture, ITestOu
         var domain = fixture.Auth0.BaseUri.ToString().TrimEnd('/');
         var integration = await sdk.CreateIntegrationAsync("auth0", "fuzz", domain, credential.CredentialId, ["get_users", "create_user", "delete_user"], Ct);
         var proxyKey = await sdk.CreateApiKeyAsync("fuzz-proxy", ["proxy"], "test", Ct);
-        var auditEvent = (await sdk.ListAuditEventsAsync(cancellationToken: Ct)).Items[0].EventId;
+        // Events are chained asynchronously: wait for the ones the setup produced before taking an id from the chain.
+        var auditEvent = (await new Audit.AuditTrail(fixture.Server).SettledAsync(tenant.TenantId, tenant.ApiKey, 3, Ct))[0].EventId;
         var ids = new Dictionary<string, string>
         {
             ["{credentialId}"] = credential.CredentialId,

@@ -26,25 +26,27 @@ internal static class AuditEndpoints
             .WithTags("Audit")
             .RequireAuthorization(ScopePolicies.AuditRead)
             .AddEndpointFilter(CallerContext.StampTenantAsync)
-            .WithAuditAction(AuditActions.AuditRead)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/events", ListEventsAsync).WithName("ListAuditEvents")
+        group.MapGet("/events", ListEventsAsync).WithName("ListAuditEvents").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("Events of the tenant's chain; filters from, to (RFC 3339), action, integration_id, outcome; cursor paging (limit ≤ 1000, order asc|desc).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/events/{eventId}", GetEventAsync).WithName("GetAuditEvent")
+        group.MapGet("/events/{eventId}", GetEventAsync).WithName("GetAuditEvent").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("One event with its inclusion proof: the hash before it, the events after it up to the first signed checkpoint covering it, and that checkpoint.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain")
-            .WithSummary("Walk the whole chain: every hash, every checkpoint signature; names the first bad seq.");
-        group.MapGet("/checkpoints", ListCheckpointsAsync).WithName("ListAuditCheckpoints")
+        group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain").WithAuditAction(AuditActions.AuditRead)
+            .WithSummary("Walk the whole chain page by page: every hash, every checkpoint signature; names the first bad seq; dead_lettered_events and complete say whether acknowledged events are outside it.");
+        group.MapGet("/checkpoints", ListCheckpointsAsync).WithName("ListAuditCheckpoints").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("Signed checkpoints, oldest first (after_seq, limit).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/checkpoints/latest", LatestCheckpointAsync).WithName("GetLatestAuditCheckpoint")
+            // "No checkpoint yet" (404) is an answer, not a refusal: only the scope check's 403 is audited here (the
+            // metadata without the refusal filter), so a console or client polling for the first checkpoint adds no event.
+            .WithMetadata(new AuditActionMetadata(AuditActions.AuditRead))
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/export", ExportAsync).WithName("ExportAuditChain")
-            .WithSummary("NDJSON export (header, every event in seq order, every checkpoint) for the offline verifier: quantaseal audit verify.")
+        group.MapGet("/export", ExportAsync).WithName("ExportAuditChain").WithAuditAction(AuditActions.AuditRead)
+            .WithSummary("NDJSON export (header with completeness, every event in seq order, every checkpoint) for the offline verifier: quantaseal audit verify.")
             .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         return app;
     }
@@ -139,6 +141,7 @@ internal static class AuditEndpoints
         var reader = Reader(http, grains);
         // End the export at a checkpoint signed now, so a verifier can tell if its tail was cut. If signing is not
         // possible right now, export to the stored head anyway (the tail after the last checkpoint is then unanchored).
+        var completeness = await reader.GetCompletenessAsync(cancellationToken);
         var storedHead = await reader.GetLastSeqAsync(cancellationToken);
         var checkpoint = await grains.GetGrain<IAuditChainGrain>(tenantId).CheckpointNowAsync(cancellationToken);
         var lastSeq = checkpoint is { } signedNow && signedNow.Seq >= storedHead ? signedNow.Seq : await reader.GetLastSeqAsync(cancellationToken);
@@ -148,7 +151,8 @@ internal static class AuditEndpoints
         try
         {
             await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 64 * 1024) { NewLine = "\n" };
-            await writer.WriteLineAsync(AuditExport.HeaderLine(tenantId, timeProvider.GetUtcNow()));
+            await writer.WriteLineAsync(AuditExport.HeaderLine(
+                tenantId, timeProvider.GetUtcNow(), new AuditExportCompleteness(completeness.DeadLetteredEvents, completeness.UnattributedDeadLetters)));
             for (var from = 1L; from <= lastSeq;)
             {
                 var page = await reader.ReadRangeAsync(from, lastSeq, ExportPage, cancellationToken);
