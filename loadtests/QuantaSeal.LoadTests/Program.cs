@@ -1,23 +1,38 @@
+using System.CommandLine;
 using QuantaSeal.LoadTests.Bench;
 using QuantaSeal.LoadTests.Chain;
-using QuantaSeal.LoadTests.Infrastructure;
 using QuantaSeal.LoadTests.Proxy;
 
 namespace QuantaSeal.LoadTests;
 
 /// <summary>
 /// <c>dotnet run -c Release --project loadtests/QuantaSeal.LoadTests -- chain|proxy|bench|faults [--option value ...]</c>
-/// (loadtests/README.md lists the options and what each scenario measures).
+/// (<c>--help</c> on each lists its options; loadtests/README.md says what each scenario measures).
 /// </summary>
 internal static class LoadTestProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0)
+        var root = new RootCommand("QuantaSeal load scenarios (see loadtests/README.md).")
         {
-            return Usage();
+            ChainSettings.CreateCommand(),
+            ProxySettings.CreateCommand(),
+            BenchCommand.Create(),
+            Faults.DatabaseOutageScenario.CreateCommand(),
+        };
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await Console.Error.WriteLineAsync("loadtests: " + error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("Run with --help for usage.");
+            return 2;
         }
 
+        // Ctrl+C cancels the run and lets it drop its scratch databases, however long that takes.
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -26,25 +41,12 @@ internal static class LoadTestProgram
         };
         try
         {
-            return args[0] switch
-            {
-                "chain" => await new ChainScenario(ChainSettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
-                "proxy" => await new ProxyScenario(ProxySettings.From(new CommandArgs(args[1..]))).RunAsync(cancel.Token),
-                "bench" => BenchCommand.Run(args[1..]),
-                "faults" => await new Faults.DatabaseOutageScenario(new CommandArgs(args[1..])).RunAsync(cancel.Token),
-                _ => Usage(),
-            };
+            return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancel.Token);
         }
         catch (ArgumentException ex)
         {
             await Console.Error.WriteLineAsync("loadtests: " + ex.Message);
             return 2;
         }
-    }
-
-    private static int Usage()
-    {
-        Console.Error.WriteLine("usage: QuantaSeal.LoadTests chain|proxy|bench|faults [--option value ...]  (see loadtests/README.md)");
-        return 2;
     }
 }

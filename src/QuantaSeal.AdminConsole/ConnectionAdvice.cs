@@ -1,4 +1,4 @@
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Integrations;
 
 namespace QuantaSeal.AdminConsole;
 

@@ -1,4 +1,4 @@
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Connectors;
 
 namespace QuantaSeal.Client;
 

@@ -2,7 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using QuantaSeal.Client.Encryption;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Integrations;
+using QuantaSeal.Client.Proxy;
+using QuantaSeal.Client.Tenants;
+using QuantaSeal.Client.Vault;
 using QuantaSeal.Crypto.Envelope;
 using QuantaSeal.Crypto.Keys;
 

@@ -35,6 +35,21 @@ public sealed class HostingTests(MemoryServerFixture fixture) : IClassFixture<Me
         Assert.True(paths.TryGetProperty("/api/v2/tenant/recipient-keys", out _));
     }
 
+    [Theory]
+    [InlineData("/api/v2/tenant/keys", "get", "200")]
+    [InlineData("/api/v2/tenant/api-keys", "post", "201")]
+    [InlineData("/api/v2/vault/credentials/{credentialId}", "get", "200")]
+    [InlineData("/api/v2/audit/verify", "get", "200")]
+    public async Task OpenApiDocument_TakesResponseSchemas_FromTheHandlersTypedResults(string path, string method, string status)
+    {
+        using var http = fixture.Server.Http();
+
+        var doc = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json", Ct)).RootElement;
+        var response = doc.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status);
+
+        Assert.True(response.GetProperty("content").GetProperty("application/json").TryGetProperty("schema", out _));
+    }
+
     [Fact]
     public async Task ApiReferencePage_IsServed()
     {

@@ -44,9 +44,9 @@ public sealed class PostgresPersistenceTests
         var port = ServerProcess.FreePort();
         using var recipient = MlKem768KeyPair.Generate();
 
-        QuantaSeal.Client.Models.TenantCreation tenant;
-        QuantaSeal.Client.Models.ApiKeyCreation proxyKey, revokedKey;
-        QuantaSeal.Client.Models.TenantKeys keysBefore;
+        QuantaSeal.Client.Tenants.TenantCreation tenant;
+        QuantaSeal.Client.Tenants.ApiKeyCreation proxyKey, revokedKey;
+        QuantaSeal.Client.Tenants.TenantKeys keysBefore;
         string envelopeBefore;
         await using (var first = await ServerProcess.StartAsync(args, Ct, port))
         {
@@ -130,7 +130,7 @@ public sealed class PostgresPersistenceTests
         var siloArgs = PostgresArgs(db.ConnectionString, dir, "silo");
         var frontArgs = PostgresArgs(db.ConnectionString, dir, "frontdoor");
         // Cluster roles never generate keys (only the single-node role does): the operator provisions them.
-        await File.WriteAllTextAsync(Path.Combine(dir, "operator.key"), QuantaSeal.Server.Hosting.SecretFile.NewOperatorKey(), Ct);
+        await File.WriteAllTextAsync(Path.Combine(dir, "operator.key"), QuantaSeal.Server.Security.OperatorKeyVerifier.NewKey(), Ct);
         await File.WriteAllTextAsync(Path.Combine(dir, "master.key"), QuantaSeal.Crypto.KeyWrap.LocalKeyWrapProvider.GenerateMasterKeyBase64(), Ct);
         File.SetUnixFileMode(Path.Combine(dir, "operator.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.SetUnixFileMode(Path.Combine(dir, "master.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -14,7 +14,7 @@ public sealed class TenantApiTests(MemoryServerFixture fixture) : IClassFixture<
 
     private QuantaSealServer Server => fixture.Server;
 
-    private async Task<QuantaSeal.Client.Models.TenantCreation> NewTenantAsync(string name = "acme") =>
+    private async Task<QuantaSeal.Client.Tenants.TenantCreation> NewTenantAsync(string name = "acme") =>
         await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, name, cancellationToken: Ct);
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -13,7 +14,18 @@ namespace QuantaSeal.LoadTests.Bench;
 /// </summary>
 internal static class BenchCommand
 {
-    public static int Run(string[] args)
+    /// <summary>The <c>bench</c> subcommand: every argument after it is BenchmarkDotNet's.</summary>
+    public static Command Create()
+    {
+        var command = new Command("bench", "Per-event CPU cost of the chain (BenchmarkDotNet; extra arguments go to it, e.g. --filter '*ChainStep*').")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(parse => Run([.. parse.UnmatchedTokens]));
+        return command;
+    }
+
+    private static int Run(string[] args)
     {
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance))

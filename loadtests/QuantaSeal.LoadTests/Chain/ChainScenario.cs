@@ -5,7 +5,7 @@ using Npgsql;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.LoadTests.Infrastructure;
 

@@ -1,79 +1,80 @@
+using System.CommandLine;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Chain;
 
 /// <summary>
-/// The knobs of the chain scenario. Null tuning values keep what the product configures (src/** is not changed by a
-/// load run); a value overrides the silo's option for this run only, so its effect can be measured before proposing it.
+/// The knobs of the chain scenario, each declared once as its option (name, default, help) and read from the parsed
+/// command line. Unset tuning values keep what the product configures (src/** is not changed by a load run); a value
+/// overrides the silo's option for this run only, so its effect can be measured before proposing it.
 /// </summary>
-internal sealed record ChainSettings
+internal sealed class ChainSettings(ParseResult parse)
 {
-    /// <summary>
-    /// Unmeasured seconds before the window. On 2 cores the tiered JIT was still taking about a fifth of the CPU 15-20 s
-    /// into a run (perf), so a short warm-up measures the JIT, not the chain.
-    /// </summary>
-    public int WarmupSeconds { get; init; } = 30;
+    /// <summary>On 2 cores the tiered JIT was still taking about a fifth of the CPU 15-20 s into a run (perf), so a short warm-up measures the JIT, not the chain.</summary>
+    private static readonly Option<int> Warmup = LoadOptions.Create("--warmup", 30, "Unmeasured seconds before the window.");
 
-    public int DurationSeconds { get; init; } = 30;
+    private static readonly Option<int> Duration = LoadOptions.Create("--duration", 30, "Measured seconds.");
 
-    /// <summary>Publishes in flight at once (callers awaiting <c>IAuditPublisher.PublishAsync</c>).</summary>
-    public int Concurrency { get; init; } = 512;
+    private static readonly Option<int> InFlight = LoadOptions.Create("--concurrency", 512, "Publishes in flight at once (callers awaiting IAuditPublisher.PublishAsync).");
+
+    private static readonly Option<string> PublisherOption = LoadOptions.Create("--publisher", "product", "product: the silo's own publisher; tuned: the same group commit with --max-batch and --writers.")
+        .AcceptOnlyFromAmong("product", "tuned");
+
+    private static readonly Option<int> MaxBatchOption = LoadOptions.Create("--max-batch", StreamAuditPublisher.MaxBatch, "Events per stream message (--publisher tuned only).");
+
+    private static readonly Option<int> WritersOption = LoadOptions.Create("--writers", 2, $"Stream writes of the tenant in flight at once (--publisher tuned only; the product uses {StreamAuditPublisher.MaxWritersPerTenant}).");
+
+    private static readonly Option<int?> Polling = LoadOptions.Optional<int?>("--polling-ms", "StreamPullingAgentOptions.GetQueueMsgsTimerPeriod in ms (default: the product's).");
+
+    private static readonly Option<int?> Delivery = LoadOptions.Optional<int?>("--delivery-batch", "StreamPullingAgentOptions.BatchContainerBatchSize: stream messages per delivery to the chain grain (default: the product's).");
+
+    private static readonly Option<int?> Cache = LoadOptions.Optional<int?>("--cache-size", "SimpleQueueCacheOptions.CacheSize of the audit provider (default: the product's).");
+
+    private static readonly Option<int> CatchUp = LoadOptions.Create("--catch-up-timeout", 300, "Seconds to wait for the chain after publishing stops.");
+
+    public int WarmupSeconds => parse.GetValue(Warmup);
+
+    public int DurationSeconds => parse.GetValue(Duration);
+
+    public int Concurrency => parse.GetValue(InFlight);
 
     /// <summary><c>product</c>: the silo's own <c>IAuditPublisher</c>; <c>tuned</c>: the same group commit with <see cref="MaxBatch"/> and <see cref="Writers"/>.</summary>
-    public string Publisher { get; init; } = "product";
+    public string Publisher => parse.GetValue(PublisherOption)!;
 
-    /// <summary>Events per stream message (tuned publisher only; the product uses 64).</summary>
-    public int MaxBatch { get; init; } = 64;
+    public int MaxBatch => parse.GetValue(MaxBatchOption);
 
-    /// <summary>Stream writes of the tenant in flight at once (tuned publisher only; the product uses 2).</summary>
-    public int Writers { get; init; } = 2;
+    public int Writers => parse.GetValue(WritersOption);
 
-    /// <summary>StreamPullingAgentOptions.GetQueueMsgsTimerPeriod in ms (product: 25).</summary>
-    public int? PollingMs { get; init; }
+    public int? PollingMs => parse.GetValue(Polling);
 
-    /// <summary>StreamPullingAgentOptions.BatchContainerBatchSize: stream messages per delivery to the chain grain (Orleans default 1).</summary>
-    public int? DeliveryBatch { get; init; }
+    public int? DeliveryBatch => parse.GetValue(Delivery);
 
-    /// <summary>SimpleQueueCacheOptions.CacheSize of the audit provider (messages held between read and confirmation).</summary>
-    public int? CacheSize { get; init; }
+    public int? CacheSize => parse.GetValue(Cache);
 
-    public int CatchUpTimeoutSeconds { get; init; } = 300;
+    public int CatchUpTimeoutSeconds => parse.GetValue(CatchUp);
 
-    public string? ConnectionString { get; init; }
+    public string? ConnectionString => parse.GetValue(LoadOptions.ConnectionString);
 
-    public bool KeepDatabase { get; init; }
+    public bool KeepDatabase => parse.GetValue(LoadOptions.KeepDatabase);
 
-    public static ChainSettings From(CommandArgs args)
+    /// <summary>The <c>chain</c> subcommand.</summary>
+    public static Command CreateCommand()
     {
-        var defaults = new ChainSettings();
-        var settings = new ChainSettings
+        var command = new Command("chain", "Sustained events/s into one tenant's audit chain on PostgreSQL.")
         {
-            WarmupSeconds = args.Int("warmup", defaults.WarmupSeconds),
-            DurationSeconds = args.Int("duration", defaults.DurationSeconds),
-            Concurrency = args.Int("concurrency", defaults.Concurrency),
-            Publisher = args.String("publisher", defaults.Publisher),
-            MaxBatch = args.Int("max-batch", defaults.MaxBatch),
-            Writers = args.Int("writers", defaults.Writers),
-            PollingMs = Optional(args, "polling-ms"),
-            DeliveryBatch = Optional(args, "delivery-batch"),
-            CacheSize = Optional(args, "cache-size"),
-            CatchUpTimeoutSeconds = args.Int("catch-up-timeout", defaults.CatchUpTimeoutSeconds),
-            ConnectionString = args.OptionalString("connection-string"),
-            KeepDatabase = args.Bool("keep-db", false),
+            Warmup, Duration, InFlight, PublisherOption, MaxBatchOption, WritersOption, Polling, Delivery, Cache, CatchUp, LoadOptions.ConnectionString, LoadOptions.KeepDatabase,
         };
-        args.ThrowIfUnknown();
-        if (settings.Publisher is not ("product" or "tuned"))
+        command.Validators.Add(result =>
         {
-            throw new ArgumentException("--publisher must be 'product' or 'tuned'");
-        }
-
-        if (settings.Publisher == "product" && (settings.MaxBatch != defaults.MaxBatch || settings.Writers != defaults.Writers))
-        {
-            throw new ArgumentException("--max-batch and --writers need --publisher tuned (the product's values are constants)");
-        }
-
-        return settings;
+            // Defaults are not applied yet while validating: an absent --publisher is the product's.
+            if ((result.GetValue(PublisherOption) ?? "product") == "product" && (result.WasGiven(MaxBatchOption) || result.WasGiven(WritersOption)))
+            {
+                result.AddError("--max-batch and --writers need --publisher tuned (the product's values are constants)");
+            }
+        });
+        command.SetAction((parse, cancellationToken) => new ChainScenario(new ChainSettings(parse)).RunAsync(cancellationToken));
+        return command;
     }
 
     public string Describe()
@@ -83,11 +84,5 @@ internal sealed record ChainSettings
 
         var publisher = Publisher == "product" ? $"product({StreamAuditPublisher.MaxBatch}x{StreamAuditPublisher.MaxWritersPerTenant})" : $"tuned({MaxBatch}x{Writers})";
         return $"publisher={publisher} polling={Knob(PollingMs, "ms")} deliveryBatch={Knob(DeliveryBatch)} cache={Knob(CacheSize)} c={Concurrency}";
-    }
-
-    private static int? Optional(CommandArgs args, string name)
-    {
-        var value = args.Int(name, int.MinValue);
-        return value == int.MinValue ? null : value;
     }
 }

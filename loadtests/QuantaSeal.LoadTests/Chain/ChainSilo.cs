@@ -4,9 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Postgres;
-using QuantaSeal.Grains.Hosting.Streaming;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Chain;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -11,9 +12,9 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Postgres;
-using QuantaSeal.Grains.Hosting.Streaming;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.LoadTests.Infrastructure;
 
@@ -28,38 +29,58 @@ namespace QuantaSeal.LoadTests.Faults;
 /// no one else may be using).
 /// Every acknowledged event id is kept, so "lost" is counted by id, not inferred from totals.
 /// </summary>
-internal sealed class DatabaseOutageScenario(CommandArgs args)
+internal sealed class DatabaseOutageScenario(ParseResult args)
 {
+    private static readonly Option<string> FaultOption = LoadOptions.Create("--fault", "db-outage", "db-outage (stop PostgreSQL) or chain-lock (lock the chain table).")
+        .AcceptOnlyFromAmong("db-outage", "chain-lock");
+
+    private static readonly Option<string?> PgData = LoadOptions.Optional<string?>("--pg-data", "For db-outage: the pg.sh data folder of the instance QUANTASEAL_TEST_PG points at.");
+
+    private static readonly Option<int> PgPort = LoadOptions.Create("--pg-port", 0, "For db-outage: that instance's port.");
+
+    private static readonly Option<int> GiveUp = LoadOptions.Create("--give-up-seconds", 5, "Delivery give-up time (product: 6 h).").AtLeast(1);
+
+    private static readonly Option<int> Outage = LoadOptions.Create("--outage-seconds", 15, "How long the fault lasts; longer than the give-up time.").AtLeast(1);
+
+    private static readonly Option<int> Load = LoadOptions.Create("--load-seconds", 10, "Publishing before the fault.").AtLeast(1);
+
+    private static readonly Option<int> Workers = LoadOptions.Create("--workers", 32, "Concurrent publishers.").AtLeast(1);
+
     private readonly ConcurrentBag<string> _acked = [];
     private long _refused;
 
+    /// <summary>The <c>faults</c> subcommand.</summary>
+    public static Command CreateCommand()
+    {
+        var command = new Command("faults", "Audit transport faults: a database outage or a locked chain table past the give-up time, then a re-drive; counts lost and duplicated events by id.")
+        {
+            FaultOption, PgData, PgPort, GiveUp, Outage, Load, Workers, LoadOptions.ConnectionString, LoadOptions.KeepDatabase,
+        };
+        command.SetAction((parse, cancellationToken) => new DatabaseOutageScenario(parse).RunAsync(cancellationToken));
+        return command;
+    }
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var fault = args.String("fault", "db-outage");
-        if (fault is not ("db-outage" or "chain-lock"))
-        {
-            throw new ArgumentException("--fault must be db-outage or chain-lock.");
-        }
-
-        var pgData = args.OptionalString("pg-data");
-        var pgPort = args.Int("pg-port", 0);
+        var fault = args.GetValue(FaultOption)!;
+        var pgData = args.GetValue(PgData);
+        var pgPort = args.GetValue(PgPort);
         if (fault == "db-outage" && (pgData is null || pgPort <= 0))
         {
             throw new ArgumentException("--fault db-outage needs --pg-data DIR and --pg-port PORT (as given to deploy/scripts/pg.sh start).");
         }
 
-        var giveUp = TimeSpan.FromSeconds(args.Int("give-up-seconds", 5));
-        var outage = TimeSpan.FromSeconds(args.Int("outage-seconds", 15));
-        var before = TimeSpan.FromSeconds(args.Int("load-seconds", 10));
-        var workers = args.Int("workers", 32);
+        var giveUp = TimeSpan.FromSeconds(args.GetValue(GiveUp));
+        var outage = TimeSpan.FromSeconds(args.GetValue(Outage));
+        var before = TimeSpan.FromSeconds(args.GetValue(Load));
+        var workers = args.GetValue(Workers);
         if (outage <= giveUp)
         {
             throw new ArgumentException("--outage-seconds must be longer than --give-up-seconds: the fault is an outage past the give-up time.");
         }
 
-        var connectionString = args.OptionalString("connection-string");
-        var keep = args.Bool("keep-db", false);
-        args.ThrowIfUnknown();
+        var connectionString = args.GetValue(LoadOptions.ConnectionString);
+        var keep = args.GetValue(LoadOptions.KeepDatabase);
 
         var admin = ScratchDatabase.AdminConnectionString(connectionString);
         await using var database = await ScratchDatabase.CreateAsync(admin, "faults", keep, cancellationToken);

@@ -1,84 +1,86 @@
+using System.CommandLine;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Proxy;
 
-/// <summary>The knobs of the proxy scenario (durable vs. memory audit transport, same run, same machine).</summary>
-internal sealed record ProxySettings
+/// <summary>
+/// The knobs of the proxy scenario (durable vs. memory audit transport, same run, same machine), each declared once as
+/// its option (name, default, help) and read from the parsed command line.
+/// </summary>
+internal sealed class ProxySettings(ParseResult parse)
 {
-    public int DurationSeconds { get; init; } = 20;
+    private static readonly Option<int> Duration = LoadOptions.Create("--duration", 20, "Seconds per measured run.");
 
-    /// <summary>Unmeasured seconds per server before the rounds (JIT, pools, caches; see ChainSettings.WarmupSeconds).</summary>
-    public int WarmupSeconds { get; init; } = 30;
+    /// <summary>JIT, pools, caches: see ChainSettings' warm-up.</summary>
+    private static readonly Option<int> Warmup = LoadOptions.Create("--warmup", 30, "Unmeasured seconds per server before the rounds.");
 
-    /// <summary>Requests in flight at once (closed loop: each worker sends its next request when the last one answered).</summary>
-    public int Concurrency { get; init; } = 16;
+    /// <summary>Closed loop: each worker sends its next request when the last one answered.</summary>
+    private static readonly Option<int> InFlight = LoadOptions.Create("--concurrency", 16, "Requests in flight.");
 
-    /// <summary>Measured runs per transport, alternated durable, memory, durable, memory, ...</summary>
-    public int Rounds { get; init; } = 3;
+    private static readonly Option<int> RoundsOption = LoadOptions.Create("--rounds", 3, "Measured runs per transport, alternated durable, memory, durable, ...");
 
-    /// <summary><c>hey</c> (Debian package, default) or <c>builtin</c> (HttpClient workers in this process).</summary>
-    public string Generator { get; init; } = "hey";
+    private static readonly Option<string> GeneratorOption = LoadOptions.Create("--generator", "hey", "hey (Debian package) or builtin (HttpClient workers in this process).")
+        .AcceptOnlyFromAmong("hey", "builtin");
 
-    /// <summary>Added latency of the Auth0 emulator per request (0 = answer at once).</summary>
-    public int UpstreamLatencyMs { get; init; }
+    private static readonly Option<int> UpstreamLatency = LoadOptions.Create("--upstream-latency-ms", 0, "Delay the Auth0 emulator adds to every request.");
 
     /// <summary>
-    /// CPUs the two servers are pinned to (<c>taskset -c</c> list, e.g. <c>0</c>); null = not pinned. With the runner
-    /// and PostgreSQL pinned to the other CPUs this stands in for a database and load generator on their own hosts.
+    /// With the runner and PostgreSQL pinned to the other CPUs this stands in for a database and load generator on
+    /// their own hosts.
     /// </summary>
-    public string? ServerCpus { get; init; }
+    private static readonly Option<string?> Cpus = CpuListOption();
 
-    /// <summary>Measured seconds of the crypto-only floor (the project's sealer on every core, after as many unmeasured).</summary>
-    public int CryptoSeconds { get; init; } = 20;
+    private static readonly Option<int> Crypto = LoadOptions.Create("--crypto-seconds", 20, "Measured (and as many unmeasured) seconds of the crypto-only floor (the sealer on every core).")
+        .AtLeast(1);
 
-    /// <summary>
-    /// <c>product</c>: the servers log with the product's defaults (what an operator gets with no appsettings.json);
-    /// <c>warning</c>: every category at Warning (the setting of the measurements before the logging defaults).
-    /// </summary>
-    public string ServerLogging { get; init; } = "product";
+    /// <summary>warning: the setting of the measurements before the logging defaults.</summary>
+    private static readonly Option<string> Logging = LoadOptions.Create("--server-logging", "product", "product: the product's logging defaults; warning: every category at Warning.")
+        .AcceptOnlyFromAmong("product", "warning");
 
-    public string? ConnectionString { get; init; }
+    public int DurationSeconds => parse.GetValue(Duration);
 
-    public bool KeepDatabase { get; init; }
+    public int WarmupSeconds => parse.GetValue(Warmup);
 
-    public static ProxySettings From(CommandArgs args)
+    public int Concurrency => parse.GetValue(InFlight);
+
+    public int Rounds => parse.GetValue(RoundsOption);
+
+    public string Generator => parse.GetValue(GeneratorOption)!;
+
+    public int UpstreamLatencyMs => parse.GetValue(UpstreamLatency);
+
+    /// <summary><c>taskset -c</c> list the two servers are pinned to; null = not pinned.</summary>
+    public string? ServerCpus => parse.GetValue(Cpus);
+
+    public int CryptoSeconds => parse.GetValue(Crypto);
+
+    public string ServerLogging => parse.GetValue(Logging)!;
+
+    public string? ConnectionString => parse.GetValue(LoadOptions.ConnectionString);
+
+    public bool KeepDatabase => parse.GetValue(LoadOptions.KeepDatabase);
+
+    private static Option<string?> CpuListOption()
     {
-        var defaults = new ProxySettings();
-        var settings = new ProxySettings
+        var option = LoadOptions.Optional<string?>("--server-cpus", "CPU list (taskset -c) both servers are pinned to, e.g. 0 (default: not pinned).");
+        option.Validators.Add(result =>
         {
-            DurationSeconds = args.Int("duration", defaults.DurationSeconds),
-            WarmupSeconds = args.Int("warmup", defaults.WarmupSeconds),
-            Concurrency = args.Int("concurrency", defaults.Concurrency),
-            Rounds = args.Int("rounds", defaults.Rounds),
-            Generator = args.String("generator", defaults.Generator),
-            UpstreamLatencyMs = args.Int("upstream-latency-ms", defaults.UpstreamLatencyMs),
-            ServerCpus = args.OptionalString("server-cpus"),
-            CryptoSeconds = args.Int("crypto-seconds", defaults.CryptoSeconds),
-            ServerLogging = args.String("server-logging", defaults.ServerLogging),
-            ConnectionString = args.OptionalString("connection-string"),
-            KeepDatabase = args.Bool("keep-db", false),
+            if (result.GetValueOrDefault<string?>() is { } cpus && !System.Text.RegularExpressions.Regex.IsMatch(cpus, "^[0-9]+([-,][0-9]+)*$"))
+            {
+                result.AddError("--server-cpus must be a CPU list such as 0 or 0-1 or 0,2");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The <c>proxy</c> subcommand.</summary>
+    public static Command CreateCommand()
+    {
+        var command = new Command("proxy", "The proxy's price of durable audit: durable vs. memory audit transport, same run, same machine.")
+        {
+            Duration, Warmup, InFlight, RoundsOption, GeneratorOption, UpstreamLatency, Cpus, Crypto, Logging, LoadOptions.ConnectionString, LoadOptions.KeepDatabase,
         };
-        args.ThrowIfUnknown();
-        if (settings.Generator is not ("hey" or "builtin"))
-        {
-            throw new ArgumentException("--generator must be 'hey' or 'builtin'");
-        }
-
-        if (settings.ServerLogging is not ("product" or "warning"))
-        {
-            throw new ArgumentException("--server-logging must be 'product' or 'warning'");
-        }
-
-        if (settings.CryptoSeconds < 1)
-        {
-            throw new ArgumentException("--crypto-seconds must be at least 1");
-        }
-
-        if (settings.ServerCpus is { } cpus && !System.Text.RegularExpressions.Regex.IsMatch(cpus, "^[0-9]+([-,][0-9]+)*$"))
-        {
-            throw new ArgumentException("--server-cpus must be a CPU list such as 0 or 0-1 or 0,2");
-        }
-
-        return settings;
+        command.SetAction((parse, cancellationToken) => new ProxyScenario(new ProxySettings(parse)).RunAsync(cancellationToken));
+        return command;
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using QuantaSeal.Client;
 using QuantaSeal.Client.Audit;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Connectors;
+using QuantaSeal.Client.Integrations;
+using QuantaSeal.Client.Proxy;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Connectors;
+using QuantaSeal.Client.Integrations;
+using QuantaSeal.Client.Vault;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.AdminConsole.Sessions;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 
 namespace QuantaSeal.AdminConsole.Pages;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Logging;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 
 namespace QuantaSeal.AdminConsole.Sessions;
 

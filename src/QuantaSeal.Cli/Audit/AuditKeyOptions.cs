@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using QuantaSeal.Client;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.Keys;
 

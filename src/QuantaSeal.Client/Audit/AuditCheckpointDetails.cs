@@ -1,3 +1,4 @@
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Crypto.Audit;
 
 namespace QuantaSeal.Client.Audit;
@@ -15,7 +16,7 @@ public sealed record AuditCheckpointDetails(string TenantId, long Seq, string Ha
     public AuditCheckpoint ToCheckpoint() => new(TenantId, Seq, Hash, Timestamp, KeyId, Signature);
 
     /// <summary>Whether the signature verifies with the tenant's key named by <see cref="KeyId"/> (false for an unknown key id).</summary>
-    /// <param name="signingPublicKeys">The tenant's signing public keys by key id (<see cref="Models.TenantKeys.SigningPublicKeysById"/>).</param>
+    /// <param name="signingPublicKeys">The tenant's signing public keys by key id (<see cref="TenantKeys.SigningPublicKeysById"/>).</param>
     public bool VerifySignature(IReadOnlyDictionary<string, byte[]> signingPublicKeys)
     {
         ArgumentNullException.ThrowIfNull(signingPublicKeys);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Crypto.Audit;
 
 namespace QuantaSeal.Client.Audit;
@@ -12,7 +13,7 @@ public sealed record AuditEventWithProof(AuditEvent Event, AuditInclusionProofDe
     /// Checks, with only the tenant's public keys, that <see cref="Event"/> is in the chain that the signed checkpoint
     /// certifies (<see cref="AuditInclusionProof.Verify"/>). Trust the event's content only when this is valid.
     /// </summary>
-    /// <param name="signingKeys">The tenant's signing public keys by key id (<see cref="Models.TenantKeys.SigningPublicKeysById"/>),
+    /// <param name="signingKeys">The tenant's signing public keys by key id (<see cref="TenantKeys.SigningPublicKeysById"/>),
     /// obtained over a channel you trust; retired keys included.</param>
     public AuditInclusionProofResult VerifyProof(IReadOnlyDictionary<string, byte[]> signingKeys)
     {

@@ -8,7 +8,7 @@ using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Crypto.Keys;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Security;
 
 namespace QuantaSeal.Grains.Audit;

@@ -9,6 +9,6 @@ namespace QuantaSeal.Grains.Audit;
 public interface IAuditPublisher
 {
     /// <summary>Records the event durably; only when this returns may the event id be handed to a caller.</summary>
-    /// <exception cref="QuantaSeal.Grains.Hosting.Streaming.AuditStreamUnavailableException">Not recorded: refuse the action.</exception>
+    /// <exception cref="QuantaSeal.Grains.Audit.Queue.AuditStreamUnavailableException">Not recorded: refuse the action.</exception>
     Task PublishAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
 }

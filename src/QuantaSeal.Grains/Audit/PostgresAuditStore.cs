@@ -60,7 +60,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         }
 
         Hosting.Postgres.PostgresConnectionStrings.PrepareRepeatedStatements(builder);
-        Hosting.Streaming.AuditStreamHosting.PinDurability(builder);
+        QuantaSeal.Grains.Audit.Queue.AuditStreamHosting.PinDurability(builder);
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }

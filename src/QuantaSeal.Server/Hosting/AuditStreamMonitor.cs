@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using QuantaSeal.Grains.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Server.Hosting;
 

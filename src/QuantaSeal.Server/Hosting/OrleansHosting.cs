@@ -1,8 +1,8 @@
 using System.Net;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Cluster;
 using QuantaSeal.Grains.Hosting.Postgres;
-using QuantaSeal.Grains.Hosting.Streaming;
 
 namespace QuantaSeal.Server.Hosting;
 

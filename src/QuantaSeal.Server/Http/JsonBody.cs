@@ -1,5 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace QuantaSeal.Server.Http;
@@ -8,9 +9,9 @@ namespace QuantaSeal.Server.Http;
 /// Reads a JSON request body strictly (unknown members, wrong types and trailing garbage are rejected) and turns
 /// every failure into a 400/413/415 problem that names the field, without echoing any value from the body.
 /// </summary>
-internal static partial class JsonBody
+internal static class JsonBody
 {
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         if (!request.HasJsonContentType())
@@ -37,7 +38,13 @@ internal static partial class JsonBody
                     return (null, Problems.Validation(badField, $"'{badField}' must be valid Unicode text (UTF-8, no unpaired surrogates)."));
                 }
 
-                var value = JsonSerializer.Deserialize<T>(buffer.Span, options);
+                var contract = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+                if (CheckMembers(buffer.Span, contract) is { } memberProblem)
+                {
+                    return (null, memberProblem);
+                }
+
+                var value = JsonSerializer.Deserialize(buffer.Span, contract);
                 return value is null
                     ? (null, Problems.MalformedJson(null, "The request body must be a JSON object."))
                     : (value, null);
@@ -63,25 +70,55 @@ internal static partial class JsonBody
             ProblemTypes.PayloadTooLarge,
             "The request body is too large."));
 
+    /// <summary>
+    /// Names an unknown or missing member from the target type's JSON contract rather than from the deserializer's
+    /// exception message (whose wording is not an API). Only the top-level members are compared: the request records
+    /// are flat, and a deeper mismatch still fails deserialization with a JSON path that names the field.
+    /// </summary>
+    internal static ProblemHttpResult? CheckMembers(ReadOnlySpan<byte> json, JsonTypeInfo contract)
+    {
+        if (contract.Kind != JsonTypeInfoKind.Object)
+        {
+            return null;
+        }
+
+        var comparer = contract.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var disallowUnknown = (contract.UnmappedMemberHandling ?? contract.Options.UnmappedMemberHandling) == JsonUnmappedMemberHandling.Disallow;
+        var seen = new HashSet<string>(comparer);
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                if (disallowUnknown && !contract.Properties.Any(p => comparer.Equals(p.Name, name)))
+                {
+                    var field = JsonTextCheck.SafeName(name);
+                    return Problems.MalformedJson(field, $"Unknown field '{field}'.");
+                }
+
+                seen.Add(name);
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not well-formed: the deserializer reports it with its path.
+            return null;
+        }
+
+        var missing = string.Join(", ", contract.Properties.Where(p => p.IsRequired && !seen.Contains(p.Name)).Select(p => p.Name));
+        return missing.Length == 0 ? null : Problems.MalformedJson(missing, $"Missing required field(s): {missing}.");
+    }
+
     private static ProblemHttpResult FromJsonException(JsonException ex)
     {
-        // System.Text.Json's messages include .NET type names; only the JSON path and, for unknown members, the
-        // member name (bounded, from a fixed pattern) are passed on.
-        var unknown = UnmappedMember().Match(ex.Message);
-        if (unknown.Success)
-        {
-            var name = unknown.Groups[1].Value;
-            name = name.Length > 64 ? name[..64] : name;
-            return Problems.MalformedJson(name, $"Unknown field '{name}'.");
-        }
-
-        var missing = MissingRequired().Match(ex.Message);
-        if (missing.Success)
-        {
-            var names = missing.Groups[1].Value;
-            return Problems.MalformedJson(names, $"Missing required field(s): {names}.");
-        }
-
+        // System.Text.Json's messages include .NET type names; only the JSON path is passed on.
         var field = FieldFromPath(ex.Path);
         return field is null
             ? Problems.MalformedJson(null, "The request body is not well-formed JSON.")
@@ -99,9 +136,4 @@ internal static partial class JsonBody
         return field.Length > 128 ? field[..128] : field;
     }
 
-    [GeneratedRegex(@"The JSON property '([A-Za-z0-9_\-\.]{1,200})' could not be mapped", RegexOptions.CultureInvariant)]
-    private static partial Regex UnmappedMember();
-
-    [GeneratedRegex(@"missing required properties including: ([A-Za-z0-9_',\s]{1,300})\.", RegexOptions.CultureInvariant)]
-    private static partial Regex MissingRequired();
 }

@@ -142,7 +142,7 @@ internal static class JsonTextCheck
     }
 
     /// <summary>A member name as it may appear in a problem: bounded, and only characters that cannot inject anything.</summary>
-    private static string SafeName(string name)
+    internal static string SafeName(string name)
     {
         var bounded = name.Length > MaxNameInPath ? name[..MaxNameInPath] : name;
         return string.Create(bounded.Length, bounded, static (span, source) =>

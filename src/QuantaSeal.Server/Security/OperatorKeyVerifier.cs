@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Server.Http;
 
 namespace QuantaSeal.Server.Security;
@@ -13,6 +14,10 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
     public const string HeaderName = "X-Operator-Key";
 
     private readonly byte[] _hash = SHA256.HashData(Encoding.UTF8.GetBytes(operatorKey));
+
+    /// <summary>A new operator key: <c>qs_op_</c> + 32 random bytes base64url.</summary>
+    public static string NewKey() =>
+        "qs_op_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Compares a presented key in constant time. Endpoints use <see cref="Refuse"/>, which also counts, logs and throttles.</summary>
     public bool Verify(string? presented)
@@ -31,7 +36,7 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
     /// send (429 when the address used up its failed-authentication budget, 401 otherwise). A refusal is counted,
     /// logged with the client address (never the presented value) and charged to the address.
     /// </summary>
-    public IResult? Refuse(HttpContext http)
+    public ProblemHttpResult? Refuse(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var failures = http.RequestServices.GetRequiredService<FailedAuthentication>();

@@ -1,4 +1,4 @@
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Client.Tests.Infrastructure;
 using QuantaSeal.Tests.Shared;
 

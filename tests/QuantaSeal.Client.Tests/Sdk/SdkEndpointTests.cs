@@ -179,5 +179,5 @@ public sealed class SdkEndpointTests(SdkServerFixture fixture) : IClassFixture<S
 
     private object Auth0Values() => new { client_id = fixture.Auth0.ClientId, client_secret = fixture.Auth0.ClientSecret, audience = fixture.Auth0.Audience };
 
-    private Task<Models.CredentialDetails> SealAuth0Async(QuantaSealClient sdk) => sdk.SealCredentialAsync("oauth2_client", Auth0Values(), "auth0-m2m", Ct);
+    private Task<Vault.CredentialDetails> SealAuth0Async(QuantaSealClient sdk) => sdk.SealCredentialAsync("oauth2_client", Auth0Values(), "auth0-m2m", Ct);
 }

@@ -54,7 +54,7 @@ public sealed class SdkServerFixture : IAsyncLifetime
 }
 
 /// <summary>A test's tenant: its creation answer, its recipient key and opener, and the SDK client acting as its admin.</summary>
-internal sealed record SdkTenant(Models.TenantCreation Created, RecipientKey Recipient, string RecipientKeyId, SdkEncryption Opener, QuantaSealClient Client) : IDisposable
+internal sealed record SdkTenant(Tenants.TenantCreation Created, RecipientKey Recipient, string RecipientKeyId, SdkEncryption Opener, QuantaSealClient Client) : IDisposable
 {
     public void Dispose()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using QuantaSeal.Emulators;
 using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Tests.Shared;
 
@@ -249,10 +250,15 @@ public sealed class Auth0EmulatorTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => pending);
     }
 
-    [Fact]
-    public async Task RunAsync_WithAnUnknownOption_PrintsUsage_AndReturns2()
+    [Theory]
+    [InlineData("auth0", "--bogus")]
+    [InlineData("auth0", "--token-lifetime", "0")]
+    [InlineData("auth0", "--latency-ms", "-1")]
+    [InlineData("okta", "--token-lifetime", "ten")]
+    [InlineData("gcp")]
+    public async Task Main_WithABadCommandLine_PrintsUsage_AndReturns2(params string[] args)
     {
-        Assert.Equal(2, await Auth0Emulator.RunAsync(["--bogus"]));
+        Assert.Equal(2, await EmulatorProgram.Main(args));
     }
 
     private async Task<string> TokenAsync()

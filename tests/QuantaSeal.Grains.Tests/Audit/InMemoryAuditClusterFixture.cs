@@ -3,7 +3,7 @@ using Orleans.TestingHost;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Postgres;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Tests.Streaming;
 
 namespace QuantaSeal.Grains.Tests.Audit;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Grains.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Grains.Tests.Integrations;
 

@@ -43,7 +43,16 @@ public sealed class ScriptedConnector : IUpstreamConnector
         scenario.RecordMaxInFlight(inFlight);
         try
         {
-            await Task.Delay(scenario.CallDelay, cancellationToken);
+            if (Volatile.Read(ref scenario.CallsInFlightGate) is { } gate)
+            {
+                if (inFlight >= scenario.ReleaseAtInFlight)
+                {
+                    gate.TrySetResult();
+                }
+
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+
             scenario.TokensUsed.Enqueue(token.AccessToken);
             if (scenario.RejectToken(token.AccessToken))
             {
@@ -66,14 +75,17 @@ public sealed class ScriptedConnector : IUpstreamConnector
         internal int Executions;
         internal int InFlight;
 
+        /// <summary>When set, upstream calls wait at it until <see cref="ReleaseAtInFlight"/> of them are in flight.</summary>
+        internal TaskCompletionSource? CallsInFlightGate;
+
+        internal int ReleaseAtInFlight;
+
         /// <summary>When set, the next token request waits at this gate (taken by that one request).</summary>
         internal TestGate? NextTokenGate;
 
         public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
         public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
-
-        public TimeSpan CallDelay { get; set; } = TimeSpan.Zero;
 
         public Func<string, bool> RejectToken { get; set; } = _ => false;
 
@@ -83,6 +95,13 @@ public sealed class ScriptedConnector : IUpstreamConnector
 
         /// <summary>The allowed operations each token request was made for (they decide Okta's scopes).</summary>
         public ConcurrentQueue<IReadOnlyList<string>> OperationsSeen { get; } = new();
+
+        /// <summary>From now on, upstream calls wait until <paramref name="count"/> of them are in flight together.</summary>
+        public void HoldCallsUntilInFlight(int count)
+        {
+            ReleaseAtInFlight = count;
+            Volatile.Write(ref CallsInFlightGate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
 
         /// <summary>Holds the next token request at the returned gate.</summary>
         public TestGate HoldNextTokenRequest()

@@ -5,7 +5,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
 using QuantaSeal.Abstractions.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
@@ -108,7 +108,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         }
 
         IList<IBatchContainer> read = [];
-        await StreamTestWait.UntilAsync(async () => (read = await receiver.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
+        await WaitUntil.TrueAsync(async () => (read = await receiver.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
         Assert.Equal(3, read.Count);
         Assert.Equal(["one", "two", "three"], read.SelectMany(b => b.GetEvents<AuditEvent>()).Select(e => e.Item1.Operation));
         Assert.All(read, b => Assert.Equal(stream, b.StreamId));
@@ -158,7 +158,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
 
         var reader = new AuditQueueReceiver(state, serializer, NullLogger.Instance);
         IList<IBatchContainer> read = [];
-        await StreamTestWait.UntilAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
+        await WaitUntil.TrueAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "nothing read", Ct);
         await reader.MessagesDeliveredAsync(read, Ct);
 
         Assert.Single(read);
@@ -180,7 +180,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
         await _store.EnqueueAsync(_queue, "tnt_q", 1, serializer.SerializeToArray(new AuditQueueBatch { StreamId = AuditStreams.StreamIdFor("tnt_q"), Events = [Event("after-failover")] }), Ct);
 
         IList<IBatchContainer> read = [];
-        await StreamTestWait.UntilAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "the new message was never read", Ct);
+        await WaitUntil.TrueAsync(async () => (read = await reader.GetQueueMessagesAsync(10, Ct)).Count > 0, TimeSpan.FromSeconds(10), () => "the new message was never read", Ct);
 
         Assert.Equal(["after-failover"], read.SelectMany(b => b.GetEvents<AuditEvent>()).Select(e => e.Item1.Operation));
         Assert.True(reader.Position < long.MaxValue / 2);
@@ -235,7 +235,7 @@ public sealed class AuditQueueStoreTests(PostgresTestDatabase database) : IClass
     private async Task<List<(long Tx, byte[] Payload)>> ReadEventuallyAsync(long after, int max, int expected)
     {
         List<(long Tx, byte[] Payload)> rows = [];
-        await StreamTestWait.UntilAsync(
+        await WaitUntil.TrueAsync(
             async () => (rows = await _store.ReadAsync(_queue, after, max, Ct)).Count >= expected, TimeSpan.FromSeconds(10), () => $"{rows.Count} of {expected} read", Ct);
         return rows;
     }

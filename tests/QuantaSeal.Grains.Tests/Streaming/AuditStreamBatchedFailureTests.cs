@@ -3,7 +3,7 @@ using Orleans.Serialization;
 using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Grains.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
@@ -46,7 +46,7 @@ public sealed class AuditStreamBatchedFailureTests
         // The first delivery fails for 1 s while the others queue up behind it; they then go out as one batched
         // delivery, which fails for 1 s as well. Both are given up on.
         long deadLetters = 0;
-        await StreamTestWait.UntilAsync(
+        await WaitUntil.TrueAsync(
             async () => (deadLetters = await AuditStreamDiagnostics.CountDeadLettersAsync(database.ConnectionString, Ct)) >= 2,
             TimeSpan.FromSeconds(30),
             () => $"{deadLetters} dead letters",
@@ -59,7 +59,7 @@ public sealed class AuditStreamBatchedFailureTests
         await producer.PublishAsync(marker, Ct);
         long pending = -1;
         var markerChained = false;
-        await StreamTestWait.UntilAsync(
+        await WaitUntil.TrueAsync(
             async () => (markerChained = (await store.ChainedIdsAsync(tenant, Ct)).Contains(marker.EventId))
                 && (pending = await AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct)) == 0,
             TimeSpan.FromSeconds(30),
@@ -87,7 +87,7 @@ public sealed class AuditStreamBatchedFailureTests
         var producer = cluster.Client.GetGrain<IAuditStreamProducerGrain>(tenant);
         var chained = AuditStreamTestCluster.NewEvent(tenant);
         await producer.PublishAsync(chained, Ct);
-        await StreamTestWait.UntilAsync(async () => (await store.ChainedIdsAsync(tenant, Ct)).Contains(chained.EventId), TimeSpan.FromSeconds(20), () => "not chained", Ct);
+        await WaitUntil.TrueAsync(async () => (await store.ChainedIdsAsync(tenant, Ct)).Contains(chained.EventId), TimeSpan.FromSeconds(20), () => "not chained", Ct);
 
         store.Failing = true;
         var acknowledged = new List<string> { chained.EventId };
@@ -100,7 +100,7 @@ public sealed class AuditStreamBatchedFailureTests
 
         await using var chains = new PostgresAuditStore(database.ConnectionString);
         AuditDeadLetterCount counted = new(0, 0);
-        await StreamTestWait.UntilAsync(
+        await WaitUntil.TrueAsync(
             async () => (counted = await chains.CountDeadLetteredAsync(tenant, Ct)).Events == 3
                 && await AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct) == 0,
             TimeSpan.FromSeconds(30),
@@ -109,7 +109,7 @@ public sealed class AuditStreamBatchedFailureTests
         store.Failing = false;
 
         var (messages, events) = await AuditStreamDiagnostics.RedriveAsync(database.ConnectionString, tenant, 100, Ct);
-        await StreamTestWait.UntilAsync(
+        await WaitUntil.TrueAsync(
             async () => (await store.ChainedIdsAsync(tenant, Ct)).Count == acknowledged.Count
                 && await AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct) == 0,
             TimeSpan.FromSeconds(30),

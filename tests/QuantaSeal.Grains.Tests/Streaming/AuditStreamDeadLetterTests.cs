@@ -1,4 +1,5 @@
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 
@@ -31,7 +32,7 @@ public sealed class AuditStreamDeadLetterTests(AuditStreamFixture fixture)
         await fixture.Probe.WaitForAsync(tenant, 2, TimeSpan.FromSeconds(20), Ct);
         var lastDelivered = TimeProvider.System.GetElapsedTime(started);
         long deadLetters = 0;
-        await StreamTestWait.UntilAsync(
+        await WaitUntil.TrueAsync(
             async () => (deadLetters = await AuditStreamDiagnostics.CountDeadLettersAsync(fixture.Database.ConnectionString, Ct)) > before,
             TimeSpan.FromSeconds(30),
             () => $"{deadLetters - before} new dead letters, {fixture.Probe.FailedAttempts(poison.EventId)} failed deliveries",

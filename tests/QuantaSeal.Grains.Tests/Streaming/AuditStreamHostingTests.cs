@@ -1,5 +1,5 @@
 using Npgsql;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 

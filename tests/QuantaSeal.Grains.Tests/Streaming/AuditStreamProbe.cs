@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 
@@ -85,7 +86,7 @@ public sealed class AuditStreamProbe
 
     /// <summary>Polls until the tenant's consumer has seen <paramref name="distinctEvents"/> different events.</summary>
     public Task WaitForAsync(string tenantId, int distinctEvents, TimeSpan timeout, CancellationToken cancellationToken) =>
-        StreamTestWait.UntilAsync(
+        WaitUntil.TrueAsync(
             () => Task.FromResult(FirstDeliveryOrder(tenantId).Count >= distinctEvents),
             timeout,
             () => $"tenant {tenantId}: {FirstDeliveryOrder(tenantId).Count} of {distinctEvents} events delivered",

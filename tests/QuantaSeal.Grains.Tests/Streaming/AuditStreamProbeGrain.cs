@@ -1,7 +1,7 @@
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using QuantaSeal.Abstractions.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 

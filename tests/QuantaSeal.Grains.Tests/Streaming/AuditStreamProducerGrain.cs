@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using QuantaSeal.Abstractions.Audit;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 

@@ -95,7 +95,7 @@ public sealed class AuditStreamRestartTests
             Assert.Equal(published[tenant].Order(StringComparer.Ordinal), probe.FirstDeliveryOrder(tenant).Order(StringComparer.Ordinal));
         }
 
-        Assert.Equal(0, await Hosting.Streaming.AuditStreamDiagnostics.CountDeadLettersAsync(database.ConnectionString, Ct));
+        Assert.Equal(0, await QuantaSeal.Grains.Audit.Queue.AuditStreamDiagnostics.CountDeadLettersAsync(database.ConnectionString, Ct));
     }
 
     // Lets the surviving silo declare the killed one dead within seconds (the queue balancer waits for that).
@@ -123,5 +123,5 @@ public sealed class AuditStreamRestartTests
     }
 
     private static async Task<long> PendingAsync(PostgresTestDatabase database) =>
-        await Hosting.Streaming.AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct);
+        await QuantaSeal.Grains.Audit.Queue.AuditStreamDiagnostics.CountPendingAsync(database.ConnectionString, Ct);
 }

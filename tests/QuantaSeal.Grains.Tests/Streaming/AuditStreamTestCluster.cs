@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using QuantaSeal.Crypto.KeyWrap;
 using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Hosting.Postgres;
-using QuantaSeal.Grains.Hosting.Streaming;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 

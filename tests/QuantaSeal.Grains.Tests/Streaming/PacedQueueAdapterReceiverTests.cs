@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Streams;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
 using QuantaSeal.Crypto.Keys;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Server.Tests.Infrastructure;
 using QuantaSeal.Tests.Shared;
 using static QuantaSeal.Server.Tests.Audit.AuditDurabilityHarness;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Emulators.Auth0;
-using QuantaSeal.Grains.Hosting.Streaming;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Server.Tests.Infrastructure;
 using QuantaSeal.Tests.Shared;
 using static QuantaSeal.Server.Tests.Audit.AuditDurabilityHarness;

@@ -1,6 +1,7 @@
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Server.Hosting;
 using QuantaSeal.Server.Hosting.Cluster;
+using QuantaSeal.Server.Security;
 using QuantaSeal.Server.Tests.Infrastructure;
 using QuantaSeal.Tests.Shared;
 
@@ -16,7 +17,7 @@ public sealed class ClusterKeyCheckTests
 
     private static Task<ClusterKeyCheck.Result> EnsureOperatorAsync(string cs, string file, bool mayGenerate) =>
         ClusterKeyCheck.EnsureAsync(cs, "quantaseal", ClusterKeyCheck.Operator, file, null,
-            SecretFile.NewOperatorKey, ClusterKeyCheck.OperatorCheckValue, mayGenerate, Ct);
+            OperatorKeyVerifier.NewKey, ClusterKeyCheck.OperatorCheckValue, mayGenerate, Ct);
 
     private static string KeyFile(string name) => Path.Combine(Directory.CreateTempSubdirectory("qs-kcv-").FullName, name);
 
@@ -59,7 +60,7 @@ public sealed class ClusterKeyCheckTests
 
         var created = await EnsureOperatorAsync(db.ConnectionString, first, mayGenerate: true);
         File.Copy(first, same);
-        await File.WriteAllTextAsync(other, SecretFile.NewOperatorKey(), Ct);
+        await File.WriteAllTextAsync(other, OperatorKeyVerifier.NewKey(), Ct);
         var withSame = await EnsureOperatorAsync(db.ConnectionString, same, mayGenerate: false);
         var withOther = await EnsureOperatorAsync(db.ConnectionString, other, mayGenerate: true);
 

@@ -1,4 +1,5 @@
 using QuantaSeal.Server.Hosting;
+using QuantaSeal.Server.Security;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Hardening;
@@ -73,7 +74,7 @@ public sealed class KeyFileStartTests
     {
         for (var i = 0; i < 100; i++)
         {
-            Assert.Null(KeyFileChecks.OperatorKeyProblem(SecretFile.NewOperatorKey()));
+            Assert.Null(KeyFileChecks.OperatorKeyProblem(OperatorKeyVerifier.NewKey()));
         }
     }
 }

@@ -1,6 +1,6 @@
 using QuantaSeal.Client;
 using QuantaSeal.Client.Encryption;
-using QuantaSeal.Client.Models;
+using QuantaSeal.Client.Tenants;
 using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Emulators.Okta;
 

@@ -23,7 +23,7 @@ public sealed class OktaProxyTests(EmulatorServerFixture fixture) : IClassFixtur
         return (session, integration.IntegrationId);
     }
 
-    private static JsonElement Open(TenantSession session, QuantaSeal.Client.Models.ProxyResponse response)
+    private static JsonElement Open(TenantSession session, QuantaSeal.Client.Proxy.ProxyResponse response)
     {
         Assert.NotNull(response.Envelope);
         return JsonDocument.Parse(session.Opener.DecryptString(response.Envelope!)).RootElement.Clone();

@@ -5,6 +5,7 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Server.Tests.Proxy;
 
@@ -174,13 +175,6 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
 
     private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + WaitLimit;
-        while (!await condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "The condition did not hold in time.");
-            await Task.Delay(TimeSpan.FromMilliseconds(25), Ct);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) =>
+        WaitUntil.TrueAsync(condition, WaitLimit, () => "the condition did not hold", Ct);
 }

@@ -31,28 +31,27 @@ internal static class AuditEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/events", ListEventsAsync).WithName("ListAuditEvents").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("Events of the tenant's chain; filters from, to (RFC 3339), action, integration_id, outcome; cursor paging (limit ≤ 1000, order asc|desc).")
-            .Produces<AuditEventListResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/events/{eventId}", GetEventAsync).WithName("GetAuditEvent").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("One event with its inclusion proof: the hash before it, the events after it up to the first signed checkpoint covering it, and that checkpoint.")
-            .Produces<AuditEventProofResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain").WithAuditAction(AuditActions.AuditRead)
-            .WithSummary("Walk the whole chain page by page: every hash, every checkpoint signature; names the first bad seq; dead_lettered_events and complete say whether acknowledged events are outside it.")
-            .Produces<AuditVerifyResponse>();
+            .WithSummary("Walk the whole chain page by page: every hash, every checkpoint signature; names the first bad seq; dead_lettered_events and complete say whether acknowledged events are outside it.");
         group.MapGet("/checkpoints", ListCheckpointsAsync).WithName("ListAuditCheckpoints").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("Signed checkpoints, oldest first (after_seq, limit).")
-            .Produces<AuditCheckpointListResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/checkpoints/latest", LatestCheckpointAsync).WithName("GetLatestAuditCheckpoint")
             // "No checkpoint yet" (404) is an answer, not a refusal: only the scope check's 403 is audited here (the
             // metadata without the refusal filter), so a console or client polling for the first checkpoint adds no event.
             .WithMetadata(new AuditActionMetadata(AuditActions.AuditRead))
-            .Produces<AuditCheckpointDto>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/export", ExportAsync).WithName("ExportAuditChain").WithAuditAction(AuditActions.AuditRead)
             .WithSummary("NDJSON export (header with completeness, every event in seq order, every checkpoint) for the offline verifier: quantaseal audit verify.")
             .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         return app;
     }
 
-    private static async Task<IResult> ListEventsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditEventListResponse>, ProblemHttpResult>> ListEventsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var q = http.Request.Query;
         ProblemHttpResult?[] problems =
@@ -83,7 +82,7 @@ internal static class AuditEndpoints
             page.NextAfterSeq?.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static async Task<IResult> GetEventAsync(string eventId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditEventProofResponse>, ProblemHttpResult>> GetEventAsync(string eventId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!IsEventId(eventId))
         {
@@ -98,7 +97,7 @@ internal static class AuditEndpoints
                 new AuditProofDto(proof.PreviousHash, [.. proof.Following.Select(AuditEventDto.From)], proof.Checkpoint is null ? null : AuditCheckpointDto.From(proof.Checkpoint))));
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Ok<AuditVerifyResponse>> VerifyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var r = await Reader(http, grains).VerifyAsync(cancellationToken);
         // Complete only when no acknowledged event of the tenant is outside the chain, nor might be (a dead letter whose
@@ -108,7 +107,7 @@ internal static class AuditEndpoints
             r.DeadLetteredEvents, r.DeadLetteredEvents == 0 && r.UnattributedDeadLetters == 0));
     }
 
-    private static async Task<IResult> ListCheckpointsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditCheckpointListResponse>, ProblemHttpResult>> ListCheckpointsAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var q = http.Request.Query;
         var cursorProblem = ParseCursor(q["after_seq"], "after_seq", out var after);
@@ -125,7 +124,7 @@ internal static class AuditEndpoints
             items.Count == limit ? items[^1].Seq.ToString(CultureInfo.InvariantCulture) : null));
     }
 
-    private static async Task<IResult> LatestCheckpointAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditCheckpointDto>, ProblemHttpResult>> LatestCheckpointAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var latest = await Reader(http, grains).GetLatestCheckpointAsync(cancellationToken);
         return latest is null ? Problems.NotFound("audit checkpoint") : TypedResults.Ok(AuditCheckpointDto.From(latest));

@@ -1,5 +1,6 @@
 using System.Globalization;
-using QuantaSeal.Grains.Hosting.Streaming;
+using Microsoft.AspNetCore.Http.HttpResults;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
@@ -22,13 +23,12 @@ internal static partial class AuditOperatorEndpoints
                 RedriveAsync(http, operatorKey, connectionString, loggers.CreateLogger("QuantaSeal.Server.Features.Audit.AuditOperatorEndpoints"), cancellationToken))
             .WithName("RedriveAuditDeadLetters")
             .WithSummary("Move audit dead letters (optionally one tenant's, query tenant_id; at most limit messages) back into the audit queue.")
-            .Produces<AuditRedriveResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 
-    private static async Task<IResult> RedriveAsync(HttpContext http, OperatorKeyVerifier operatorKey, string connectionString, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditRedriveResponse>, ProblemHttpResult>> RedriveAsync(HttpContext http, OperatorKeyVerifier operatorKey, string connectionString, ILogger logger, CancellationToken cancellationToken)
     {
         if (operatorKey.Refuse(http) is { } refusal)
         {

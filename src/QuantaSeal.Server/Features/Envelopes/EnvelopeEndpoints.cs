@@ -29,13 +29,13 @@ internal static class EnvelopeEndpoints
             .WithName("EchoEnvelope")
             .WithSummary("Seal the posted JSON payload into a HybridCryptoEnvelope to a registered recipient key (key check).")
             .Accepts<EchoRequest>("application/json")
-            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static async Task<IResult> EchoAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, Refusal>> EchoAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<EchoRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -65,7 +65,7 @@ internal static class EnvelopeEndpoints
         try
         {
             var sealedEnvelope = await grains.GetGrain<IEnvelopeSealerGrain>(CallerContext.From(http.User).TenantId).EchoAsync(body.RecipientKeyId, plaintext, cancellationToken);
-            return Results.Text(sealedEnvelope.Json, "application/json");
+            return TypedResults.Text(sealedEnvelope.Json, "application/json");
         }
         catch (NoRecipientKeyException ex)
         {

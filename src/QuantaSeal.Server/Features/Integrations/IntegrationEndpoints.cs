@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
@@ -29,21 +30,21 @@ internal static class IntegrationEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/", CreateAsync).WithAuditAction(AuditActions.IntegrationCreate).WithName("CreateIntegration")
             .WithSummary("Create an integration (system_type auth0|okta) with a default-deny allowed_operations list.")
-            .Accepts<CreateIntegrationRequest>("application/json").Produces<IntegrationInfo>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+            .Accepts<CreateIntegrationRequest>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/", ListAsync).WithAuditAction(AuditActions.IntegrationRead).WithName("ListIntegrations");
         group.MapGet("/{integrationId}", GetAsync).WithAuditAction(Target(AuditActions.IntegrationRead)).WithName("GetIntegration").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPatch("/{integrationId}", UpdateAsync).WithAuditAction(Target(AuditActions.IntegrationUpdate)).WithName("UpdateIntegration")
             .Accepts<UpdateIntegrationRequest>("application/json").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{integrationId}", DeleteAsync).WithAuditAction(Target(AuditActions.IntegrationDelete)).WithName("DeleteIntegration").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{integrationId}/check", CheckAsync).WithAuditAction(Target(AuditActions.IntegrationCheck)).WithName("CheckIntegrationConnection")
-            .WithSummary("Acquire a fresh upstream token and report the granted scopes (and any the allowed operations miss).");
+            .WithSummary("Acquire a fresh upstream token and report the granted scopes (and any the allowed operations miss).").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     /// <summary>An integration endpoint's audit action; its target (object and integration) is the route's integration id.</summary>
     private static AuditActionMetadata Target(string action) => new(action, "integrationId", Prefix, TargetIsIntegration: true);
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<IntegrationInfo>, ProblemHttpResult>> CreateAsync(HttpContext http, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateIntegrationRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -64,7 +65,7 @@ internal static class IntegrationEndpoints
         return TypedResults.Created($"/api/v2/integrations/{id}", info);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Ok<ListResponse<IntegrationInfo>>> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var tenantId = CallerContext.From(http.User).TenantId;
         var ids = await grains.GetGrain<ITenantDirectoryGrain>(tenantId).ListAsync(Prefix, cancellationToken);
@@ -72,13 +73,13 @@ internal static class IntegrationEndpoints
         return TypedResults.Ok(new ListResponse<IntegrationInfo>([.. infos.OfType<IntegrationInfo>()]));
     }
 
-    private static async Task<IResult> GetAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IntegrationInfo>, ProblemHttpResult>> GetAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = Ids.IsValid(integrationId, Prefix) ? await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) : null;
         return info is null ? Problems.NotFound("integration") : TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> UpdateAsync(string integrationId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IntegrationInfo>, ProblemHttpResult>> UpdateAsync(string integrationId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(integrationId, Prefix) || await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) is null)
         {
@@ -95,7 +96,7 @@ internal static class IntegrationEndpoints
         return TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> DeleteAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IntegrationInfo>, ProblemHttpResult>> DeleteAsync(string integrationId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(integrationId, Prefix))
         {
@@ -106,7 +107,7 @@ internal static class IntegrationEndpoints
         return TypedResults.Ok(await grains.GetGrain<IIntegrationGrain>(integrationId).DeleteAsync(cancellationToken));
     }
 
-    private static async Task<IResult> CheckAsync(string integrationId, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConnectionCheck>, ProblemHttpResult>> CheckAsync(string integrationId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(integrationId, Prefix) || await grains.GetGrain<IIntegrationGrain>(integrationId).GetAsync(cancellationToken) is null)
         {

@@ -43,7 +43,7 @@ internal static class ProxyEndpoints
             .WithName("ProxyOutbound")
             .WithSummary("Run an allowed operation on an integration; the answer is a HybridCryptoEnvelope to your recipient key.")
             .Accepts<ProxyRequest>("application/json")
-            .Produces(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -53,7 +53,7 @@ internal static class ProxyEndpoints
         return app;
     }
 
-    private static async Task<IResult> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult, Refusal>> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<ProxyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -95,21 +95,26 @@ internal static class ProxyEndpoints
 
         // The grain recorded this call's events (allowed, denied or failed) and returns the id of the last one; a
         // refusal's problem already carries it.
-        var answer = ToHttp(http, result);
-        return answer is ProblemHttpResult refused ? Refusal.Recorded(refused, result.AuditEventId) : answer;
+        return ToHttp(http, result).Result switch
+        {
+            ContentHttpResult text => text,
+            FileContentHttpResult bytes => bytes,
+            ProblemHttpResult refused => Refusal.Recorded(refused, result.AuditEventId),
+            var other => throw new InvalidOperationException($"Unexpected proxy answer {other.GetType().Name}."),
+        };
     }
 
-    private static IResult ToHttp(HttpContext http, ProxyResult result)
+    private static Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult> ToHttp(HttpContext http, ProxyResult result)
     {
         if (result.Success)
         {
             if (result.NextCursor is null && result.RateLimit is not { Count: > 0 })
             {
                 // Nothing to add next to the envelope: send the sealer's JSON as it is, without re-parsing it.
-                return Results.Text(result.EnvelopeJson!, "application/json");
+                return TypedResults.Text(result.EnvelopeJson!, "application/json");
             }
 
-            return Results.Bytes(WithExtras(result.EnvelopeJson!, result), "application/json");
+            return TypedResults.Bytes(WithExtras(result.EnvelopeJson!, result), "application/json");
         }
 
         var (status, type, title) = result.ErrorType switch

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Security;
@@ -21,7 +22,6 @@ internal static class TenantEndpoints
             .WithSummary("Create a tenant (operator key). Returns the first admin API key and the HMAC key once.")
             .WithTags("Tenants")
             .Accepts<CreateTenantRequest>("application/json")
-            .Produces<TenantCreatedResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -30,7 +30,6 @@ internal static class TenantEndpoints
             .WithSummary("Operator lock-out recovery: issue a new admin API key to a tenant (shown once; audited in the tenant's chain).")
             .WithTags("Tenants")
             .Accepts<RecoverAdminKeyRequest>("application/json")
-            .Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -53,7 +52,6 @@ internal static class TenantEndpoints
             .WithName("CreateRecipientKeyChallenge")
             .WithSummary("Step 1 of registering a recipient key: the server encapsulates a secret to it (proof of possession).")
             .Accepts<RecipientKeyChallengeRequest>("application/json")
-            .Produces<RecipientKeyChallenge>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         tenant.MapPut("/recipient-keys/default", SetDefaultRecipientKeyAsync)
@@ -62,7 +60,6 @@ internal static class TenantEndpoints
             .WithName("SetDefaultRecipientKey")
             .WithSummary("Choose the recipient key envelopes are sealed to when a call names no recipient_key_id.")
             .Accepts<DefaultRecipientKeyRequest>("application/json")
-            .Produces<RecipientKeyInfo>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         tenant.MapPost("/recipient-keys", RegisterRecipientKeyAsync)
@@ -71,7 +68,6 @@ internal static class TenantEndpoints
             .WithName("RegisterRecipientKey")
             .WithSummary("Step 2: register a client ML-KEM-768 public key (1184 bytes, standard base64) with the proof for its challenge.")
             .Accepts<RegisterRecipientKeyRequest>("application/json")
-            .Produces<RecipientKeyInfo>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         tenant.MapDelete("/recipient-keys/{recipientKeyId}", RevokeRecipientKeyAsync)
@@ -84,30 +80,27 @@ internal static class TenantEndpoints
             .WithAuditAction(AuditActions.SigningKeyRotate)
             .WithName("RotateSigningKey")
             .WithSummary("Rotate the ML-DSA-65 signing key (the old public key stays listed); optionally the HMAC key.")
-            .Produces<SigningKeyRotatedResponse>();
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         tenant.MapPost("/api-keys", CreateApiKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
             .WithAuditAction(AuditActions.ApiKeyCreate)
             .WithName("CreateApiKey")
             .WithSummary("Create a scoped API key (admin, proxy, audit:read). The key is shown once.")
             .Accepts<CreateApiKeyRequest>("application/json")
-            .Produces<ApiKeyCreatedResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         tenant.MapGet("/api-keys", ListApiKeysAsync)
             .RequireAuthorization(ScopePolicies.Admin)
             .WithAuditAction(AuditActions.ApiKeyRead)
-            .WithName("ListApiKeys")
-            .Produces<ListResponse<ApiKeyInfo>>();
+            .WithName("ListApiKeys");
         tenant.MapDelete("/api-keys/{apiKeyId}", RevokeApiKeyAsync)
             .RequireAuthorization(ScopePolicies.Admin)
             .WithAuditAction(new AuditActionMetadata(AuditActions.ApiKeyRevoke, "apiKeyId", ApiKeyFormat.IdPrefix))
             .WithName("RevokeApiKey")
-            .Produces<ApiKeyInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<TenantCreatedResponse>, ProblemHttpResult>> CreateTenantAsync(HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (operatorKey.Refuse(http) is { } refusal)
         {
@@ -139,16 +132,16 @@ internal static class TenantEndpoints
             created.SigningKey));
     }
 
-    private static async Task<IResult> GetTenantAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TenantInfo>, ProblemHttpResult>> GetTenantAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = await Tenant(http, grains).GetInfoAsync(cancellationToken);
         return info is null ? Problems.NotFound("tenant") : TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> GetKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
+    private static async Task<Ok<TenantPublicKeys>> GetKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
         TypedResults.Ok(await Tenant(http, grains).GetPublicKeysAsync(cancellationToken));
 
-    private static async Task<IResult> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RecipientKeyInfo>, ProblemHttpResult>> RegisterRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<RegisterRecipientKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -162,7 +155,7 @@ internal static class TenantEndpoints
         return TypedResults.Created($"/api/v2/tenant/recipient-keys/{key.RecipientKeyId}", key);
     }
 
-    private static async Task<IResult> CreateRecipientKeyChallengeAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RecipientKeyChallenge>, ProblemHttpResult>> CreateRecipientKeyChallengeAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<RecipientKeyChallengeRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -176,7 +169,7 @@ internal static class TenantEndpoints
         return TypedResults.Created("/api/v2/tenant/recipient-keys", challenge);
     }
 
-    private static async Task<IResult> SetDefaultRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RecipientKeyInfo>, ProblemHttpResult>> SetDefaultRecipientKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<DefaultRecipientKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -194,7 +187,7 @@ internal static class TenantEndpoints
         return TypedResults.Ok(key);
     }
 
-    private static async Task<IResult> RecoverAdminKeyAsync(string tenantId, HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ApiKeyCreatedResponse>, ProblemHttpResult>> RecoverAdminKeyAsync(string tenantId, HttpContext http, OperatorKeyVerifier operatorKey, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (operatorKey.Refuse(http) is { } refusal)
         {
@@ -224,7 +217,7 @@ internal static class TenantEndpoints
             new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
     }
 
-    private static async Task<IResult> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RecipientKeyInfo>, ProblemHttpResult>> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(recipientKeyId, Ids.RecipientKey))
         {
@@ -235,7 +228,7 @@ internal static class TenantEndpoints
         return TypedResults.Ok(key);
     }
 
-    private static async Task<IResult> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SigningKeyRotatedResponse>, ProblemHttpResult>> RotateSigningKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var rotateHmac = false;
         if (http.Request.ContentLength is not 0 && (http.Request.ContentLength is > 0 || http.Request.HasJsonContentType()))
@@ -254,7 +247,7 @@ internal static class TenantEndpoints
         return TypedResults.Ok(new SigningKeyRotatedResponse(rotated.NewKey, rotated.RetiredKey, rotated.NewHmacKey));
     }
 
-    private static async Task<IResult> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ApiKeyCreatedResponse>, ProblemHttpResult>> CreateApiKeyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -273,10 +266,10 @@ internal static class TenantEndpoints
             new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
     }
 
-    private static async Task<IResult> ListApiKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ListResponse<ApiKeyInfo>>> ListApiKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ListResponse<ApiKeyInfo>(await Tenant(http, grains).ListApiKeysAsync(cancellationToken)));
 
-    private static async Task<IResult> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> RevokeApiKeyAsync(string apiKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(apiKeyId, ApiKeyFormat.IdPrefix))
         {

@@ -45,14 +45,15 @@ internal static class VaultEndpoints
         vault.MapDelete("/credentials/{credentialId}", DeleteAsync).WithAuditAction(Target(AuditActions.VaultDelete)).WithName("DeleteCredential")
             .WithSummary("Delete; refused with 409 while an integration uses the credential.").ProducesProblem(StatusCodes.Status409Conflict);
         vault.MapPost("/credentials/{credentialId}/unseal", UnsealAsync).WithAuditAction(Target(AuditActions.VaultUnseal)).WithName("UnsealCredential")
-            .WithSummary("Admin only: the values, sealed into a HybridCryptoEnvelope to a recipient key.");
+            .WithSummary("Admin only: the values, sealed into a HybridCryptoEnvelope to a recipient key.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
     /// <summary>A credential endpoint's audit action; its target is the <c>credentialId</c> route value.</summary>
     private static AuditActionMetadata Target(string action) => new(action, "credentialId", CredentialPrefix);
 
-    private static async Task<IResult> SealAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CredentialInfo>, ProblemHttpResult>> SealAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<SealCredentialRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -77,7 +78,7 @@ internal static class VaultEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Ok<ListResponse<CredentialInfo>>> ListAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var tenantId = CallerContext.From(http.User).TenantId;
         var ids = await grains.GetGrain<ITenantDirectoryGrain>(tenantId).ListAsync(CredentialPrefix, cancellationToken);
@@ -85,13 +86,13 @@ internal static class VaultEndpoints
         return TypedResults.Ok(new ListResponse<CredentialInfo>([.. infos.OfType<CredentialInfo>()]));
     }
 
-    private static async Task<IResult> GetAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CredentialInfo>, ProblemHttpResult>> GetAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
         return info is null ? Problems.NotFound("credential") : TypedResults.Ok(info);
     }
 
-    private static async Task<IResult> RotateAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CredentialInfo>, ProblemHttpResult>> RotateAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
         if (info is null)
@@ -120,7 +121,7 @@ internal static class VaultEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteAsync(string credentialId, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CredentialInfo>, ProblemHttpResult>> DeleteAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (!Ids.IsValid(credentialId, CredentialPrefix))
         {
@@ -131,7 +132,7 @@ internal static class VaultEndpoints
         return TypedResults.Ok(await grains.GetGrain<ICredentialGrain>(credentialId).DeleteAsync(cancellationToken));
     }
 
-    private static async Task<IResult> UnsealAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, Refusal>> UnsealAsync(string credentialId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var info = Ids.IsValid(credentialId, CredentialPrefix) ? await grains.GetGrain<ICredentialGrain>(credentialId).GetAsync(cancellationToken) : null;
         if (info is null)
@@ -159,7 +160,7 @@ internal static class VaultEndpoints
         {
             var envelope = await grains.GetGrain<ICredentialGrain>(credentialId).UnsealAsync(recipientKeyId, cancellationToken);
             http.Response.Headers.CacheControl = "no-store";
-            return Results.Text(envelope.Json, "application/json");
+            return TypedResults.Text(envelope.Json, "application/json");
         }
         catch (NoRecipientKeyException ex)
         {

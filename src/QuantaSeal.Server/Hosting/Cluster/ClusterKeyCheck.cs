@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using QuantaSeal.Crypto.Keys;
 
 namespace QuantaSeal.Server.Hosting.Cluster;
 
@@ -95,7 +96,7 @@ internal static class ClusterKeyCheck
         // Write first, then claim: a crash in between leaves a file that the next start records; losing the claim
         // removes the file again, so a node that lost never serves with (or keeps) a key of its own.
         var created = generate();
-        WriteSecretFile(path, created);
+        SecretFile.CreateText(path, created);
         if (await RecordAsync(connection, serviceId, keyName, checkValue(created), cancellationToken))
         {
             return new Result(created, true, null);
@@ -123,20 +124,5 @@ internal static class ClusterKeyCheck
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyName });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkValue });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private static void WriteSecretFile(string path, string value)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(value);
-        writer.Write('\n');
     }
 }

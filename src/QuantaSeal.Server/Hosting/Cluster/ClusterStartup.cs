@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using QuantaSeal.Crypto.KeyWrap;
+using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Cluster;
 using QuantaSeal.Grains.Hosting.Postgres;
+using QuantaSeal.Server.Security;
 
 namespace QuantaSeal.Server.Hosting.Cluster;
 
@@ -51,7 +53,7 @@ internal static class ClusterStartup
     /// <summary>Memory mode is one process: keys are created on first start, as before.</summary>
     private static Setup PrepareLocalKeys(ServerOptions options, ILogger log)
     {
-        var (operatorKey, operatorCreated) = SecretFile.ReadOrCreate(options.OperatorKeyFile, SecretFile.NewOperatorKey);
+        var (operatorKey, operatorCreated) = SecretFile.ReadOrCreate(options.OperatorKeyFile, OperatorKeyVerifier.NewKey);
         if (operatorCreated)
         {
             StartupLog.OperatorKeyCreated(log, options.OperatorKeyFile);
@@ -92,7 +94,7 @@ internal static class ClusterStartup
         {
             var result = await ClusterKeyCheck.EnsureAsync(
                 cs, options.ServiceId, ClusterKeyCheck.Operator, options.OperatorKeyFile, null,
-                SecretFile.NewOperatorKey, ClusterKeyCheck.OperatorCheckValue, mayGenerate, cancellationToken);
+                OperatorKeyVerifier.NewKey, ClusterKeyCheck.OperatorCheckValue, mayGenerate, cancellationToken);
             if (result.Problem is not null)
             {
                 return Setup.Fail(result.Problem);
@@ -108,7 +110,7 @@ internal static class ClusterStartup
         else
         {
             // A silo-only node serves no HTTP API: the operator key is never checked here, so none is read.
-            operatorKey = SecretFile.NewOperatorKey();
+            operatorKey = OperatorKeyVerifier.NewKey();
         }
 
         if (options.RunsSilo)

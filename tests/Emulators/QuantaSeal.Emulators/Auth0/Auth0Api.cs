@@ -62,6 +62,20 @@ internal sealed partial class Auth0Api(Auth0EmulatorState state, Auth0TokenIssue
             }
         }
 
+        if (!isToken && state.ArriveAtOverlapGate() is { } overlap)
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            try
+            {
+                await overlap.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                context.Abort();
+                return;
+            }
+        }
+
         if (!isToken && state.StallBody)
         {
             await StallAsync(context).ConfigureAwait(false);

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -80,6 +80,12 @@ public sealed class Auth0Emulator : IAsyncDisposable
     /// <summary>How many stalled answers (<see cref="StallBody"/>) their caller abandoned.</summary>
     public int StalledAbandoned => _state.StalledAbandoned;
 
+    /// <summary>
+    /// Management requests from now on are answered only once <paramref name="count"/> of them are in flight together
+    /// (0 lifts the gate): a caller that sends them one after another never gets an answer before its own timeout.
+    /// </summary>
+    public void HoldUntilOverlapping(int count) => _state.HoldUntilOverlapping(count);
+
     /// <summary>Every request received so far, in arrival order (a snapshot).</summary>
     public IReadOnlyList<Auth0RecordedRequest> Requests => _state.Requests();
 
@@ -133,46 +139,32 @@ public sealed class Auth0Emulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs standalone until Ctrl+C (<c>QuantaSeal.Emulators auth0 --urls http://127.0.0.1:4010</c>) and prints the
-    /// seeded credentials. Options: <c>--urls URL</c>, <c>--client-id ID</c>, <c>--client-secret SECRET</c>,
-    /// <c>--token-lifetime SECONDS</c>, <c>--latency-ms MS</c>. Returns the process exit code.
+    /// The standalone <c>auth0</c> command (<c>QuantaSeal.Emulators auth0 --urls http://127.0.0.1:4010</c>): runs until
+    /// Ctrl+C and prints the seeded credentials.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args)
+    public static Command CreateCommand()
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new Auth0EmulatorOptions { Url = "http://127.0.0.1:4010" };
-        var latency = TimeSpan.Zero;
-        for (var i = 0; i < args.Length; i++)
+        var urls = new Option<string>("--urls") { Description = "Address to listen on (the first of a ;-separated list).", DefaultValueFactory = _ => "http://127.0.0.1:4010" };
+        var clientId = new Option<string?>("--client-id") { Description = "client_id of the seeded M2M application." };
+        var clientSecret = new Option<string?>("--client-secret") { Description = "Its client_secret (default: generated for this run)." };
+        var tokenLifetime = EmulatorProgram.TokenLifetimeOption();
+        var latency = EmulatorProgram.AtLeast(new Option<int>("--latency-ms") { Description = "Delay added to every request, in milliseconds." }, 0, "--latency-ms must not be negative");
+        var command = new Command("auth0", "A local Auth0 tenant: the token endpoint and the Management API v2 operations QuantaSeal uses.")
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--urls" when value is not null:
-                    options.Url = value.Split(';')[0];
-                    i++;
-                    break;
-                case "--client-id" when value is not null:
-                    options.ClientId = value;
-                    i++;
-                    break;
-                case "--client-secret" when value is not null:
-                    options.ClientSecret = value;
-                    i++;
-                    break;
-                case "--token-lifetime" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
-                    options.TokenLifetime = TimeSpan.FromSeconds(seconds);
-                    i++;
-                    break;
-                case "--latency-ms" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms):
-                    latency = TimeSpan.FromMilliseconds(ms);
-                    i++;
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync("usage: QuantaSeal.Emulators auth0 [--urls http://127.0.0.1:4010] [--client-id ID] [--client-secret SECRET] [--token-lifetime SECONDS] [--latency-ms MS]").ConfigureAwait(false);
-                    return 2;
-            }
-        }
+            urls, clientId, clientSecret, tokenLifetime, latency,
+        };
+        command.SetAction((parse, _) =>
+        {
+            var options = new Auth0EmulatorOptions { Url = parse.GetValue(urls)!.Split(';')[0], ClientSecret = parse.GetValue(clientSecret) };
+            options.ClientId = parse.GetValue(clientId) ?? options.ClientId;
+            options.TokenLifetime = parse.GetValue(tokenLifetime) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.TokenLifetime;
+            return RunAsync(options, TimeSpan.FromMilliseconds(parse.GetValue(latency)));
+        });
+        return command;
+    }
 
+    private static async Task<int> RunAsync(Auth0EmulatorOptions options, TimeSpan latency)
+    {
         Auth0Emulator emulator;
         try
         {

@@ -92,6 +92,41 @@ internal sealed class Auth0EmulatorState
 
     private bool _stallBody;
     private int _stalledAbandoned;
+    private TaskCompletionSource? _overlapGate;
+    private int _overlapWanted;
+    private int _overlapArrived;
+
+    /// <summary>From now on, management requests wait until <paramref name="count"/> of them are in flight together (0: no gate).</summary>
+    public void HoldUntilOverlapping(int count)
+    {
+        lock (_gate)
+        {
+            _overlapGate?.TrySetResult();
+            _overlapGate = count > 0 ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            _overlapWanted = count;
+            _overlapArrived = 0;
+        }
+    }
+
+    /// <summary>A management request arrived: the gate it waits at (completed once enough overlap), or null when none is set.</summary>
+    public Task? ArriveAtOverlapGate()
+    {
+        lock (_gate)
+        {
+            if (_overlapGate is not { } gate)
+            {
+                return null;
+            }
+
+            if (++_overlapArrived >= _overlapWanted)
+            {
+                gate.TrySetResult();
+                _overlapGate = null;
+            }
+
+            return gate.Task;
+        }
+    }
 
     // ---- clients -------------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -145,38 +146,30 @@ public sealed class OktaEmulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Standalone mode for the README demo: <c>okta [--urls http://127.0.0.1:4020] [--key-file PATH] [--require-dpop]
-    /// [--token-lifetime SECONDS]</c>. Prints the base URL, the API token and the service app's client id, and writes the
-    /// app's private key PEM to the named file (mode 0600). Runs until Ctrl+C; returns the exit code.
+    /// The standalone <c>okta</c> command for the README demo. Prints the base URL, the API token and the service app's
+    /// client id, and writes the app's private key PEM to <c>--key-file</c> (mode 0600). Runs until Ctrl+C.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args)
+    public static Command CreateCommand()
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var options = new OktaEmulatorOptions { Url = "http://127.0.0.1:4020" };
-        var keyFile = Path.GetFullPath("okta-emulator-service-app.pem");
-        for (var i = 0; i < args.Length; i++)
+        var urls = new Option<string>("--urls") { Description = "Address to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:4020" };
+        var keyFile = new Option<string>("--key-file") { Description = "Where to write the service app's private key (PEM).", DefaultValueFactory = _ => "okta-emulator-service-app.pem" };
+        var requireDpop = new Option<bool>("--require-dpop") { Description = "The service app requires DPoP-bound tokens." };
+        var tokenLifetime = EmulatorProgram.TokenLifetimeOption();
+        var command = new Command("okta", "A local Okta org: the org authorization server's token endpoint and the Management API v1 operations QuantaSeal uses.")
         {
-            switch (args[i])
-            {
-                case "--urls" when i + 1 < args.Length:
-                    options.Url = args[++i];
-                    break;
-                case "--key-file" when i + 1 < args.Length:
-                    keyFile = Path.GetFullPath(args[++i]);
-                    break;
-                case "--require-dpop":
-                    options.ServiceAppRequiresDpop = true;
-                    break;
-                case "--token-lifetime" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
-                    options.TokenLifetime = TimeSpan.FromSeconds(seconds);
-                    i++;
-                    break;
-                default:
-                    await Console.Error.WriteLineAsync($"okta: unknown or incomplete option '{args[i]}'. Options: --urls URL, --key-file PATH, --require-dpop, --token-lifetime SECONDS").ConfigureAwait(false);
-                    return 2;
-            }
-        }
+            urls, keyFile, requireDpop, tokenLifetime,
+        };
+        command.SetAction((parse, _) =>
+        {
+            var options = new OktaEmulatorOptions { Url = parse.GetValue(urls)!, ServiceAppRequiresDpop = parse.GetValue(requireDpop) };
+            options.TokenLifetime = parse.GetValue(tokenLifetime) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.TokenLifetime;
+            return RunAsync(options, Path.GetFullPath(parse.GetValue(keyFile)!));
+        });
+        return command;
+    }
 
+    private static async Task<int> RunAsync(OktaEmulatorOptions options, string keyFile)
+    {
         await using var emulator = await StartAsync(options).ConfigureAwait(false);
         await File.WriteAllTextAsync(keyFile, emulator.ServiceAppPrivateKeyPem).ConfigureAwait(false);
         if (!OperatingSystem.IsWindows())
