@@ -7,6 +7,7 @@ using OpenTelemetry.Metrics;
 using QuantaSeal.AdminConsole.Hosting;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Features.Audit;
 using QuantaSeal.Server.Features.Connectors;
 using QuantaSeal.Server.Features.Envelopes;

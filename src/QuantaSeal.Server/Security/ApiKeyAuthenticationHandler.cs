@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Security;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
 
 namespace QuantaSeal.Server.Security;

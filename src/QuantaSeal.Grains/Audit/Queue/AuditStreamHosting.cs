@@ -77,7 +77,7 @@ public static class AuditStreamHosting
     /// <remarks>
     /// When a command times out Npgsql first sends PostgreSQL a cancel request over a new connection, and with GSS
     /// encryption left at "prefer" it negotiates that connection twice, each attempt bounded by the connect timeout.
-    /// Against a silent server (measured through a black-holed TCP relay) that turned a 5 s command timeout into 11 s.
+    /// Against a silent server that roughly doubles the command timeout.
     /// Unless the caller chose otherwise, GSS encryption is therefore off for these connections (Kerberos-encrypted
     /// PostgreSQL is rare; TLS is unaffected) and the connection is broken as soon as the cancel request has been sent
     /// instead of waiting for the server to confirm it. A silent database then fails a publish in about connect + command

@@ -15,16 +15,15 @@ internal sealed record AuditStreamSettings
     /// default, 100 ms). Under load the agent reads again at once without waiting, so this only sets how soon an event
     /// of a quiet tenant reaches its chain (about half of it on average) — not when its caller gets an answer, which
     /// happens once the event is durably enqueued. It is also the price of an idle cluster: a query per queue per
-    /// period. At 25 ms (4 queues, 160 polls/s) an idle server used about a tenth of a core on 2 cores, taken from
-    /// whatever else ran on the machine; at 100 ms, a quarter of that (loadtests/README.md).
+    /// period; a shorter period costs an idle server a measurable share of a core (figures in loadtests/README.md).
     /// </summary>
     public TimeSpan PollingInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// The shortest time between two reads of a busy queue on PostgreSQL (<see cref="PacedQueueAdapterReceiver"/>):
     /// after a read that returned messages but not a full batch, the next one waits until this much time has passed
-    /// since it began. Without it the pulling agent re-polls at once after every non-empty read, so under proxy load it
-    /// polled every 3 events and the polls were 60 % of PostgreSQL's statement time (loadtests/README.md). A full read
+    /// since it began. Without it the pulling agent re-polls at once after every non-empty read, so under proxy load
+    /// the polls dominate PostgreSQL's statement time (figures in loadtests/README.md). A full read
     /// is followed at once, so a backlog drains at full speed; an idle queue still follows <see cref="PollingInterval"/>.
     /// It delays when an event reaches its chain (callers are answered once it is enqueued), by at most this much.
     /// Zero turns pacing off.
@@ -34,9 +33,8 @@ internal sealed record AuditStreamSettings
     /// <summary>
     /// Stream messages handed to a consumer in one delivery (Orleans default 1). The chain grain writes a whole delivery
     /// in one write, so under load 16 messages (up to 16 × 64 events) share one commit instead of each paying for its
-    /// own: measured on 2 cores, the chain's sustained rate went from about 2,150 to 8,900 events/s and the backlog
-    /// after a burst drained in 0.7 s instead of 18.6 s (loadtests/README.md). At low load a delivery still carries
-    /// whatever is there, one message. A failed delivery is retried whole; the chain drops what it already has.
+    /// own, which multiplies the chain's sustained rate and how fast a backlog drains (figures in loadtests/README.md).
+    /// At low load a delivery still carries whatever is there, one message. A failed delivery is retried whole; the chain drops what it already has.
     /// </summary>
     public int DeliveryBatch { get; init; } = 16;
 

@@ -5,8 +5,8 @@ namespace QuantaSeal.Grains.Audit.Queue;
 /// <summary>
 /// A queue receiver that reads a busy queue in batches instead of message by message. Orleans' pulling agent reads
 /// again as soon as a read returned anything, so a queue that receives a message every few milliseconds is polled just
-/// as often, one or two messages per query (measured under proxy load: a poll per 3 events, 60 % of PostgreSQL's
-/// statement time). Here a read that follows a read which returned some messages but fewer than asked for waits until
+/// as often, one or two messages per query (under proxy load the polls dominated PostgreSQL's statement time;
+/// loadtests/README.md). Here a read that follows a read which returned some messages but fewer than asked for waits until
 /// <c>spacing</c> has passed since that read began; meanwhile messages gather and the next read, the cache's
 /// confirmation and the chain's write each carry several. A read that came back full goes again at once (a backlog is
 /// drained at full speed) and an empty read leaves the pace to the agent's own timer, as before.

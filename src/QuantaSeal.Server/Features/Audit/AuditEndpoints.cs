@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Crypto.Audit;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
 

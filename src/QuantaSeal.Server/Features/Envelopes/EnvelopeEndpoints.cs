@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
 

@@ -3,6 +3,7 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Features.Tenants;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;

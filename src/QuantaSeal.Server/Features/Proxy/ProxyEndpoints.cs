@@ -11,6 +11,7 @@ using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
 

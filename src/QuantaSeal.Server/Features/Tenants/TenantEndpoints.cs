@@ -3,6 +3,7 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Security;
 using QuantaSeal.Grains.Tenants;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;
 

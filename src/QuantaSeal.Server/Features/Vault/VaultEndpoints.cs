@@ -7,6 +7,7 @@ using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Grains.Vault;
+using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Features.Tenants;
 using QuantaSeal.Server.Http;
 using QuantaSeal.Server.Security;

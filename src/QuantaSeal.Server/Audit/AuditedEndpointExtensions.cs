@@ -1,4 +1,4 @@
-namespace QuantaSeal.Server.Security;
+namespace QuantaSeal.Server.Audit;
 
 /// <summary>Marks an endpoint as audited: <c>.WithAuditAction(AuditActions.VaultSeal)</c>.</summary>
 internal static class AuditedEndpointExtensions

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace QuantaSeal.Server.Security;
+namespace QuantaSeal.Server.Audit;
 
 /// <summary>
 /// A handler's refusal (a problem+json answer) with what its audit needs, as a typed value instead of request state:

@@ -1,6 +1,6 @@
 using QuantaSeal.Grains.Tenants;
 
-namespace QuantaSeal.Server.Security;
+namespace QuantaSeal.Server.Audit;
 
 /// <summary>
 /// Endpoint metadata naming the audit action of an endpoint, and where its target id is in the route, so a

@@ -1,4 +1,4 @@
-namespace QuantaSeal.Server.Security;
+namespace QuantaSeal.Server.Audit;
 
 /// <summary>What a refusal at the edge names in its <c>denied</c> event when the route alone does not say it (the proxy's body).</summary>
 /// <param name="ObjectId">The object acted on, if known and well formed.</param>

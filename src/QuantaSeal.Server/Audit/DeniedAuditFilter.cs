@@ -3,8 +3,9 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Server.Security;
 
-namespace QuantaSeal.Server.Security;
+namespace QuantaSeal.Server.Audit;
 
 /// <summary>
 /// DESIGN §9: "A rejected request changes nothing and is still audited where a tenant is known." Wraps each audited

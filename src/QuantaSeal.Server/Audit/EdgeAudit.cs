@@ -2,8 +2,9 @@ using System.Security.Claims;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Audit;
+using QuantaSeal.Server.Security;
 
-namespace QuantaSeal.Server.Security;
+namespace QuantaSeal.Server.Audit;
 
 /// <summary>
 /// The front door's one audit duty (DESIGN §7, "audited where it happens"): the <c>denied</c> event of a request
