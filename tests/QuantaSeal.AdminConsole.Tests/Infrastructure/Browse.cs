@@ -16,7 +16,9 @@ public static class Browse
         await page.GotoAsync("/console/sign-in");
         await page.GetByLabel("Key").FillAsync(key);
         await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // Load, not DOMContentLoaded: once in a few runs Playwright saw the new document's load and network-idle events
+        // but still waited 30 s for its DOMContentLoaded. Load comes after DOMContentLoaded, so this waits no less.
+        await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
     /// <summary>
