@@ -60,7 +60,7 @@ internal sealed class ConsoleCallers(TimeProvider timeProvider)
         return true;
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
     private sealed record Binding(IPAddress Address, DateTimeOffset Expires);
 }

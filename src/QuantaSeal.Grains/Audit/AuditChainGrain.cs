@@ -128,8 +128,12 @@ internal sealed partial class AuditChainGrain(
         // at most one signature per interval, never N (the events after the newest checkpoint wait for the next one).
         if (head.Seq > head.CheckpointSeq && (_lastOnDemandAt is not { } last || now - last >= options.Value.OnDemandCheckpointInterval))
         {
-            _lastOnDemandAt = now;
             await CheckpointAsync(cancellationToken);
+            if (_head is { } signed && signed.CheckpointSeq >= head.Seq)
+            {
+                // Only a signature that happened starts the interval: a failed one is retried by the next reader.
+                _lastOnDemandAt = now;
+            }
         }
 
         var latest = await store.FindCheckpointAsync(TenantId, null, cancellationToken);
@@ -160,7 +164,10 @@ internal sealed partial class AuditChainGrain(
             if (head.Seq > head.CheckpointSeq)
             {
                 await CheckpointAsync(CancellationToken.None);
-                Log.TailSigned(logger, TenantId, head.Seq);
+                if (_head is { } tail && tail.CheckpointSeq >= head.Seq)
+                {
+                    Log.TailSigned(logger, TenantId, head.Seq);
+                }
             }
 
             if (_head is { } signed && signed.Seq == signed.CheckpointSeq)

@@ -64,7 +64,9 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit 
     {
         ArgumentNullException.ThrowIfNull(payload);
         var subject = new AuditSubject(this.GetPrimaryKeyString(), AuditActions.EnvelopeEcho, recipientKeyId);
-        if (!await HasRecipientAsync(recipientKeyId, cancellationToken))
+        // One read of the material for the check and the seal (the seal names its version).
+        var material = await FetchMaterialAsync(cancellationToken);
+        if (material.FindRecipient(recipientKeyId) is not { } recipient)
         {
             throw await audit.DeniedAsync(subject, new NoRecipientKeyException());
         }
@@ -74,7 +76,7 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit 
         var eventId = await audit.RecordAsync(subject, AuditOutcomes.Success);
         try
         {
-            return await SealAsync(new EnvelopeRequest(recipientKeyId, eventId, true, payload), CancellationToken.None);
+            return await SealAsync(new EnvelopeRequest(recipient.RecipientKeyId, eventId, true, payload, MaterialVersion: material.KeyVersion), CancellationToken.None);
         }
         catch (NoRecipientKeyException ex)
         {

@@ -701,10 +701,6 @@ internal sealed partial class IntegrationGrain(
             : throw new QuantaSealValidationException("credential_id", "'credential_id' must be the id of a sealed credential (cred_...).");
 
     /// <summary>
-    /// Records this integration in the credential's used_by. On success the credential stays in
-    /// <see cref="_attaching"/> until the caller stored or undid the change and called <see cref="EndAttach"/>.
-    /// </summary>
-    /// <summary>
     /// The credential checks of the attach, made before the intent so that a refused create or update is one denied
     /// event (not an intent and a denied outcome). The attach repeats them: a credential deleted in between is still refused.
     /// </summary>
@@ -732,6 +728,10 @@ internal sealed partial class IntegrationGrain(
         }
     }
 
+    /// <summary>
+    /// Records this integration in the credential's used_by. On success the credential stays in
+    /// <see cref="_attaching"/> until the caller stored or undid the change and called <see cref="EndAttach"/>.
+    /// </summary>
     private async Task AttachCredentialAsync(string tenantId, string credentialId, string systemType, CancellationToken cancellationToken)
     {
         _attaching.Add((tenantId, credentialId));

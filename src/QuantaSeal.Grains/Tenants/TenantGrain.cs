@@ -138,7 +138,16 @@ internal sealed partial class TenantGrain(
         S.HmacKey = wrappedHmac;
         S.ApiKeys = [admin.State];
         S.SchemaVersion = CurrentSchemaVersion;
-        await state.WriteStateAsync(cancellationToken);
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            // Keep memory equal to storage: a tenant that was not stored does not exist (a retry may create it).
+            state.State = new TenantState();
+            throw;
+        }
 
         _vaultKey?.Dispose();
         _vaultKey = MlKem768KeyPair.FromSeed(vault.Seed!);

@@ -214,7 +214,9 @@ internal sealed partial class CredentialGrain(
 
         // Refused (one denied event) when there is nothing to seal to; otherwise the one event of this read is recorded
         // before the values are unsealed, and the envelope is bound to it. If it cannot be recorded nothing is unsealed.
-        if (!await sealer.HasRecipientAsync(recipientKeyId, cancellationToken))
+        // The material is read once; the seal names its version.
+        var material = await GrainFactory.GetGrain<ITenantGrain>(S.TenantId!).GetSealingMaterialAsync(cancellationToken);
+        if (material.FindRecipient(recipientKeyId) is not { } recipient)
         {
             throw await audit.DeniedAsync(subject, new NoRecipientKeyException());
         }
@@ -224,7 +226,7 @@ internal sealed partial class CredentialGrain(
         try
         {
             // The sealer is a stateless worker, so this call stays in this silo: the values never cross the network.
-            return await sealer.SealAsync(new EnvelopeRequest(recipientKeyId, auditEventId, true, plaintext), CancellationToken.None);
+            return await sealer.SealAsync(new EnvelopeRequest(recipient.RecipientKeyId, auditEventId, true, plaintext, MaterialVersion: material.KeyVersion), CancellationToken.None);
         }
         catch (NoRecipientKeyException ex)
         {

@@ -65,13 +65,6 @@ internal sealed class FailedAuthentication : IDisposable
         _buckets.GetOrAdd(Address(http), _ => new Bucket(_options.FailedAuthBurst, _timeProvider.GetUtcNow())).Take(_timeProvider.GetUtcNow(), _options);
     }
 
-    /// <summary>Charges a failure through the request's services (for callers outside DI).</summary>
-    public static void Mark(HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        http.RequestServices.GetRequiredService<FailedAuthentication>().RecordFailure(http);
-    }
-
     /// <summary>The Retry-After of a throttled request, or <see langword="null"/> when it was not throttled.</summary>
     public static TimeSpan? ThrottledFor(HttpContext http) =>
         http is not null && http.Items.TryGetValue(ThrottledKey, out var value) && value is TimeSpan retryAfter ? retryAfter : null;

@@ -13,5 +13,4 @@ internal static class AuditStreamLogEventIds
     internal const int PositionRegressed = 7205;
     internal const int StrandedQueues = 7206;
     internal const int DeadLettersAttributed = 7207;
-    internal const int NullFailureToken = 7208;
 }
