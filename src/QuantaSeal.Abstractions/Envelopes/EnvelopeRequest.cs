@@ -13,6 +13,12 @@ namespace QuantaSeal.Abstractions.Envelopes;
 /// this call, or null. When set, the sealer may seal with material it already holds at this version or newer instead of
 /// asking the tenant grain again (one fetch per proxied call); when null, it fetches the current material.
 /// </param>
+/// <param name="RequestSha256">
+/// The request hash the call's audit event records (lowercase hex SHA-256), signed into the v2 envelope as
+/// <c>request_sha256</c>; null for a call whose event records none (signed as the empty string).
+/// </param>
+/// <param name="NextCursor">The <c>paging.next_cursor</c> the answer carries, signed into the v2 envelope.</param>
+/// <param name="RateLimit">The <c>rate_limit</c> values the answer carries, signed into the v2 envelope.</param>
 [GenerateSerializer, Immutable, Alias("qs.EnvelopeRequest")]
 public sealed record EnvelopeRequest(
     [property: Id(0)] string? RecipientKeyId,
@@ -22,4 +28,7 @@ public sealed record EnvelopeRequest(
     [property: Id(4)] string? ErrorType = null,
     [property: Id(5)] string? ErrorMessage = null,
     [property: Id(6)] int? UpstreamStatus = null,
-    [property: Id(7)] int? MaterialVersion = null);
+    [property: Id(7)] int? MaterialVersion = null,
+    [property: Id(8)] string? RequestSha256 = null,
+    [property: Id(9)] string? NextCursor = null,
+    [property: Id(10)] IReadOnlyDictionary<string, string>? RateLimit = null);

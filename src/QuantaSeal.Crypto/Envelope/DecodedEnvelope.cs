@@ -23,6 +23,13 @@ internal sealed class DecodedEnvelope
 
     public required byte[] HmacSignature { get; init; }
 
+    /// <summary>The v2 fields as signed, or null for a v1 envelope.</summary>
+    public EnvelopeV2Fields? V2 { get; init; }
+
+    public int Version => V2 is null ? 1 : EnvelopeConstants.Version2;
+
+    public string SignatureContext => V2 is null ? EnvelopeConstants.SignatureContext : EnvelopeConstants.SignatureContextV2;
+
     public byte[] BuildSignedBytes() => EnvelopeSignedBytes.Build(
         TenantIdUtf8,
         RecipientKeyIdUtf8,
@@ -31,5 +38,6 @@ internal sealed class DecodedEnvelope
         Nonce,
         CiphertextData,
         AuditEventIdUtf8,
-        Success);
+        Success,
+        V2);
 }

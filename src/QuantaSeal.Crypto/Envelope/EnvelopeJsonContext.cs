@@ -6,6 +6,7 @@ namespace QuantaSeal.Crypto.Envelope;
 
 /// <summary>Source-generated JSON for the envelope, with strict reading options.</summary>
 [JsonSerializable(typeof(HybridEnvelope))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class EnvelopeJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -17,4 +17,13 @@ public enum EnvelopeRejectionReason
 
     /// <summary>The signatures verified but the payload did not decrypt (AES-GCM tag failure, e.g. wrong recipient key).</summary>
     DecryptionFailed = 5,
+
+    /// <summary>The signed <c>request_sha256</c> (v2) is not the hash of the request the client sent.</summary>
+    RequestMismatch = 6,
+
+    /// <summary>The signed <c>issued_at</c> (v2) is outside the client's window: too old (a replay) or in the future.</summary>
+    OutsideTimeWindow = 7,
+
+    /// <summary>The client asked for a request binding or a time window, and the envelope is v1 (which has neither).</summary>
+    BindingMissing = 8,
 }

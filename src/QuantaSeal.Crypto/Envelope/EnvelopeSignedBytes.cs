@@ -20,10 +20,17 @@ namespace QuantaSeal.Crypto.Envelope;
 /// </code>
 /// DESIGN says "and one byte": the success flag is a single trailing byte without a length prefix. It is
 /// the last field and fixed-size, so the encoding stays unambiguous.
+/// <para>
+/// v2 (docs/envelope-v2.md) starts with <c>"QSENV2"</c>, keeps the v1 fields and the bare success byte where they
+/// are, and appends three length-prefixed fields: <c>UTF8(request_sha256)</c>, <c>UTF8(issued_at)</c> and the
+/// RFC 8785 canonical JSON of the extras. The success byte is fixed-size, so what follows it stays unambiguous.
+/// </para>
 /// </remarks>
 public static class EnvelopeSignedBytes
 {
     private static ReadOnlySpan<byte> Tag => "QSENV1"u8;
+
+    private static ReadOnlySpan<byte> TagV2 => "QSENV2"u8;
 
     /// <summary>Builds <c>m</c> from the envelope fields (binary fields as decoded bytes).</summary>
     /// <exception cref="ArgumentException">A string field is not well-formed UTF-16.</exception>
@@ -53,6 +60,43 @@ public static class EnvelopeSignedBytes
             success);
     }
 
+    /// <summary>Builds the v2 <c>m</c> from the envelope fields (binary fields as decoded bytes, <paramref name="extrasCanonicalJson"/> as UTF-8).</summary>
+    /// <exception cref="ArgumentException">A string field is not well-formed UTF-16.</exception>
+    public static byte[] BuildV2(
+        string tenantId,
+        string recipientKeyId,
+        string algorithm,
+        ReadOnlySpan<byte> ciphertextKem,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> ciphertextData,
+        string auditEventId,
+        bool success,
+        string requestSha256,
+        string issuedAt,
+        ReadOnlySpan<byte> extrasCanonicalJson)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(recipientKeyId);
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(auditEventId);
+        ArgumentNullException.ThrowIfNull(requestSha256);
+        ArgumentNullException.ThrowIfNull(issuedAt);
+
+        return Build(
+            StrictUtf8.GetBytes(tenantId, nameof(tenantId)),
+            StrictUtf8.GetBytes(recipientKeyId, nameof(recipientKeyId)),
+            StrictUtf8.GetBytes(algorithm, nameof(algorithm)),
+            ciphertextKem,
+            nonce,
+            ciphertextData,
+            StrictUtf8.GetBytes(auditEventId, nameof(auditEventId)),
+            success,
+            new EnvelopeV2Fields(
+                StrictUtf8.GetBytes(requestSha256, nameof(requestSha256)),
+                StrictUtf8.GetBytes(issuedAt, nameof(issuedAt)),
+                extrasCanonicalJson.ToArray()));
+    }
+
     internal static byte[] Build(
         ReadOnlySpan<byte> tenantIdUtf8,
         ReadOnlySpan<byte> recipientKeyIdUtf8,
@@ -61,10 +105,12 @@ public static class EnvelopeSignedBytes
         ReadOnlySpan<byte> nonce,
         ReadOnlySpan<byte> ciphertextData,
         ReadOnlySpan<byte> auditEventIdUtf8,
-        bool success)
+        bool success,
+        EnvelopeV2Fields? v2 = null)
     {
+        var tag = v2 is null ? Tag : TagV2;
         var length = checked(
-            Tag.Length
+            tag.Length
             + LengthPrefixed.FieldSize(tenantIdUtf8.Length)
             + LengthPrefixed.FieldSize(recipientKeyIdUtf8.Length)
             + LengthPrefixed.FieldSize(algorithmUtf8.Length)
@@ -72,11 +118,12 @@ public static class EnvelopeSignedBytes
             + LengthPrefixed.FieldSize(nonce.Length)
             + LengthPrefixed.FieldSize(ciphertextData.Length)
             + LengthPrefixed.FieldSize(auditEventIdUtf8.Length)
-            + 1);
+            + 1
+            + (v2 is null ? 0 : LengthPrefixed.FieldSize(v2.RequestSha256Utf8.Length) + LengthPrefixed.FieldSize(v2.IssuedAtUtf8.Length) + LengthPrefixed.FieldSize(v2.ExtrasUtf8.Length)));
 
         var m = new byte[length];
         var offset = 0;
-        LengthPrefixed.WriteRaw(m, ref offset, Tag);
+        LengthPrefixed.WriteRaw(m, ref offset, tag);
         LengthPrefixed.WriteField(m, ref offset, tenantIdUtf8);
         LengthPrefixed.WriteField(m, ref offset, recipientKeyIdUtf8);
         LengthPrefixed.WriteField(m, ref offset, algorithmUtf8);
@@ -84,7 +131,14 @@ public static class EnvelopeSignedBytes
         LengthPrefixed.WriteField(m, ref offset, nonce);
         LengthPrefixed.WriteField(m, ref offset, ciphertextData);
         LengthPrefixed.WriteField(m, ref offset, auditEventIdUtf8);
-        m[offset] = success ? (byte)1 : (byte)0;
+        m[offset++] = success ? (byte)1 : (byte)0;
+        if (v2 is not null)
+        {
+            LengthPrefixed.WriteField(m, ref offset, v2.RequestSha256Utf8);
+            LengthPrefixed.WriteField(m, ref offset, v2.IssuedAtUtf8);
+            LengthPrefixed.WriteField(m, ref offset, v2.ExtrasUtf8);
+        }
+
         return m;
     }
 }

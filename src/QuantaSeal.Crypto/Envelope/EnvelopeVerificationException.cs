@@ -55,6 +55,9 @@ public sealed class EnvelopeVerificationException : Exception
         EnvelopeRejectionReason.TenantMismatch => "Envelope rejected: tenant ids do not match.",
         EnvelopeRejectionReason.SignatureInvalid => "Envelope rejected: signature verification failed.",
         EnvelopeRejectionReason.DecryptionFailed => "Envelope rejected: payload decryption failed (wrong recipient key or corrupted ciphertext).",
+        EnvelopeRejectionReason.RequestMismatch => "Envelope rejected: it answers a different request (request_sha256 differs).",
+        EnvelopeRejectionReason.OutsideTimeWindow => "Envelope rejected: issued_at is outside the accepted window (stale, replayed or from the future).",
+        EnvelopeRejectionReason.BindingMissing => "Envelope rejected: a v1 envelope carries no request binding or time of issue.",
         _ => "Envelope rejected.",
     };
 }

@@ -4,18 +4,26 @@ using System.Text.Json.Serialization;
 namespace QuantaSeal.Crypto.Envelope;
 
 /// <summary>
-/// The HybridCryptoEnvelope v1 (DESIGN §4): what the proxy returns and only the tenant's client can open.
-/// Binary fields are standard base64 strings exactly as they travel; <see cref="HybridEnvelopeOpener"/>
-/// decodes and checks them.
+/// The HybridCryptoEnvelope (DESIGN §4; docs/envelope-v1.md and docs/envelope-v2.md): what the proxy returns and
+/// only the tenant's client can open. Binary fields are standard base64 strings exactly as they travel;
+/// <see cref="HybridEnvelopeOpener"/> decodes and checks them.
 /// </summary>
 /// <remarks>
 /// <see cref="Success"/>, <see cref="AuditEventId"/> and every field of <see cref="Encrypted"/> are covered by
-/// both signatures; <see cref="Error"/>, <c>signature.algorithm</c> and <c>signature.key_id</c> are not
-/// signed (the last two are checked for an exact value or a known key instead), so treat
-/// <see cref="Error"/> as an unauthenticated hint and the decrypted payload as the authoritative answer.
+/// both signatures. In v2 (<see cref="Version"/> = 2) so are <see cref="RequestSha256"/>, <see cref="IssuedAt"/>,
+/// <see cref="Error"/>, <see cref="Paging"/> and <see cref="RateLimit"/>; in v1 (no <c>version</c> member) those
+/// extras are unsigned hints. <c>signature.algorithm</c> and <c>signature.key_id</c> are never signed (they are
+/// checked for an exact value or a known key instead). Read the extras from what
+/// <see cref="HybridEnvelopeOpener.Verify"/> returns, never from this object directly.
 /// </remarks>
 public sealed record HybridEnvelope
 {
+    /// <summary><c>2</c> for a v2 envelope; null (the member absent) for v1.</summary>
+    [JsonPropertyName("version")]
+    [JsonPropertyOrder(-1)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Version { get; init; }
+
     /// <summary>Whether the proxied call succeeded (signed).</summary>
     [JsonPropertyName("success")]
     public required bool Success { get; init; }
@@ -32,10 +40,33 @@ public sealed record HybridEnvelope
     [JsonPropertyName("audit_event_id")]
     public required string AuditEventId { get; init; }
 
-    /// <summary>Error summary when <see cref="Success"/> is false; omitted from JSON when null. Not signed.</summary>
+    /// <summary>
+    /// v2: lowercase hex SHA-256 of the request this envelope answers (the hash its audit event records), or the empty
+    /// string for a call whose audit event records none (signed). Null in v1.
+    /// </summary>
+    [JsonPropertyName("request_sha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RequestSha256 { get; init; }
+
+    /// <summary>v2: when the envelope was sealed, RFC 3339 UTC with milliseconds (<c>2026-12-07T23:20:00.000Z</c>; signed). Null in v1.</summary>
+    [JsonPropertyName("issued_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IssuedAt { get; init; }
+
+    /// <summary>Error summary when <see cref="Success"/> is false; omitted from JSON when null. Signed in v2 only.</summary>
     [JsonPropertyName("error")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public EnvelopeError? Error { get; init; }
+
+    /// <summary>The proxy's <c>paging</c> object (<c>{"next_cursor": "..."}</c>), if any. Signed in v2 only.</summary>
+    [JsonPropertyName("paging")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? Paging { get; init; }
+
+    /// <summary>The proxy's <c>rate_limit</c> object (the upstream's rate-limit headers as strings), if any. Signed in v2 only.</summary>
+    [JsonPropertyName("rate_limit")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? RateLimit { get; init; }
 
     /// <summary>Serialises the envelope as compact JSON with the wire property names.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, EnvelopeJsonContext.Strict.HybridEnvelope);

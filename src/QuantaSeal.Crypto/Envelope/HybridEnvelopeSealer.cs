@@ -1,11 +1,16 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using QuantaSeal.Crypto.Aead;
 using QuantaSeal.Crypto.Encoding;
 using QuantaSeal.Crypto.Keys;
 
 namespace QuantaSeal.Crypto.Envelope;
 
-/// <summary>Seals a payload into a HybridCryptoEnvelope v1 exactly as DESIGN §4 specifies.</summary>
+/// <summary>
+/// Seals a payload into a HybridCryptoEnvelope exactly as DESIGN §4 specifies: v2 (docs/envelope-v2.md) when the input
+/// carries a <see cref="EnvelopeSealInput.Binding"/>, v1 (docs/envelope-v1.md) otherwise.
+/// </summary>
 public static class HybridEnvelopeSealer
 {
     /// <summary>
@@ -42,6 +47,12 @@ public static class HybridEnvelopeSealer
             throw new ArgumentException($"The HMAC key must be {PqcSizes.HmacKey} bytes.", nameof(hmacKey));
         }
 
+        var v2 = input.Binding is { } binding ? V2Fields(input, binding) : null;
+        if (v2 is null && (input.NextCursor is not null || input.RateLimit is not null))
+        {
+            throw new ArgumentException("Paging and rate-limit extras are signed only by a v2 envelope: give a Binding.", nameof(input));
+        }
+
         var (ciphertextKem, sharedSecret) = randomness.Encapsulate(input.RecipientPublicKey);
         Span<byte> key = stackalloc byte[PqcSizes.Aes256Key];
         try
@@ -59,12 +70,15 @@ public static class HybridEnvelopeSealer
                 nonce,
                 ciphertextData,
                 auditEventId,
-                input.Success);
-            var pqcSignature = signingKey.Sign(m, EnvelopeConstants.SignatureContext, randomness.DeterministicSignature);
+                input.Success,
+                v2?.Fields);
+            var context = v2 is null ? EnvelopeConstants.SignatureContext : EnvelopeConstants.SignatureContextV2;
+            var pqcSignature = signingKey.Sign(m, context, randomness.DeterministicSignature);
             var hmacSignature = HMACSHA512.HashData(hmacKey, m);
 
             return new HybridEnvelope
             {
+                Version = v2 is null ? null : EnvelopeConstants.Version2,
                 Success = input.Success,
                 Encrypted = new EnvelopeEncrypted
                 {
@@ -84,7 +98,11 @@ public static class HybridEnvelopeSealer
                     KeyId = signingKeyId,
                 },
                 AuditEventId = input.AuditEventId,
+                RequestSha256 = v2?.RequestSha256,
+                IssuedAt = v2?.IssuedAt,
                 Error = input.Error,
+                Paging = v2?.Paging,
+                RateLimit = v2?.RateLimit,
             };
         }
         finally
@@ -93,4 +111,29 @@ public static class HybridEnvelopeSealer
             CryptographicOperations.ZeroMemory(key);
         }
     }
+
+    private static SealV2 V2Fields(EnvelopeSealInput input, EnvelopeBinding binding)
+    {
+        if (!EnvelopeRequestHash.IsWellFormed(binding.RequestSha256))
+        {
+            throw new ArgumentException("The request hash must be 64 lowercase hex digits or empty.", nameof(input));
+        }
+
+        var issuedAt = binding.IssuedAt.UtcDateTime.ToString(EnvelopeConstants.IssuedAtFormat, CultureInfo.InvariantCulture);
+        JsonElement? paging = input.NextCursor is null
+            ? null
+            : JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["next_cursor"] = input.NextCursor }, EnvelopeJsonContext.Strict.DictionaryStringString);
+        JsonElement? rateLimit = input.RateLimit is null
+            ? null
+            : JsonSerializer.SerializeToElement(new Dictionary<string, string>(input.RateLimit, StringComparer.Ordinal), EnvelopeJsonContext.Strict.DictionaryStringString);
+        var extras = EnvelopeExtras.TryCanonicalize(input.Error, paging, rateLimit)
+            ?? throw new ArgumentException("The error, paging or rate-limit values cannot be signed (a lone surrogate?).", nameof(input));
+        var fields = new EnvelopeV2Fields(
+            StrictUtf8.GetBytes(binding.RequestSha256, nameof(input)),
+            System.Text.Encoding.ASCII.GetBytes(issuedAt),
+            extras);
+        return new SealV2(fields, binding.RequestSha256, issuedAt, paging, rateLimit);
+    }
+
+    private sealed record SealV2(EnvelopeV2Fields Fields, string RequestSha256, string IssuedAt, JsonElement? Paging, JsonElement? RateLimit);
 }

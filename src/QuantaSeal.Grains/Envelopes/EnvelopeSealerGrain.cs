@@ -20,7 +20,7 @@ namespace QuantaSeal.Grains.Envelopes;
 [GrainType("qs.envelope-sealer")]
 [StatelessWorker]
 [Reentrant]
-internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit audit) : Grain, IEnvelopeSealerGrain, ITenantOwned
+internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit audit, TimeProvider timeProvider) : Grain, IEnvelopeSealerGrain, ITenantOwned
 {
     private CachedKeys? _keys;
     private SealingMaterial? _material;
@@ -48,9 +48,14 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit 
         var recipient = material.FindRecipient(request.RecipientKeyId) ?? throw new NoRecipientKeyException();
 
         // Everything from here on is synchronous: no other turn can dispose `keys` while this seal uses it.
+        // Every envelope is v2 (docs/envelope-v2.md): bound to the request hash its audit event records and to the time
+        // of issue, with the error, paging and rate-limit extras under both signatures.
         var error = request.Success ? null : new EnvelopeError(request.ErrorType ?? "error", request.ErrorMessage ?? "The call failed.", request.UpstreamStatus);
+        var binding = new EnvelopeBinding(request.RequestSha256 ?? EnvelopeRequestHash.None, timeProvider.GetUtcNow());
         var envelope = HybridEnvelopeSealer.Seal(
-            new EnvelopeSealInput(tenantId, recipient.RecipientKeyId, recipient.PublicKey, request.AuditEventId, request.Success, request.Plaintext, error),
+            new EnvelopeSealInput(
+                tenantId, recipient.RecipientKeyId, recipient.PublicKey, request.AuditEventId, request.Success, request.Plaintext, error,
+                binding, request.NextCursor, request.RateLimit is { Count: > 0 } rateLimit ? rateLimit : null),
             keys.Signing,
             keys.SigningKeyId,
             keys.HmacKey);

@@ -454,7 +454,8 @@ internal sealed partial class IntegrationGrain(
         var errorType = success ? null : ErrorTypeFor(response.Outcome);
         var body = response.Body.IsEmpty ? "{}"u8.ToArray() : response.Body.ToArray();
         var sealedEnvelope = await GrainFactory.GetGrain<IEnvelopeSealerGrain>(tenantId).SealAsync(
-            new EnvelopeRequest(recipient.RecipientKeyId, eventId, success, body, errorType, success ? null : response.ErrorMessage ?? "The upstream call failed.", response.StatusCode == 0 ? null : response.StatusCode, material.KeyVersion),
+            new EnvelopeRequest(recipient.RecipientKeyId, eventId, success, body, errorType, success ? null : response.ErrorMessage ?? "The upstream call failed.", response.StatusCode == 0 ? null : response.StatusCode, material.KeyVersion,
+                command.RequestSha256, response.NextCursor, RateLimitHeaders(response.RateLimit)),
             CancellationToken.None);
         CryptographicOperations.ZeroMemory(body);
         return new ProxyResult(

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,6 +7,7 @@ using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
 using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Crypto.Envelope;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
@@ -21,11 +19,13 @@ namespace QuantaSeal.Server.Features.Proxy;
 internal sealed record ProxyRequest(string? IntegrationId, string? Operation, JsonElement? Payload, string? RecipientKeyId);
 
 /// <summary>
-/// The proxy: policy check, payload validation, upstream call, and the answer as a HybridCryptoEnvelope. Success is
-/// 200 with the envelope. A refusal before any upstream call is problem+json (400/403, or 502 when the integration's
+/// The proxy: policy check, payload validation, upstream call, and the answer as a HybridCryptoEnvelope v2, bound to
+/// the request hash (<see cref="EnvelopeRequestHash.ForProxy"/>) and carrying its <c>paging</c> and <c>rate_limit</c> under
+/// its signatures. Success is 200 with the envelope. A refusal before any upstream call is problem+json (400/403, or 502 when the integration's
 /// stored domain is no longer on the outbound allowlist) with <c>success:false</c>, <c>error</c> and
 /// <c>audit_event_id</c>. An upstream failure is problem+json (502; 429 with Retry-After; 504) that
-/// also carries the envelope, whose encrypted payload holds the upstream error body.
+/// also carries the envelope's members (its signed <c>error</c> included), whose encrypted payload holds the upstream
+/// error body.
 /// The integration grain records the <c>proxy.outbound</c> events of every call it handles (a write: intent and
 /// outcome; a read or a refusal: one event, before anything leaves); a call refused here before or around the grain
 /// (bad integration id, another tenant's integration, missing operation, bad payload, wrong scope) gets one
@@ -54,7 +54,7 @@ internal static class ProxyEndpoints
         return app;
     }
 
-    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult, Refusal>> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult, Refusal>> ProxyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<ProxyRequest>(http.Request, cancellationToken);
         if (problem is not null)
@@ -80,7 +80,8 @@ internal static class ProxyEndpoints
 
         var caller = CallerContext.From(http.User);
         var payloadJson = body.Payload is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null;
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{body.IntegrationId}\n{body.Operation}\n{payloadJson}")));
+        // The payload's JSON text as it arrived (no re-serialisation), so the client can compute the same hash from what it sent.
+        var requestHash = EnvelopeRequestHash.ForProxy(body.IntegrationId!, body.Operation, payloadJson);
         var grain = grains.GetGrain<IIntegrationGrain>(body.IntegrationId!);
         ProxyResult result;
         try
@@ -99,23 +100,17 @@ internal static class ProxyEndpoints
         return ToHttp(http, result).Result switch
         {
             ContentHttpResult text => text,
-            FileContentHttpResult bytes => bytes,
             ProblemHttpResult refused => Refusal.Recorded(refused, result.AuditEventId),
             var other => throw new InvalidOperationException($"Unexpected proxy answer {other.GetType().Name}."),
         };
     }
 
-    private static Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult> ToHttp(HttpContext http, ProxyResult result)
+    private static Results<ContentHttpResult, ProblemHttpResult> ToHttp(HttpContext http, ProxyResult result)
     {
         if (result.Success)
         {
-            if (result.NextCursor is null && result.RateLimit is not { Count: > 0 })
-            {
-                // Nothing to add next to the envelope: send the sealer's JSON as it is, without re-parsing it.
-                return TypedResults.Text(result.EnvelopeJson!, "application/json");
-            }
-
-            return TypedResults.Bytes(WithExtras(result.EnvelopeJson!, result), "application/json");
+            // The sealer's v2 envelope already holds paging and rate_limit, under its signatures: sent as it is.
+            return TypedResults.Text(result.EnvelopeJson!, "application/json");
         }
 
         var (status, type, title) = result.ErrorType switch
@@ -129,13 +124,6 @@ internal static class ProxyEndpoints
         };
         var problem = Problems.Create(status, type, title, result.ErrorMessage);
         problem.Extensions["success"] = false;
-        var error = new JsonObject { ["type"] = result.ErrorType, ["message"] = result.ErrorMessage };
-        if (result.UpstreamStatus is { } upstreamStatus)
-        {
-            error["upstream_status"] = upstreamStatus;
-        }
-
-        problem.Extensions["error"] = error;
         problem.Extensions["audit_event_id"] = result.AuditEventId;
         if (result.ErrorField is not null)
         {
@@ -144,9 +132,27 @@ internal static class ProxyEndpoints
 
         if (result.EnvelopeJson is not null)
         {
+            // An upstream failure carries the v2 envelope: its members are copied as they are, so the problem's
+            // error, paging and rate_limit are exactly the ones both signatures cover (docs/envelope-v2.md).
             var envelope = JsonNode.Parse(result.EnvelopeJson)!.AsObject();
-            problem.Extensions["encrypted"] = envelope["encrypted"]?.DeepClone();
-            problem.Extensions["signature"] = envelope["signature"]?.DeepClone();
+            foreach (var member in EnvelopeMembers)
+            {
+                if (envelope[member] is { } value)
+                {
+                    problem.Extensions[member] = value.DeepClone();
+                }
+            }
+        }
+        else
+        {
+            // Refused before any upstream call: nothing was sealed, so nothing here is signed.
+            var error = new JsonObject { ["type"] = result.ErrorType, ["message"] = result.ErrorMessage };
+            if (result.UpstreamStatus is { } upstreamStatus)
+            {
+                error["upstream_status"] = upstreamStatus;
+            }
+
+            problem.Extensions["error"] = error;
         }
 
         if (result.RetryAfterSeconds is { } retryAfter)
@@ -157,49 +163,6 @@ internal static class ProxyEndpoints
         return TypedResults.Problem(problem);
     }
 
-    /// <summary>
-    /// The sealer's envelope JSON with the clear extras (<c>paging</c>, <c>rate_limit</c>) appended as members of the same
-    /// object, written once: the envelope is not parsed again. The sealer writes a compact JSON object, so its closing
-    /// brace is the last character; the extras are written by a <see cref="Utf8JsonWriter"/> (escaped like any JSON).
-    /// </summary>
-    internal static byte[] WithExtras(string envelopeJson, ProxyResult result)
-    {
-        if (envelopeJson.Length < 2 || envelopeJson[0] != '{' || envelopeJson[^1] != '}')
-        {
-            throw new InvalidOperationException("The sealer's envelope is not a JSON object.");
-        }
-
-        var extras = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(extras))
-        {
-            writer.WriteStartObject();
-            if (result.NextCursor is not null)
-            {
-                writer.WriteStartObject("paging");
-                writer.WriteString("next_cursor", result.NextCursor);
-                writer.WriteEndObject();
-            }
-
-            if (result.RateLimit is { Count: > 0 } rateLimit)
-            {
-                writer.WriteStartObject("rate_limit");
-                foreach (var (key, value) in rateLimit)
-                {
-                    writer.WriteString(key, value);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        // envelope without its '}' + ',' + extras without their '{'  (both sides are non-empty objects).
-        var envelopeBytes = Encoding.UTF8.GetByteCount(envelopeJson.AsSpan(0, envelopeJson.Length - 1));
-        var output = new byte[envelopeBytes + extras.WrittenCount];
-        Encoding.UTF8.GetBytes(envelopeJson.AsSpan(0, envelopeJson.Length - 1), output);
-        output[envelopeBytes] = (byte)',';
-        extras.WrittenSpan[1..].CopyTo(output.AsSpan(envelopeBytes + 1));
-        return output;
-    }
+    /// <summary>The envelope members a problem document carries next to its own (all but <c>success</c> and <c>audit_event_id</c>, set above).</summary>
+    private static readonly string[] EnvelopeMembers = ["version", "encrypted", "signature", "request_sha256", "issued_at", "error", "paging", "rate_limit"];
 }

@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+
+namespace QuantaSeal.Crypto.Envelope;
+
+/// <summary>
+/// The request hash a v2 envelope signs as <c>request_sha256</c> and the audit event records, computed exactly as the
+/// server computes it, so a client can compare it with the hash of the request it sent (docs/envelope-v2.md).
+/// </summary>
+public static class EnvelopeRequestHash
+{
+    /// <summary>The value signed for a call whose audit event records no request hash (the echo and the unseal).</summary>
+    public const string None = "";
+
+    /// <summary>
+    /// <c>POST /api/v2/proxy/outbound</c>: lowercase hex <c>SHA-256(UTF8(integration_id "\n" operation "\n" payload))</c>,
+    /// where <c>payload</c> is the JSON text of the request's <c>payload</c> member exactly as it was sent (the bytes
+    /// between its first and last character, no re-serialisation), and the empty string when the member is absent or
+    /// JSON <c>null</c>.
+    /// </summary>
+    /// <param name="integrationId">The <c>integration_id</c> sent.</param>
+    /// <param name="operation">The <c>operation</c> sent.</param>
+    /// <param name="payloadJson">The <c>payload</c> member's JSON text as sent, or null.</param>
+    public static string ForProxy(string integrationId, string operation, string? payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(integrationId);
+        ArgumentNullException.ThrowIfNull(operation);
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{integrationId}\n{operation}\n{payloadJson}")));
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a signed request hash: 64 lowercase hex digits, or <see cref="None"/>.</summary>
+    public static bool IsWellFormed(string? value)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        if (value.Length == 0)
+        {
+            return true;
+        }
+
+        if (value.Length != 64)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
