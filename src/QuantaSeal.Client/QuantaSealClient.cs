@@ -145,15 +145,30 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
     public Task<IntegrationDetails> CreateIntegrationAsync(string systemType, string name, string domain, string credentialId, IReadOnlyList<string> allowedOperations, CancellationToken cancellationToken = default) =>
         SendAsync<IntegrationDetails>(HttpMethod.Post, "api/v2/integrations", new { system_type = systemType, name, domain, credential_id = credentialId, allowed_operations = allowedOperations }, null, cancellationToken);
 
-    /// <summary>Runs an operation through the proxy. Never throws for proxy or upstream errors: they are in the result.</summary>
+    /// <summary>
+    /// Runs an operation through the proxy. Never throws for proxy or upstream errors: they are in the result. When an
+    /// opener is configured (<see cref="Encryption"/>), an answer carrying an envelope is verified first: both signatures,
+    /// the request hash against the request sent here, and <c>issued_at</c> within the opener's window; the error,
+    /// paging and rate-limit values are then read from the signed copy only.
+    /// </summary>
+    /// <exception cref="EnvelopeVerificationException">The answer's envelope was rejected (tampered, another request's, or stale).</exception>
     public async Task<ProxyResponse> ProxyAsync(string integrationId, string operation, object? payload = null, string? recipientKeyId = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(integrationId);
+        ArgumentNullException.ThrowIfNull(operation);
+
+        // The payload is the vendor's shape (Okta's firstName, Auth0's user_id): its member names are sent as given. It is
+        // written once as text and sent byte for byte, so the request hash below is the one the server computes.
+        var payloadJson = payload is null ? null : JsonSerializer.Serialize(payload, VendorJsonOptions);
+        if (payloadJson == "null")
+        {
+            payloadJson = null;
+        }
+
+        var requestSha256 = EnvelopeRequestHash.ForProxy(integrationId, operation, payloadJson);
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v2/proxy/outbound")
         {
-            // The payload is the vendor's shape (Okta's firstName, Auth0's user_id): its member names are sent as given.
-            Content = JsonContent.Create(
-                new { integration_id = integrationId, operation, payload = payload is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(payload, VendorJsonOptions), recipient_key_id = recipientKeyId },
-                options: JsonOptions),
+            Content = ProxyBody(integrationId, operation, payloadJson, recipientKeyId),
         };
         if (apiKey is not null)
         {
@@ -179,7 +194,33 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
             throw new QuantaSealApiException(response.StatusCode, Str(root, "type"), Str(root, "title"), Str(root, "detail"), Str(root, "field")) { RetryAfter = RetryAfterOf(response) };
         }
 
-        var envelope = root.TryGetProperty("encrypted", out _) ? HybridEnvelope.FromJson(text) : null;
+        HybridEnvelope? envelope;
+        try
+        {
+            envelope = root.TryGetProperty("encrypted", out _) ? HybridEnvelope.FromJson(text) : null;
+        }
+        catch (EnvelopeFormatException ex)
+        {
+            throw new EnvelopeVerificationException(EnvelopeRejectionReason.Malformed, ex.Message, ex);
+        }
+
+        if (envelope is not null && _encryption is { } opener)
+        {
+            // Fail closed: a tampered, misdirected or stale answer throws here, before any of it is handed out.
+            var verified = opener.Verify(envelope, opener.Expectations(requestSha256));
+            return new ProxyResponse(
+                (int)response.StatusCode, verified.Success, verified.AuditEventId, envelope, verified.Error?.Type, verified.Error?.Message,
+                verified.Error?.UpstreamStatus, verified.NextCursor, Str(root, "field"))
+            {
+                Paging = verified.Paging is null ? null : new ProxyPaging(verified.NextCursor),
+                RateLimit = verified.RateLimit is { } signedRateLimit ? ReadRateLimit(signedRateLimit) : null,
+                RequestSha256 = requestSha256,
+                Verified = verified,
+            };
+        }
+
+        // Nothing authenticated: an answer refused before the upstream (no envelope), or a client without an opener.
+        // Its error fields are hints; paging and rate-limit values are not handed out unauthenticated.
         string? errorType = null, errorMessage = null;
         int? upstreamStatus = null;
         if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
@@ -189,20 +230,45 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
             upstreamStatus = error.TryGetProperty("upstream_status", out var us) && us.ValueKind == JsonValueKind.Number ? us.GetInt32() : null;
         }
 
-        var nextCursor = root.TryGetProperty("paging", out var paging) ? Str(paging, "next_cursor") : null;
-        return new ProxyResponse((int)response.StatusCode, successElement.ValueKind == JsonValueKind.True, Str(root, "audit_event_id"), envelope, errorType, errorMessage, upstreamStatus, nextCursor, Str(root, "field"))
+        return new ProxyResponse((int)response.StatusCode, successElement.ValueKind == JsonValueKind.True, Str(root, "audit_event_id"), envelope, errorType, errorMessage, upstreamStatus, null, Str(root, "field"))
         {
-            Paging = root.TryGetProperty("paging", out _) ? new ProxyPaging(nextCursor) : null,
-            RateLimit = ReadRateLimit(root),
+            RequestSha256 = requestSha256,
         };
 
         static string? Str(JsonElement e, string name) =>
             e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
-    private static ProxyRateLimit? ReadRateLimit(JsonElement root)
+    private static ByteArrayContent ProxyBody(string integrationId, string operation, string? payloadJson, string? recipientKeyId)
     {
-        if (!root.TryGetProperty("rate_limit", out var node) || node.ValueKind != JsonValueKind.Object)
+        var body = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("integration_id", integrationId);
+            writer.WriteString("operation", operation);
+            if (payloadJson is not null)
+            {
+                writer.WritePropertyName("payload");
+                writer.WriteRawValue(payloadJson);
+            }
+
+            if (recipientKeyId is not null)
+            {
+                writer.WriteString("recipient_key_id", recipientKeyId);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        var content = new ByteArrayContent(body.WrittenSpan.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static ProxyRateLimit? ReadRateLimit(JsonElement node)
+    {
+        if (node.ValueKind != JsonValueKind.Object)
         {
             return null;
         }

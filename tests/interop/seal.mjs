@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Seal a payload into a QuantaSeal HybridCryptoEnvelope v1 (independent implementation of DESIGN section 4).
+// Seal a payload into a QuantaSeal HybridCryptoEnvelope v1, or v2 with --request-sha256 and --issued-at
+// (independent implementation of DESIGN section 4 and docs/envelope-v2.md).
 //
 //   node seal.mjs --recipient-public PUB.b64 --signing-seed SEED.b64 --hmac-key KEY.b64 \
 //                 --tenant-id ten_.. --recipient-key-id rk_.. --key-id sk_.. --audit-event-id aud_.. \
 //                 [--success true|false] [--error-type T --error-message M [--upstream-status N]] \
+//                 [--request-sha256 HEX --issued-at RFC3339 [--next-cursor C] [--rate-limit JSON]] \
 //                 --plaintext FILE|- [--out FILE]
-//   node seal.mjs --vector envelope-v1.json --vector-name NAME   (re-seal a pinned TEST VECTOR exactly)
+//   node seal.mjs --vector envelope-v1.json|envelope-v2.json --vector-name NAME   (re-seal a pinned TEST VECTOR exactly)
 //
 // Key files hold standard base64: the ML-KEM-768 public key (1184 bytes), the ML-DSA-65 seed (32 bytes), the
 // HMAC key (64 bytes). Prints/writes the envelope JSON. Exit 0 on success, 1 on bad usage or input.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
@@ -35,6 +38,13 @@ function fromVector(path, name) {
       signingKeyId: i.signing_key_id,
       hmacKey: b64('hmac_key'),
       error: i.error ?? undefined,
+      v2: i.request === undefined ? undefined : {
+        // The request hash, computed here from the request the vector answers (docs/envelope-v2.md).
+        requestSha256: createHash('sha256').update(`${i.request.integration_id}\n${i.request.operation}\n${i.request.payload_json ?? ''}`, 'utf8').digest('hex'),
+        issuedAt: i.issued_at,
+        paging: i.next_cursor == null ? undefined : { next_cursor: i.next_cursor },
+        rateLimit: i.rate_limit ?? undefined,
+      },
     },
     { kemRandomness: b64('kem_randomness'), nonce: b64('nonce'), deterministic: true },
   ];
@@ -62,6 +72,12 @@ function fromArguments(v) {
       signingKeyId: v['key-id'],
       hmacKey: readKeyFile(v['hmac-key'], 'HMAC key', 64),
       error,
+      v2: v['request-sha256'] === undefined ? undefined : {
+        requestSha256: v['request-sha256'],
+        issuedAt: v['issued-at'],
+        paging: v['next-cursor'] === undefined ? undefined : { next_cursor: v['next-cursor'] },
+        rateLimit: v['rate-limit'] === undefined ? undefined : JSON.parse(v['rate-limit']),
+      },
     },
     {},
   ];
@@ -71,7 +87,8 @@ try {
   const { values } = parseArgs({
     options: Object.fromEntries(
       ['recipient-public', 'signing-seed', 'hmac-key', 'tenant-id', 'recipient-key-id', 'key-id', 'audit-event-id', 'success',
-        'error-type', 'error-message', 'upstream-status', 'plaintext', 'out', 'vector', 'vector-name'].map((n) => [n, { type: 'string' }])),
+        'error-type', 'error-message', 'upstream-status', 'plaintext', 'out', 'vector', 'vector-name',
+        'request-sha256', 'issued-at', 'next-cursor', 'rate-limit'].map((n) => [n, { type: 'string' }])),
     strict: true,
   });
   const [input, fixed] = values.vector !== undefined ? fromVector(values.vector, values['vector-name']) : fromArguments(values);

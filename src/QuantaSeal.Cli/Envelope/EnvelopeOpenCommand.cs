@@ -9,6 +9,8 @@ namespace QuantaSeal.Cli.Envelope;
 /// <c>quantaseal envelope open ENVELOPE.json --signing-key PUB.b64 --hmac-key KEY.b64 --recipient-key SECRET.b64</c>:
 /// verifies both signatures, decrypts, and writes the plaintext (exact bytes) to stdout with exit code 0. On any
 /// failure stdout stays empty, stderr says why, and the exit code is 2 (envelope rejected) or 1 (usage, I/O, bad key file).
+/// Opens v1 and v2 envelopes; <c>--request-sha256</c>, <c>--max-age</c> and <c>--require-v2</c> add the v2 binding
+/// checks of docs/envelope-v2.md (any of them rejects a v1 envelope).
 /// </summary>
 internal static class EnvelopeOpenCommand
 {
@@ -42,9 +44,22 @@ internal static class EnvelopeOpenCommand
             Description = "Reject the envelope unless it belongs to this tenant.",
         };
 
+        var requestSha256 = new Option<string?>("--request-sha256")
+        {
+            Description = "Reject the envelope unless its signed request_sha256 (v2) is this hex hash of the request it answers.",
+        };
+        var maxAge = new Option<int?>("--max-age")
+        {
+            Description = "Reject the envelope unless its signed issued_at (v2) is at most this many seconds old (plus 120 s clock skew either way).",
+        };
+        var requireV2 = new Option<bool>("--require-v2")
+        {
+            Description = "Reject v1 envelopes (they bind no request and no time of issue).",
+        };
+
         var command = new Command("open", "Verify both signatures of an envelope, then decrypt it and print the plaintext.")
         {
-            envelope, signingKey, hmacKey, recipientKey, keyId, tenantId,
+            envelope, signingKey, hmacKey, recipientKey, keyId, tenantId, requestSha256, maxAge, requireV2,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             console,
@@ -54,6 +69,7 @@ internal static class EnvelopeOpenCommand
             parseResult.GetRequiredValue(recipientKey),
             parseResult.GetValue(keyId),
             parseResult.GetValue(tenantId),
+            Expectations(parseResult.GetValue(requestSha256), parseResult.GetValue(maxAge), parseResult.GetValue(requireV2)),
             cancellationToken));
         return command;
     }
@@ -66,6 +82,7 @@ internal static class EnvelopeOpenCommand
         string recipientKeyPath,
         string? keyId,
         string? expectedTenantId,
+        EnvelopeExpectations? expectations,
         CancellationToken cancellationToken)
     {
         var envelopeJson = await CliFiles.ReadTextAsync(envelopePath, console, "envelope", cancellationToken).ConfigureAwait(false);
@@ -100,7 +117,7 @@ internal static class EnvelopeOpenCommand
             byte[] plaintext;
             try
             {
-                plaintext = HybridEnvelopeOpener.Open(parsed, keys);
+                plaintext = HybridEnvelopeOpener.OpenVerified(parsed, keys, expectations).Plaintext;
             }
             catch (EnvelopeVerificationException ex)
             {
@@ -123,6 +140,28 @@ internal static class EnvelopeOpenCommand
             CryptographicOperations.ZeroMemory(hmacKey);
             CryptographicOperations.ZeroMemory(recipientBytes);
         }
+    }
+
+    private static EnvelopeExpectations? Expectations(string? requestSha256, int? maxAgeSeconds, bool requireV2)
+    {
+        if (requestSha256 is not null && (requestSha256.Length == 0 || !EnvelopeRequestHash.IsWellFormed(requestSha256)))
+        {
+            throw new CliException("--request-sha256 must be 64 lowercase hex digits.");
+        }
+
+        if (maxAgeSeconds is < 0)
+        {
+            throw new CliException("--max-age must be a number of seconds, 0 or more.");
+        }
+
+        return requestSha256 is null && maxAgeSeconds is null && !requireV2
+            ? null
+            : new EnvelopeExpectations
+            {
+                RequestSha256 = requestSha256,
+                MaxAge = maxAgeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                RequireVersion2 = requireV2,
+            };
     }
 
     private static MlKem768KeyPair ImportRecipientKey(byte[] bytes, string path)

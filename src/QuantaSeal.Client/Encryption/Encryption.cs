@@ -9,11 +9,17 @@ using QuantaSeal.Crypto.Keys;
 namespace QuantaSeal.Client.Encryption;
 
 /// <summary>
-/// Verifies and decrypts the HybridCryptoEnvelopes the QuantaSeal proxy returns (DESIGN §4). Both signatures
+/// Verifies and decrypts the HybridCryptoEnvelopes the QuantaSeal proxy returns (DESIGN §4), v1 and v2. Both signatures
 /// (ML-DSA-65 with a pinned public key chosen by <c>key_id</c>, and HMAC-SHA-512 with the tenant HMAC key)
 /// are checked before anything is decrypted; every failure throws <see cref="EnvelopeVerificationException"/>
 /// and no plaintext is ever returned for a rejected envelope.
 /// </summary>
+/// <remarks>
+/// <see cref="Decrypt(HybridEnvelope)"/> checks the signatures only. <see cref="Verify"/> and <see cref="Open"/> also
+/// check the v2 binding (docs/envelope-v2.md, "What a client should check"): the request hash the client computed with
+/// <see cref="EnvelopeRequestHash"/>, and <c>issued_at</c> within <see cref="MaxAge"/> and <see cref="ClockSkew"/>.
+/// <c>QuantaSealClient.ProxyAsync</c> does this for every proxy answer.
+/// </remarks>
 /// <remarks>
 /// Pin the signing public keys from <c>GET /api/v2/tenant/keys</c> (current and retired, by key id) and keep the
 /// HMAC key from tenant creation or key rotation. Instances are safe to use from several threads at once.
@@ -74,6 +80,52 @@ public sealed class Encryption : IDisposable
 
     /// <summary>The tenant every envelope must belong to, when pinned.</summary>
     public string? ExpectedTenantId => _keys.ExpectedTenantId;
+
+    /// <summary>
+    /// The oldest proxy answer accepted, by its signed <c>issued_at</c> (default 5 minutes): an older one is a replay or
+    /// was held back. Used by <see cref="Expectations"/>.
+    /// </summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The tolerated difference between the server's clock and this client's, both ways (default 2 minutes).</summary>
+    public TimeSpan ClockSkew { get; init; } = EnvelopeExpectations.DefaultClockSkew;
+
+    /// <summary>This client's clock (default <see cref="System.TimeProvider.System"/>).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The checks for an answer to the request whose hash is <paramref name="requestSha256"/> (null: the request hash is
+    /// not checked): a v2 envelope, that request hash, and <c>issued_at</c> within <see cref="MaxAge"/> and <see cref="ClockSkew"/>.
+    /// </summary>
+    public EnvelopeExpectations Expectations(string? requestSha256) => new()
+    {
+        RequestSha256 = requestSha256,
+        MaxAge = MaxAge,
+        ClockSkew = ClockSkew,
+        TimeProvider = TimeProvider,
+        RequireVersion2 = true,
+    };
+
+    /// <summary>
+    /// Verifies both signatures and the <paramref name="expectations"/> without decrypting, and returns what the
+    /// signatures vouch for: the only copy of <c>error</c>, <c>paging</c> and <c>rate_limit</c> to act on.
+    /// </summary>
+    /// <exception cref="EnvelopeVerificationException">The envelope was rejected; see <see cref="EnvelopeVerificationException.Reason"/>.</exception>
+    public VerifiedEnvelope Verify(HybridEnvelope envelope, EnvelopeExpectations? expectations = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(envelope);
+        return HybridEnvelopeOpener.Verify(envelope, _keys, expectations);
+    }
+
+    /// <summary>Verifies both signatures and the <paramref name="expectations"/>, then decrypts. The caller owns the plaintext.</summary>
+    /// <exception cref="EnvelopeVerificationException">The envelope was rejected; see <see cref="EnvelopeVerificationException.Reason"/>.</exception>
+    public OpenedEnvelope Open(HybridEnvelope envelope, EnvelopeExpectations? expectations = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(envelope);
+        return HybridEnvelopeOpener.OpenVerified(envelope, _keys, expectations);
+    }
 
     /// <summary>
     /// Creates an opener from the base64 forms the API hands out: one signing key (<c>signing_key.key_id</c> and

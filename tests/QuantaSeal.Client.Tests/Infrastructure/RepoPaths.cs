@@ -11,6 +11,8 @@ internal static class RepoPaths
 
     public static string GoldenVector => Path.Combine(Root, "tests", "QuantaSeal.Crypto.Tests", "Vectors", "envelope-v1.json");
 
+    public static string GoldenVectorV2 => Path.Combine(Root, "tests", "QuantaSeal.Crypto.Tests", "Vectors", "envelope-v2.json");
+
     /// <summary>The CLI assembly copied next to the tests by the project reference.</summary>
     public static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "QuantaSeal.Cli.dll");
 

@@ -33,6 +33,15 @@ internal sealed class TenantFixture : IDisposable
             SigningKeyId,
             Hmac);
 
+    /// <summary>A v2 envelope bound to <paramref name="requestSha256"/> and <paramref name="issuedAt"/>, with signed extras.</summary>
+    public HybridEnvelope SealV2(
+        string requestSha256, DateTimeOffset issuedAt, string? nextCursor = null, IReadOnlyDictionary<string, string>? rateLimit = null, bool success = true, EnvelopeError? error = null) =>
+        HybridEnvelopeSealer.Seal(
+            new EnvelopeSealInput(TenantId, RecipientKeyId, Recipient.PublicKey, AuditEventId, success, Payload, error, new EnvelopeBinding(requestSha256, issuedAt), nextCursor, rateLimit),
+            Signing,
+            SigningKeyId,
+            Hmac);
+
     public Client.Encryption.Encryption CreateEncryption(string? expectedTenantId = null) => new(SigningKeys, Hmac, Recipient, expectedTenantId);
 
     /// <summary>Writes signing.b64, hmac.b64, recipient.b64 (seed) and recipient-public.b64 into <paramref name="directory"/>.</summary>
