@@ -38,7 +38,10 @@ public sealed class EmulatorServerFixture : IAsyncLifetime
         await Server.DisposeAsync();
     }
 
-    /// <summary>A new tenant with a registered recipient key and an opener for its envelopes.</summary>
+    /// <summary>
+    /// A new tenant with a registered recipient key and an opener for its envelopes; the session's SDK client has the
+    /// opener, so every proxy answer it receives is verified (signatures, request hash, window) before a test reads it.
+    /// </summary>
     public async Task<TenantSession> NewTenantAsync(CancellationToken cancellationToken)
     {
         var tenant = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "e2e", cancellationToken: cancellationToken);
@@ -47,7 +50,7 @@ public sealed class EmulatorServerFixture : IAsyncLifetime
         await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: cancellationToken);
         var keys = await sdk.GetKeysAsync(cancellationToken);
         var opener = new Encryption(keys.SigningPublicKeysById(), tenant.HmacKey, recipient, tenant.TenantId);
-        return new TenantSession(tenant, sdk, opener);
+        return new TenantSession(tenant, new QuantaSealClient(Server.Http(), tenant.ApiKey) { Encryption = opener }, opener);
     }
 }
 

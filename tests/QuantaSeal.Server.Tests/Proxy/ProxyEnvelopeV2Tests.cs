@@ -1,0 +1,94 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using QuantaSeal.Crypto.Envelope;
+using QuantaSeal.Server.Tests.Infrastructure;
+
+namespace QuantaSeal.Server.Tests.Proxy;
+
+/// <summary>
+/// Issue 13 finding 10, on the wire: the proxy answers with an envelope v2 whose <c>request_sha256</c> is the hash of
+/// the request exactly as it arrived and whose <c>paging</c>, <c>rate_limit</c> and <c>error</c> are the signed ones; the
+/// problem document of an upstream failure carries the same members; the echo and the unseal are v2 too.
+/// </summary>
+public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClassFixture<EmulatorServerFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Proxy_AnswersV2_BoundToTheRequestTextAsSent_WithPagingAndRateLimitSigned()
+    {
+        var session = await fixture.NewTenantAsync(Ct);
+        var integrationId = await OktaIntegrationAsync(session);
+        // Odd spacing on purpose: the hash covers the payload's text as sent, not a re-serialisation of it.
+        const string PayloadText = "{ \"limit\" :  2 }";
+
+        var (status, body) = await PostProxyAsync(session, $$"""{"integration_id":"{{integrationId}}","operation":"list_users","payload":{{PayloadText}}}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var root = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(2, (int)root["version"]!);
+        var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{integrationId}\nlist_users\n{PayloadText}")));
+        Assert.Equal(expectedHash, (string)root["request_sha256"]!);
+        var verified = session.Opener.Verify(HybridEnvelope.FromJson(body), session.Opener.Expectations(expectedHash));
+        Assert.Equal((string)root["paging"]!["next_cursor"]!, verified.NextCursor);
+        Assert.NotNull(verified.RateLimit);
+    }
+
+    [Fact]
+    public async Task UpstreamFailure_ProblemDocument_CarriesTheEnvelopeV2_WithItsSignedError()
+    {
+        var session = await fixture.NewTenantAsync(Ct);
+        var credential = await session.Sdk.SealCredentialAsync(
+            "oauth2_client", new { client_id = fixture.Auth0.ClientId, client_secret = fixture.Auth0.ClientSecret, audience = fixture.Auth0.Audience }, cancellationToken: Ct);
+        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.AbsoluteUri.TrimEnd('/'), credential.CredentialId, ["get_user"], Ct);
+        var request = $$$"""{"integration_id":"{{{integration.IntegrationId}}}","operation":"get_user","payload":{"user_id":"auth0|nobody"}}""";
+
+        var (status, body) = await PostProxyAsync(session, request);
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        var root = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(2, (int)root["version"]!);
+        var verified = session.Opener.Verify(
+            HybridEnvelope.FromJson(body),
+            session.Opener.Expectations(EnvelopeRequestHash.ForProxy(integration.IntegrationId, "get_user", """{"user_id":"auth0|nobody"}""")));
+        Assert.False(verified.Success);
+        Assert.Equal((string)root["error"]!["type"]!, verified.Error!.Type);
+        Assert.Equal((string)root["error"]!["message"]!, verified.Error.Message);
+        Assert.Equal(404, verified.Error.UpstreamStatus);
+    }
+
+    [Fact]
+    public async Task Unseal_AnswersV2_WithAnEmptyRequestHash()
+    {
+        var session = await fixture.NewTenantAsync(Ct);
+        var credential = await session.Sdk.SealCredentialAsync("api_key", new { api_token = "test-token-not-secret" }, cancellationToken: Ct);
+        using var http = fixture.Server.Http();
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/v2/vault/credentials/{credential.CredentialId}/unseal");
+        message.Headers.Add("X-API-Key", session.Tenant.ApiKey);
+
+        using var response = await http.SendAsync(message, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var opened = session.Opener.Open(HybridEnvelope.FromJson(body), session.Opener.Expectations(EnvelopeRequestHash.None));
+        Assert.Equal(2, opened.Verified.Version);
+        Assert.Contains("test-token-not-secret", Encoding.UTF8.GetString(opened.Plaintext), StringComparison.Ordinal);
+    }
+
+    private async Task<string> OktaIntegrationAsync(TenantSession session)
+    {
+        var credential = await session.Sdk.SealCredentialAsync("api_key", new { api_token = fixture.Okta.ApiToken }, cancellationToken: Ct);
+        return (await session.Sdk.CreateIntegrationAsync("okta", "okta", fixture.Okta.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["list_users"], Ct)).IntegrationId;
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> PostProxyAsync(TenantSession session, string json)
+    {
+        using var http = fixture.Server.Http();
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        message.Headers.Add("X-API-Key", session.Tenant.ApiKey);
+        using var response = await http.SendAsync(message, Ct);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+}
