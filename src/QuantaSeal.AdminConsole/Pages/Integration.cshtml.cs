@@ -41,6 +41,22 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
     /// <summary>The envelope of <see cref="Call"/>, indented.</summary>
     public string? EnvelopeJson { get; private set; }
 
+    /// <summary>
+    /// The envelope's <c>paging.next_cursor</c>, as the server sent it. The console holds no client key, so it shows the
+    /// envelope's members unverified (the SDK hands out only verified ones); the downloaded envelope and
+    /// <c>quantaseal envelope open</c> verify them.
+    /// </summary>
+    public string? CallNextCursor =>
+        Call?.Envelope?.Paging is { ValueKind: JsonValueKind.Object } paging && paging.TryGetProperty("next_cursor", out var cursor) && cursor.ValueKind == JsonValueKind.String
+            ? cursor.GetString()
+            : null;
+
+    /// <summary>The envelope's <c>rate_limit</c> values as "name value" pairs, as the server sent them (see <see cref="CallNextCursor"/>).</summary>
+    public string? CallRateLimit =>
+        Call?.Envelope?.RateLimit is { ValueKind: JsonValueKind.Object } rateLimit
+            ? string.Join(", ", rateLimit.EnumerateObject().Select(p => p.Name + " " + (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())))
+            : null;
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         if (JustCreated)

@@ -43,6 +43,9 @@ internal static class ProxyEndpoints
             .WithTags("Proxy")
             .WithName("ProxyOutbound")
             .WithSummary("Run an allowed operation on an integration; the answer is a HybridCryptoEnvelope to your recipient key.")
+            .WithDescription("The answer is a HybridCryptoEnvelope v2 (docs/envelope-v2.md): request_sha256 (SHA-256 of integration_id, operation and "
+                + "the payload text as sent), issued_at, and the paging, rate_limit and error members are covered by both signatures. "
+                + "Verify them before use; an upstream failure's problem document carries the same members.")
             .Accepts<ProxyRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
