@@ -144,7 +144,7 @@ internal static class EnvelopeOpenCommand
 
     private static EnvelopeExpectations? Expectations(string? requestSha256, int? maxAgeSeconds, bool requireV2)
     {
-        if (requestSha256 is not null && (requestSha256.Length == 0 || !EnvelopeRequestHash.IsWellFormed(requestSha256)))
+        if (requestSha256 is not null && !EnvelopeRequestHash.IsSha256Hex(requestSha256))
         {
             throw new CliException("--request-sha256 must be 64 lowercase hex digits.");
         }

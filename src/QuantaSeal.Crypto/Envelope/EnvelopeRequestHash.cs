@@ -27,20 +27,36 @@ public static class EnvelopeRequestHash
         return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{integrationId}\n{operation}\n{payloadJson}")));
     }
 
-    /// <summary>Whether <paramref name="value"/> is a signed request hash: 64 lowercase hex digits, or <see cref="None"/>.</summary>
+    /// <summary>Longest accepted <c>request_sha256</c>, in characters (the audit event's field limit).</summary>
+    public const int MaxLength = 512;
+
+    /// <summary>
+    /// Whether <paramref name="value"/> has the form a v2 <c>request_sha256</c> may have: empty, or at most
+    /// <see cref="MaxLength"/> printable ASCII characters (U+0021..U+007E). The front door always writes 64 lowercase hex
+    /// digits; a service that embeds the grains records (and so has signed) whatever hash it passes.
+    /// </summary>
     public static bool IsWellFormed(string? value)
     {
-        if (value is null)
+        if (value is null || value.Length > MaxLength)
         {
             return false;
         }
 
-        if (value.Length == 0)
+        foreach (var c in value)
         {
-            return true;
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
         }
 
-        if (value.Length != 64)
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a SHA-256 as the front door writes it: 64 lowercase hex digits.</summary>
+    public static bool IsSha256Hex(string? value)
+    {
+        if (value is not { Length: 64 })
         {
             return false;
         }

@@ -116,7 +116,7 @@ public static class HybridEnvelopeSealer
     {
         if (!EnvelopeRequestHash.IsWellFormed(binding.RequestSha256))
         {
-            throw new ArgumentException("The request hash must be 64 lowercase hex digits or empty.", nameof(input));
+            throw new ArgumentException($"The request hash must be empty or at most {EnvelopeRequestHash.MaxLength} printable ASCII characters.", nameof(input));
         }
 
         var issuedAt = binding.IssuedAt.UtcDateTime.ToString(EnvelopeConstants.IssuedAtFormat, CultureInfo.InvariantCulture);

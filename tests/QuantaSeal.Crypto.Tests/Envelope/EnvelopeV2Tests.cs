@@ -178,7 +178,8 @@ public sealed class EnvelopeV2Tests
     [InlineData("issued_at", "\"2026-12-07T23:20:00Z\"")]
     [InlineData("issued_at", "\"2026-12-07T23:20:00.123+00:00\"")]
     [InlineData("issued_at", "\"2026-13-07T23:20:00.123Z\"")]
-    [InlineData("request_sha256", "\"ABCDEF\"")]
+    [InlineData("request_sha256", "\"not hex\"")]
+    [InlineData("request_sha256", "\"caf\u00e9\"")]
     [InlineData("request_sha256", "null")]
     [InlineData("paging", "\"next\"")]
     [InlineData("rate_limit", "{\"remaining\":1.5}")]
@@ -196,7 +197,7 @@ public sealed class EnvelopeV2Tests
     {
         Assert.Throws<ArgumentException>(() => HybridEnvelopeSealer.Seal(TestKeys.Input() with { NextCursor = "x" }, TestKeys.Signing, TestKeys.SigningKeyId, TestKeys.Hmac));
         Assert.Throws<ArgumentException>(() => HybridEnvelopeSealer.Seal(
-            TestKeys.Input() with { Binding = new EnvelopeBinding("NOT-HEX", IssuedAt) }, TestKeys.Signing, TestKeys.SigningKeyId, TestKeys.Hmac));
+            TestKeys.Input() with { Binding = new EnvelopeBinding("with\ta tab", IssuedAt) }, TestKeys.Signing, TestKeys.SigningKeyId, TestKeys.Hmac));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ const SIGNATURE_CONTEXT = { 1: utf8('QuantaSeal/v1/envelope'), 2: utf8('QuantaSe
 const KEY_INFO = utf8('QuantaSeal/v1/envelope-key');
 const TAG = { 1: utf8('QSENV1'), 2: utf8('QSENV2') };
 const ISSUED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const REQUEST_SHA256 = /^(|[0-9a-f]{64})$/;
+const REQUEST_SHA256 = /^[\x21-\x7e]{0,512}$/;
 
 const SIZES = { kemCiphertext: 1088, kemPublicKey: 1184, kemSeed: 64, kemExpanded: 2400, dsaPublicKey: 1952, dsaSignature: 3309, dsaSeed: 32, hmac: 64, nonce: 12, gcmTag: 16 };
 
