@@ -29,7 +29,7 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
 
         Assert.False(result.Success);
         Assert.Equal(ProxyErrorTypes.Unreachable, result.ErrorType);
-        Assert.Equal(IntegrationGrain.HostNotAllowedMessage, result.ErrorMessage);
+        Assert.Equal(ProxyPipeline.HostNotAllowedMessage, result.ErrorMessage);
         Assert.Null(result.EnvelopeJson);
         Assert.Equal(0, scenario.TokenRequests);
         Assert.Equal(0, scenario.Executions);
@@ -51,7 +51,7 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
 
         Assert.False(check.Ok);
         Assert.Equal(ProxyErrorTypes.Unreachable, check.ErrorType);
-        Assert.Equal(IntegrationGrain.HostNotAllowedMessage, check.ErrorMessage);
+        Assert.Equal(ProxyPipeline.HostNotAllowedMessage, check.ErrorMessage);
         Assert.Equal(0, scenario.TokenRequests);
     }
 
