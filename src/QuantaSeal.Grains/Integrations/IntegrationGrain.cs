@@ -25,9 +25,10 @@ namespace QuantaSeal.Grains.Integrations;
 /// The grain owns the integration's configuration and policy: create, update and delete with their validation
 /// (<see cref="IntegrationRules"/>), their audit (<see cref="ChangeAudit"/>) and their compensation
 /// (<c>IntegrationGrain.Compensation.cs</c>). The two other jobs are plain classes it owns and wires:
-/// <see cref="TokenCache"/> (single-flight acquisition, proactive refresh on a grain timer, invalidation by generation,
-/// the opened credential), for which the grain is the <see cref="ITokenSource"/>, and <see cref="ProxyPipeline"/>
-/// (a proxied call as ordered fail-closed steps).
+/// <see cref="TokenCache"/> (single-flight acquisition, proactive refresh, invalidation by generation, the opened
+/// credential), for which the grain is the <see cref="ITokenSource"/> (<c>IntegrationGrain.TokenSource.cs</c>: the
+/// credential grain, the connector, a grain timer), and <see cref="ProxyPipeline"/> (a proxied call as ordered
+/// fail-closed steps, each refusing with a <see cref="ProxyRefusal"/>).
 /// </para>
 /// <para>
 /// Not reentrant (DESIGN §2, the throughput rule): configuration changes run one at a time, so none of them can read
@@ -384,38 +385,6 @@ internal sealed partial class IntegrationGrain(
     /// </summary>
     private Task WriteStateAsync() => state.WriteStateAsync(CancellationToken.None);
 
-    async Task<VersionedCredential> ITokenSource.FetchCredentialAsync(CancellationToken cancellationToken)
-    {
-        var tenantId = S.TenantId!;
-        var credentialId = S.CredentialId;
-        var sealedCredential = await GrainFactory.GetGrain<ICredentialGrain>(credentialId).GetSealedAsync(cancellationToken);
-        var plaintext = await CredentialSealing.UnsealAsync(GrainFactory, keyWrap, tenantId, credentialId, sealedCredential, cancellationToken);
-        try
-        {
-            return new VersionedCredential(CredentialTypes.ToUpstream(sealedCredential.CredentialType, plaintext), sealedCredential.Version);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
-    }
-
-    /// <remarks>
-    /// The allowlist is read when the request is made (Okta derives the token's scopes from it); an update that changes
-    /// it invalidates the cache, so a token acquired for the old list is never cached.
-    /// </remarks>
-    Task<UpstreamToken> ITokenSource.AcquireTokenAsync(UpstreamCredential credential, CancellationToken cancellationToken) =>
-        hostPolicy.TryCreateTarget(S.SystemType, S.Domain, out var target, out _)
-            ? Connector().AcquireTokenAsync(target!, credential, S.AllowedOperations, cancellationToken)
-            : throw new UpstreamCallException(UpstreamOutcome.Unreachable, 0, null, ProxyPipeline.HostNotAllowedMessage);
-
-    /// <remarks>A grain timer: its callback interleaves with the grain's calls and does not keep the integration active.</remarks>
-    IDisposable ITokenSource.ScheduleRefresh(TimeSpan dueIn, Func<Task> refresh) =>
-        this.RegisterGrainTimer(
-            static (refresh, _) => refresh(),
-            refresh,
-            new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
-
     private IUpstreamConnector Connector() =>
         connectors.FirstOrDefault(c => string.Equals(c.SystemType, S.SystemType, StringComparison.Ordinal))
         ?? throw new InvalidOperationException("No connector is registered for this system type.");
@@ -445,28 +414,4 @@ internal sealed partial class IntegrationGrain(
 
     private IntegrationInfo ToInfo() =>
         new(IntegrationId, S.SystemType, S.Name, S.Domain, S.CredentialId, [.. S.AllowedOperations], S.CreatedAt, S.UpdatedAt);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Tenant {TenantId} created integration {IntegrationId} ({SystemType}, {OperationCount} operations allowed)")]
-        public static partial void Created(ILogger logger, string tenantId, string integrationId, string systemType, int operationCount);
-
-        [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Tenant {TenantId} updated integration {IntegrationId}")]
-        public static partial void Updated(ILogger logger, string tenantId, string integrationId);
-
-        [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Tenant {TenantId} deleted integration {IntegrationId}")]
-        public static partial void Deleted(ILogger logger, string tenantId, string integrationId);
-
-        [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Integration {IntegrationId} of tenant {TenantId}: undid the {Step} step after a failed request ({ExceptionType})")]
-        public static partial void Compensated(ILogger logger, string tenantId, string integrationId, string step, Type exceptionType);
-
-        [LoggerMessage(EventId = 1311, Level = LogLevel.Error, Message = "Integration {IntegrationId} of tenant {TenantId}: could not undo the {Step} step after a failed request ({ExceptionType}); the undo failed with {UndoExceptionType}")]
-        public static partial void CompensationFailed(ILogger logger, string tenantId, string integrationId, string step, Type exceptionType, Type undoExceptionType);
-
-        [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: detaching its former credential failed ({ExceptionType}); the credential drops the stale entry when it is deleted")]
-        public static partial void DetachFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
-
-        [LoggerMessage(EventId = 1313, Level = LogLevel.Warning, Message = "Integration {IntegrationId} of tenant {TenantId}: deleted, but removing it from the directory failed ({ExceptionType}); it lists as nothing and a repeated delete retries")]
-        public static partial void DirectoryCleanupFailed(ILogger logger, string tenantId, string integrationId, Type exceptionType);
-    }
 }
