@@ -61,19 +61,21 @@ public sealed class TokenCacheTests
     [Fact]
     public async Task CallerPastTheRefreshPoint_KeepsTheCurrentToken_AndStartsOneBackgroundRefresh()
     {
+        // A budget longer than the clock moves here, so the refresh released below cannot time out whenever it resumes.
+        var cache = new TokenCache(_source, Lifetime * 2, _time, NullLogger.Instance, "ten_test", "int_test");
         _source.FireTimers = false;
-        var first = await _cache.GetAsync();
+        var first = await cache.GetAsync();
         _time.Advance(Lifetime * 0.9);
         var gate = _source.HoldNextTokenRequest();
 
-        var during = await _cache.GetAsync();
+        var during = await cache.GetAsync();
         await gate.Entered.WaitAsync(TestContext.Current.CancellationToken);
-        var alsoDuring = await _cache.GetAsync();
+        var alsoDuring = await cache.GetAsync();
         gate.Open();
 
         // Once the first token is too close to expiry, a caller gets the refreshed one (cached, or the refresh in flight).
         _time.Advance((Lifetime * 0.1) - TokenCache.ExpirySafetyMargin);
-        var after = await _cache.GetAsync();
+        var after = await cache.GetAsync();
 
         Assert.Same(first, during);
         Assert.Same(first, alsoDuring);
