@@ -83,12 +83,13 @@ internal sealed partial class ProxyPipeline(
             return unknown;
         }
 
-        if (Allowlist(call) is { } notAllowed)
+        var allowed = Allowlist(call, operation.Value!);
+        if (allowed.Refusal is { } notAllowed)
         {
             return notAllowed;
         }
 
-        var request = Payload(call);
+        var request = Payload(call, allowed.Value!);
         if (request.Refusal is { } invalid)
         {
             return invalid;
@@ -110,11 +111,11 @@ internal sealed partial class ProxyPipeline(
             : new ProxyRefusal(ProxyErrorTypes.UnknownOperation, "operation", $"'{call.SystemType}' has no operation with that name; see GET /api/v2/connectors.");
 
     /// <summary>Step 2: the integration's allowlist names it (default deny).</summary>
-    private ProxyRefusal? Allowlist(ProxyCall call)
+    private ProxyStep<OperationDescriptor> Allowlist(ProxyCall call, OperationDescriptor operation)
     {
-        if (call.AllowedOperations.Contains(call.Command.Operation, StringComparer.Ordinal))
+        if (call.AllowedOperations.Contains(operation.Name, StringComparer.Ordinal))
         {
-            return null;
+            return operation;
         }
 
         Log.OperationDenied(logger, call.TenantId, call.IntegrationId, call.Command.Operation);
@@ -125,7 +126,7 @@ internal sealed partial class ProxyPipeline(
     /// Step 3: the payload text parsed once and validated once by the catalog. The result is the only form of the
     /// payload the later steps see: the connector maps it onto the wire without reading raw JSON again.
     /// </summary>
-    private ProxyStep<OperationRequest> Payload(ProxyCall call)
+    private ProxyStep<OperationRequest> Payload(ProxyCall call, OperationDescriptor operation)
     {
         JsonElement? payload = null;
         if (call.Command.PayloadJson is { } text)
@@ -141,7 +142,7 @@ internal sealed partial class ProxyPipeline(
             }
         }
 
-        var validation = catalog.Validate(call.SystemType, call.Command.Operation, payload);
+        var validation = catalog.Validate(operation.SystemType, operation.Name, payload);
         return validation.Request is { } request
             ? request
             : new ProxyRefusal(ProxyErrorTypes.InvalidPayload, "payload." + validation.Field, validation.Message!);
