@@ -1,21 +1,17 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
 using QuantaSeal.Abstractions.Tenants;
-using QuantaSeal.Abstractions.Vault;
 using QuantaSeal.Connectors;
 using QuantaSeal.Connectors.Catalog;
-using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Security;
 using QuantaSeal.Grains.Tenants;
-using QuantaSeal.Grains.Vault;
 
 namespace QuantaSeal.Grains.Integrations;
 
