@@ -29,7 +29,9 @@ public sealed class HostStorageIsolationTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             // The host's own providers, registered before QuantaSeal is added (the usual order in a host's Program).
+            // (As Orleans' AddGrainStorage registers a "Default" provider: keyed, and as the unkeyed IGrainStorage.)
             silo.Services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, _hostDefault);
+            silo.Services.AddSingleton<IGrainStorage>(_hostDefault);
             silo.Services.AddKeyedSingleton<IGrainStorage>(HostNoteGrain.NamedProvider, _hostNamed);
             silo.AddQuantaSealStorageInMemory();
             silo.AddQuantaSealAuditInMemory();
@@ -69,6 +71,7 @@ public sealed class HostStorageIsolationTests : IAsyncLifetime
         var services = _cluster.Silos[0].ServiceProvider;
 
         Assert.Same(_hostDefault, services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
+        Assert.Same(_hostDefault, services.GetRequiredService<IGrainStorage>());
         Assert.NotSame(_hostDefault, services.GetRequiredKeyedService<IGrainStorage>(StorageNames.QuantaSeal));
         Assert.NotNull(services.GetKeyedService<Orleans.Streams.IStreamProvider>(AuditStreams.ProviderName));
     }
