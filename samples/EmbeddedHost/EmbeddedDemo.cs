@@ -9,22 +9,6 @@ using QuantaSeal.Samples.EmbeddedHost.Users;
 
 namespace QuantaSeal.Samples.EmbeddedHost;
 
-/// <summary>An Auth0 tenant's management API and the M2M application QuantaSeal calls it with.</summary>
-/// <param name="Domain">The Auth0 domain, or a full base URL the upstream allowlist permits (the emulator).</param>
-/// <param name="ClientId">The M2M application's client id.</param>
-/// <param name="ClientSecret">Its client secret (sealed into QuantaSeal's vault, never kept by the host).</param>
-/// <param name="Audience">The management API audience.</param>
-public sealed record DemoUpstream(string Domain, string ClientId, string ClientSecret, string Audience);
-
-/// <summary>What the demo did.</summary>
-/// <param name="TenantId">The QuantaSeal tenant it created.</param>
-/// <param name="IntegrationId">The tenant's Auth0 integration.</param>
-/// <param name="Customer">The key of the host's <see cref="IUserDirectoryGrain"/>.</param>
-/// <param name="AuditEventId">The audit event of the proxied call.</param>
-/// <param name="UsersJson">The upstream answer, from the opened envelope.</param>
-/// <param name="Calls">The host grain's call count after the call.</param>
-public sealed record DemoResult(string TenantId, string IntegrationId, string Customer, string AuditEventId, string UsersJson, int Calls);
-
 /// <summary>
 /// One pass through the sample, all through grain calls: create a tenant, register the client's recipient key, seal the
 /// Auth0 credential, create the integration, then let the host's own grain list users through QuantaSeal and open
