@@ -34,6 +34,7 @@ public static class QuantaSealSiloBuilderExtensions
 
         builder.AddIncomingGrainCallFilter<TenantIsolationFilter>();
         QuantaSealPersistentStateFactory.Decorate(builder.Services);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, QuantaSealStateNamingCheck>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
         builder.Services.TryAddSingleton<IAuditPublisher, StreamAuditPublisher>();

@@ -92,6 +92,19 @@ public sealed class HostStorageIsolationTests : IAsyncLifetime
         Assert.Same(hostFactory, factory.Inner);
     }
 
+    [Fact]
+    public void StateNaming_ReplacedAfterAddQuantaSeal_IsRefused()
+    {
+        var services = new ServiceCollection();
+        QuantaSealStorage.AddStateConventions(services);
+        services.AddSingleton<IPersistentStateFactory, PersistentStateFactory>();
+        using var provider = services.BuildServiceProvider();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => QuantaSealPersistentStateFactory.EnsureInstalled(provider));
+
+        Assert.Contains("before calling AddQuantaSeal", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A host's grain storage that keeps what it is given in memory and records the state names it sees.</summary>
     private sealed class RecordingGrainStorage : IGrainStorage
     {

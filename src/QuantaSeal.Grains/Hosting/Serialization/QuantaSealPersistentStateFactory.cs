@@ -51,6 +51,22 @@ internal sealed class QuantaSealPersistentStateFactory(IPersistentStateFactory i
         services.AddSingleton<IPersistentStateFactory>(marker.Create);
     }
 
+    /// <summary>
+    /// Throws when the silo's <see cref="IPersistentStateFactory"/> is not this decorator: something replaced it after
+    /// QuantaSeal was added, and QuantaSeal's grains would read their state under other names (and find none).
+    /// </summary>
+    internal static void EnsureInstalled(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.GetService<IPersistentStateFactory>() is not QuantaSealPersistentStateFactory)
+        {
+            throw new InvalidOperationException(
+                "The silo's IPersistentStateFactory was replaced after AddQuantaSeal was called, so QuantaSeal's grain state would be "
+                + "read under other names. Register your own IPersistentStateFactory before calling AddQuantaSeal (QuantaSeal then "
+                + "wraps it and leaves every state outside its 'quantaseal' provider to it). Refusing to start.");
+        }
+    }
+
     /// <summary>Holds the decorated registration; its <see cref="Create"/> is the factory delegate, so a second call recognises it.</summary>
     private sealed class Marker(ServiceDescriptor? decorated)
     {
