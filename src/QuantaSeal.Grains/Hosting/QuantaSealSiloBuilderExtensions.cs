@@ -9,6 +9,7 @@ using QuantaSeal.Connectors.Okta;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Security;
+using QuantaSeal.Grains.Security.Records;
 
 namespace QuantaSeal.Grains.Hosting;
 
@@ -28,10 +29,14 @@ public static class QuantaSealSiloBuilderExtensions
         configure?.Invoke(options);
 
         builder.AddIncomingGrainCallFilter<TenantIsolationFilter>();
+
+        // After isolation: only the tenant a refused record claims learns that it was refused.
+        builder.AddIncomingGrainCallFilter<RecordIntegrityFilter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
         builder.Services.TryAddSingleton<IAuditPublisher, StreamAuditPublisher>();
         builder.Services.TryAddSingleton<ChangeAudit>();
+        builder.Services.TryAddSingleton<RecordAuthenticator>();
         builder.Services.AddOptions<AuditChainOptions>().BindConfiguration("QuantaSeal:Audit").ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>, AuditChainOptionsValidator>());
         builder.Services.AddQuantaSealConnectors(options.ConfigureUpstream);
