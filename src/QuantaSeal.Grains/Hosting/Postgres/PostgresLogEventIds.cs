@@ -11,4 +11,5 @@ internal static class PostgresLogEventIds
     internal const int SchemaUpToDate = 7102;
     internal const int UnknownMigrationsInDatabase = 7103;
     internal const int SchemaMigrationFailed = 7104;
+    internal const int LegacyRecordSealed = 7110;
 }

@@ -21,8 +21,13 @@ internal sealed partial class RecordAuthenticator(IKeyWrapProvider keyWrap, Chan
     public const string KeyLabel = "QuantaSeal/v1/record-auth";
 
     /// <summary>Computes the authenticator of a record with <paramref name="identity"/> and <paramref name="fields"/>.</summary>
-    public async Task<byte[]> ComputeAsync(RecordIdentity identity, Action<RecordMac> fields, CancellationToken cancellationToken = default)
+    public Task<byte[]> ComputeAsync(RecordIdentity identity, Action<RecordMac> fields, CancellationToken cancellationToken = default) =>
+        ComputeAsync(keyWrap, identity, fields, cancellationToken);
+
+    /// <summary>Computes an authenticator with <paramref name="keyWrap"/> (the operator's <c>seal-records</c> step has no silo).</summary>
+    public static async Task<byte[]> ComputeAsync(IKeyWrapProvider keyWrap, RecordIdentity identity, Action<RecordMac> fields, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keyWrap);
         ArgumentNullException.ThrowIfNull(fields);
         var key = await keyWrap.DeriveTenantKeyAsync(identity.TenantId, KeyLabel, cancellationToken);
         try

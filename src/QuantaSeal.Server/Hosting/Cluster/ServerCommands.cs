@@ -1,3 +1,4 @@
+using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting.Cluster;
 using QuantaSeal.Grains.Hosting.Postgres;
 
@@ -6,7 +7,9 @@ namespace QuantaSeal.Server.Hosting.Cluster;
 /// <summary>
 /// Operator commands of the server binary that do their job and exit instead of serving:
 /// <c>cluster-certs DIR [NODE-NAME]</c> (a local cluster CA and a node certificate, for development and
-/// <c>deploy/scripts/cluster.sh</c>) and <c>migrate --connection-string CS</c> (apply deploy/sql without starting a node).
+/// <c>deploy/scripts/cluster.sh</c>), <c>migrate --connection-string CS</c> (apply deploy/sql without starting a node) and
+/// <c>seal-records --connection-string CS --master-key-file PATH [--service-id ID]</c> (the one-time upgrade step that
+/// authenticates records written before records were authenticated; docs/hardening.md).
 /// </summary>
 internal static class ServerCommands
 {
@@ -35,8 +38,36 @@ internal static class ServerCommands
             case ["migrate", ..]:
                 await global::System.Console.Error.WriteLineAsync("usage: QuantaSeal.Server migrate --connection-string CS");
                 return 2;
+            case ["seal-records", "--connection-string", var cs, "--master-key-file", var keyFile, .. var rest] when rest is [] or ["--service-id", _]:
+                return await SealRecordsAsync(cs, keyFile, rest is [_, var serviceId] ? serviceId : new ServerOptions().ServiceId);
+            case ["seal-records", ..]:
+                await global::System.Console.Error.WriteLineAsync("usage: QuantaSeal.Server seal-records --connection-string CS --master-key-file PATH [--service-id ID]   (every node stopped)");
+                return 2;
             default:
                 return null;
         }
+    }
+
+    private static async Task<int> SealRecordsAsync(string connectionString, string masterKeyFile, string serviceId)
+    {
+        using var factory = LoggerFactory.Create(l => l.AddConsole());
+        LocalKeyWrapProvider keyWrap;
+        try
+        {
+            keyWrap = LocalKeyWrapProvider.FromFile(masterKeyFile);
+        }
+        catch (KeyWrapException ex)
+        {
+            await global::System.Console.Error.WriteLineAsync("seal-records: " + ex.Message);
+            return 2;
+        }
+
+        using (keyWrap)
+        {
+            var sealedCount = await new LegacyRecordSealer(keyWrap, factory.CreateLogger("QuantaSeal.SealRecords")).SealAsync(connectionString, serviceId);
+            await global::System.Console.Out.WriteLineAsync($"seal-records: {sealedCount} record(s) of service '{serviceId}' sealed");
+        }
+
+        return 0;
     }
 }
