@@ -133,8 +133,8 @@ internal sealed class ApiKeyGrain(
     }
 
     /// <summary>
-    /// Once per activation (single-flight; a failed call is asked again next time): the tenant's record must list this key,
-    /// unrevoked, with the same scopes. A tenant record that is itself refused refuses its keys too.
+    /// Once per activation (single-flight; a transient failure is asked again next time): the tenant's record must list
+    /// this key, unrevoked, with the same scopes. A tenant record that is itself refused refuses its keys too.
     /// </summary>
     private async Task<bool> ConfirmedByTenantAsync()
     {
@@ -161,14 +161,10 @@ internal sealed class ApiKeyGrain(
         ApiKeyInfo? listed;
         try
         {
+            // A tenant record that is itself refused throws RecordIntegrityException (reported by the tenant grain): the
+            // key does not authenticate, and the caller, who presented the right key, learns why (503, not 401).
             TenantCallContext.SetTenant(s.TenantId!);
             listed = await GrainFactory.GetGrain<ITenantGrain>(s.TenantId!).GetApiKeyAsync(ApiKeyId);
-        }
-        catch (RecordIntegrityException)
-        {
-            // The tenant's record is refused (and reported by the tenant): nothing it vouched for is used.
-            _refused = true;
-            return false;
         }
         catch (TenantAccessDeniedException)
         {

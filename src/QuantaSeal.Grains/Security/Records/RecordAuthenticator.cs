@@ -110,7 +110,7 @@ internal sealed partial class RecordAuthenticator(IKeyWrapProvider keyWrap, Chan
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Refused stored {Kind} record {ObjectId}: its authenticator is {Reason}; the record is not used. It was not written by this cluster's keys (or was rolled back): investigate database access")]
+        [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Refused stored {Kind} record {ObjectId} (authenticator {Reason}): the record is not used. This cluster's keys did not write it as it is now (changed, copied, forged or rolled back): investigate who can write the database")]
         public static partial void RecordRefused(ILogger logger, string kind, string objectId, string reason);
 
         [LoggerMessage(EventId = 1402, Level = LogLevel.Error, Message = "The refusal of stored {Kind} record {ObjectId} could not be recorded in the audit chain ({ExceptionType})")]
