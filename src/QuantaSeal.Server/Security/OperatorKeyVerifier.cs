@@ -93,10 +93,7 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
         if (failures.IsThrottled(http))
         {
             metrics.RateLimited("failed_auth");
-            var retryAfter = FailedAuthentication.ThrottledFor(http) ?? TimeSpan.FromSeconds(1);
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited, "Too many requests.",
-                "This client exceeded a rate limit; retry after the number of seconds in Retry-After."));
+            return TypedResults.Problem(Problems.RateLimited(http, FailedAuthentication.ThrottledFor(http) ?? TimeSpan.FromSeconds(1)));
         }
 
         if (Verify(presented))
