@@ -78,7 +78,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxR
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SecurityMetrics>();
-builder.Services.AddSingleton(sp => new OperatorKeyVerifier(operatorKey, sp.GetRequiredService<SecurityMetrics>(), sp.GetRequiredService<ILogger<OperatorKeyVerifier>>()));
+builder.Services.AddSingleton(sp => new OperatorKeyVerifier(operatorKey, sp.GetRequiredService<SecurityMetrics>(), sp.GetRequiredService<FailedAuthentication>(), sp.GetRequiredService<ILogger<OperatorKeyVerifier>>()));
 builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<FailedAuthentication>();
 builder.Services.AddQuantaSealRateLimiter();

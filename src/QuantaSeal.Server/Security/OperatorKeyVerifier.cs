@@ -9,7 +9,7 @@ namespace QuantaSeal.Server.Security;
 /// Holds SHA-256 of the operator key and checks presented keys in constant time. A refusal is counted, logged (the
 /// client address only, never the presented value) and charged to the address's failed-authentication budget.
 /// </summary>
-internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMetrics metrics, ILogger<OperatorKeyVerifier> logger)
+internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMetrics metrics, FailedAuthentication failures, ILogger<OperatorKeyVerifier> logger)
 {
     public const string HeaderName = "X-Operator-Key";
 
@@ -89,7 +89,6 @@ internal sealed partial class OperatorKeyVerifier(string operatorKey, SecurityMe
 
     private ProblemHttpResult? RefuseUnless(HttpContext http, string? presented, string challenge, string how)
     {
-        var failures = http.RequestServices.GetRequiredService<FailedAuthentication>();
         if (failures.IsThrottled(http))
         {
             metrics.RateLimited("failed_auth");
