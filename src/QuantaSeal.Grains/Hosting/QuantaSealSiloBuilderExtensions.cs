@@ -10,6 +10,7 @@ using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Security;
+using QuantaSeal.Grains.Security.Records;
 
 namespace QuantaSeal.Grains.Hosting;
 
@@ -33,12 +34,16 @@ public static class QuantaSealSiloBuilderExtensions
         configure?.Invoke(options);
 
         builder.AddIncomingGrainCallFilter<TenantIsolationFilter>();
+
+        // After isolation: only the tenant a refused record claims learns that it was refused.
+        builder.AddIncomingGrainCallFilter<RecordIntegrityFilter>();
         QuantaSealPersistentStateFactory.Decorate(builder.Services);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, QuantaSealStateNamingCheck>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
         builder.Services.TryAddSingleton<IAuditPublisher, StreamAuditPublisher>();
         builder.Services.TryAddSingleton<ChangeAudit>();
+        builder.Services.TryAddSingleton<RecordAuthenticator>();
         builder.Services.AddOptions<AuditChainOptions>().BindConfiguration("QuantaSeal:Audit").ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>, AuditChainOptionsValidator>());
         builder.Services.AddQuantaSealConnectors(options.ConfigureUpstream);

@@ -149,7 +149,7 @@ internal sealed partial class IntegrationGrain(
                 S.AllowedOperations = [.. operations];
                 S.CreatedAt = now;
                 S.UpdatedAt = now;
-                await state.WriteStateAsync(cancellationToken);
+                await WriteSealedStateAsync(cancellationToken);
             }
             catch (Exception ex)
             {
@@ -227,7 +227,7 @@ internal sealed partial class IntegrationGrain(
             S.UpdatedAt = timeProvider.GetUtcNow();
             try
             {
-                await state.WriteStateAsync(cancellationToken);
+                await WriteSealedStateAsync(cancellationToken);
             }
             catch
             {
@@ -291,7 +291,7 @@ internal sealed partial class IntegrationGrain(
         S.Deleted = true;
         try
         {
-            await state.WriteStateAsync(CancellationToken.None);
+            await WriteSealedStateAsync(CancellationToken.None);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Npgsql;
+using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Hosting.Cluster;
 using QuantaSeal.Grains.Hosting.Postgres;
 
@@ -7,9 +8,11 @@ namespace QuantaSeal.Server.Hosting.Cluster;
 /// <summary>
 /// Operator commands of the server binary that do their job and exit instead of serving:
 /// <c>cluster-certs DIR [NODE-NAME]</c> (a local cluster CA and a node certificate, for development and
-/// <c>deploy/scripts/cluster.sh</c>) and <c>migrate [--check] [--connection-string CS]</c> (apply, or only check,
+/// <c>deploy/scripts/cluster.sh</c>), <c>migrate [--check] [--connection-string CS]</c> (apply, or only check,
 /// deploy/sql without starting a node; the connection string may come from <c>QuantaSeal__ConnectionString</c> instead,
-/// which keeps its password out of the process list).
+/// which keeps its password out of the process list) and
+/// <c>seal-records --connection-string CS --master-key-file PATH [--service-id ID]</c> (the one-time upgrade step that
+/// authenticates records written before records were authenticated; docs/hardening.md).
 /// </summary>
 internal static class ServerCommands
 {
@@ -43,6 +46,11 @@ internal static class ServerCommands
                 return 2;
             case ["migrate", .. var rest]:
                 return await MigrateAsync(rest, stdout, stderr, environment, cancellationToken);
+            case ["seal-records", "--connection-string", var cs, "--master-key-file", var keyFile, .. var rest] when rest is [] or ["--service-id", _]:
+                return await SealRecordsAsync(cs, keyFile, rest is [_, var serviceId] ? serviceId : new ServerOptions().ServiceId, stdout, stderr);
+            case ["seal-records", ..]:
+                await stderr.WriteLineAsync("usage: QuantaSeal.Server seal-records --connection-string CS --master-key-file PATH [--service-id ID]   (every node stopped)");
+                return 2;
             default:
                 return null;
         }
@@ -105,5 +113,28 @@ internal static class ServerCommands
             await stderr.WriteLineAsync($"migrate: {ex.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> SealRecordsAsync(string connectionString, string masterKeyFile, string serviceId, TextWriter stdout, TextWriter stderr)
+    {
+        using var factory = LoggerFactory.Create(l => l.AddConsole());
+        LocalKeyWrapProvider keyWrap;
+        try
+        {
+            keyWrap = LocalKeyWrapProvider.FromFile(masterKeyFile);
+        }
+        catch (KeyWrapException ex)
+        {
+            await stderr.WriteLineAsync("seal-records: " + ex.Message);
+            return 2;
+        }
+
+        using (keyWrap)
+        {
+            var sealedCount = await new LegacyRecordSealer(keyWrap, factory.CreateLogger("QuantaSeal.SealRecords")).SealAsync(connectionString, serviceId);
+            await stdout.WriteLineAsync($"seal-records: {sealedCount} record(s) of service '{serviceId}' sealed");
+        }
+
+        return 0;
     }
 }
