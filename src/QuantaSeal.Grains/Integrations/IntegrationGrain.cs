@@ -379,7 +379,7 @@ internal sealed partial class IntegrationGrain(
     /// The one place the integration's stored state is written. Not the request's token: every caller writes after its
     /// intent was recorded, and a change that has begun must finish (or fail) whatever the caller does.
     /// </summary>
-    private Task WriteStateAsync() => state.WriteStateAsync(CancellationToken.None);
+    private Task WriteStateAsync() => WriteSealedStateAsync(CancellationToken.None);
 
     private IUpstreamConnector Connector() =>
         connectors.FirstOrDefault(c => string.Equals(c.SystemType, S.SystemType, StringComparison.Ordinal))
