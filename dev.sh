@@ -42,6 +42,7 @@ case "$cmd" in
 QuantaSeal is starting on $HTTP_URL (PostgreSQL on 127.0.0.1:$DEV_PG_PORT, data in $DEV_PG_DIR).
   API reference:  $HTTP_URL/scalar        OpenAPI: $HTTP_URL/openapi/v1.json
   Health:         $HTTP_URL/healthz        Ready:   $HTTP_URL/readyz
+  Management:     http://127.0.0.1:9464/metrics   http://127.0.0.1:9464/dashboard/   (operator key: X-Operator-Key, or the Basic password)
   First tenant:   curl -s -X POST $HTTP_URL/api/v2/tenants \\
                     -H "X-Operator-Key: \$(cat .quantaseal/operator.key)" \\
                     -H 'Content-Type: application/json' -d '{"name":"acme"}'

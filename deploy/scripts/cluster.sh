@@ -6,6 +6,7 @@
 #   deploy/scripts/cluster.sh stop                      stop every node (SIGTERM) and the cluster's PostgreSQL
 # State lives in .quantaseal-cluster/ (keys, certificates, logs, pids; git-ignored); PostgreSQL in .pgdata-cluster/.
 # Environment: QUANTASEAL_CLUSTER_PG_PORT (54330), QUANTASEAL_CLUSTER_HTTP_BASE (8180: front doors 8180.., silos 8190..),
+#              management listeners (/metrics, /dashboard; operator key): front doors 8200.., silos 8210..
 #              QUANTASEAL_CLUSTER_TASKSET_SILOS / _FRONTDOORS / _PG (e.g. "0", "0", "1": pin with taskset).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -74,7 +75,7 @@ case "$cmd" in
             --master-key-file "$STATE/master.key" --cluster-cert-dir "$STATE/cluster" --QuantaSeal:ClusterId=local-cluster)
     for i in $(seq 1 "$silos"); do
       launch "silo-$i" "${QUANTASEAL_CLUSTER_TASKSET_SILOS:-}" "${common[@]}" --role silo \
-        --urls "http://127.0.0.1:$((HTTP_BASE + 10 + i - 1))" \
+        --urls "http://127.0.0.1:$((HTTP_BASE + 10 + i - 1))" --management-port $((HTTP_BASE + 30 + i - 1)) \
         --silo-port $((11110 + i)) --gateway-port $((30000 + i)) "$@"
     done
     for i in $(seq 1 "$silos"); do
@@ -82,7 +83,7 @@ case "$cmd" in
     done
     for i in $(seq 1 "$frontdoors"); do
       launch "frontdoor-$i" "${QUANTASEAL_CLUSTER_TASKSET_FRONTDOORS:-}" "${common[@]}" --role frontdoor \
-        --urls "http://127.0.0.1:$((HTTP_BASE + i - 1))" "$@"
+        --urls "http://127.0.0.1:$((HTTP_BASE + i - 1))" --management-port $((HTTP_BASE + 20 + i - 1)) "$@"
     done
     for i in $(seq 1 "$frontdoors"); do
       wait_ready "http://127.0.0.1:$((HTTP_BASE + i - 1))" "frontdoor-$i" "$STATE/pids/frontdoor-$i.pid"
@@ -90,7 +91,7 @@ case "$cmd" in
     echo
     echo "QuantaSeal cluster: $silos silo(s), $frontdoors front door(s), PostgreSQL on 127.0.0.1:$PG_PORT"
     for i in $(seq 1 "$frontdoors"); do
-      echo "  front door $i:  http://127.0.0.1:$((HTTP_BASE + i - 1))   (API, /scalar, /readyz)"
+      echo "  front door $i:  http://127.0.0.1:$((HTTP_BASE + i - 1))   (API, /scalar, /readyz)   management: http://127.0.0.1:$((HTTP_BASE + 20 + i - 1))/dashboard/"
     done
     for i in $(seq 1 "$silos"); do
       echo "  silo $i:        http://127.0.0.1:$((HTTP_BASE + 10 + i - 1))/readyz   silo port $((11110 + i)), gateway $((30000 + i))"

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
 
@@ -25,8 +25,10 @@ public interface IUpstreamConnector
     Task<UpstreamToken> AcquireTokenAsync(ConnectorTarget target, UpstreamCredential credential, IReadOnlyCollection<string> allowedOperations, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Executes a catalog operation with an already validated payload (<see cref="Catalog.IConnectorCatalog.Validate"/>).
+    /// Executes a catalog operation whose payload the catalog validated (<see cref="IConnectorCatalog.Validate"/> made
+    /// <paramref name="request"/>): the connector maps it onto the wire and does not read or check raw JSON again.
     /// Transient failures are retried a bounded number of times for safe methods only; 429 honours Retry-After.
     /// </summary>
-    Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, string operation, JsonElement payload, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentException"><paramref name="request"/> is another system's operation.</exception>
+    Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, OperationRequest request, CancellationToken cancellationToken = default);
 }

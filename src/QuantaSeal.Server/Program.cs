@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 using QuantaSeal.AdminConsole.Hosting;
 using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Http;
@@ -79,7 +78,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxR
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<SecurityMetrics>();
-builder.Services.AddSingleton(sp => new OperatorKeyVerifier(operatorKey, sp.GetRequiredService<SecurityMetrics>(), sp.GetRequiredService<ILogger<OperatorKeyVerifier>>()));
+builder.Services.AddSingleton(sp => new OperatorKeyVerifier(operatorKey, sp.GetRequiredService<SecurityMetrics>(), sp.GetRequiredService<FailedAuthentication>(), sp.GetRequiredService<ILogger<OperatorKeyVerifier>>()));
 builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<FailedAuthentication>();
 builder.Services.AddQuantaSealRateLimiter();
@@ -119,10 +118,10 @@ if (!options.IsAuditInMemory)
     health.AddCheck<AuditStreamMonitor>("audit-transport", tags: ["audit"]);
 }
 
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+// Metrics, the dashboard and traces: /metrics and /dashboard on the management listener only, behind the operator key.
+builder.AddQuantaSealOperations(options, metrics => metrics
     .AddMeter(QuantaSeal.Grains.Audit.AuditMetrics.MeterName)
-    .AddMeter(SecurityMetrics.MeterName)
-    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+    .AddMeter(SecurityMetrics.MeterName));
 
 builder.AddQuantaSealOrleans(options, clusterSetup.Certificates, Environment.GetEnvironmentVariable("QUANTASEAL_MASTER_KEY") is null ? options.MasterKeyFile : null, upstream =>
 {
@@ -139,6 +138,7 @@ var consoleEnabled = options.RunsFrontDoor && builder.AddQuantaSealConsole();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseQuantaSealOperations(options);
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -146,8 +146,6 @@ app.UseRateLimiter();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapHealthChecks("/healthz/audit", new HealthCheckOptions { Predicate = c => c.Tags.Contains("audit") });
-// Counts only (no tenant ids, no secrets); keep it on an internal network like the health endpoints.
-app.MapPrometheusScrapingEndpoint("/metrics");
 if (!options.IsAuditInMemory)
 {
     app.Services.GetRequiredService<AuditStreamMonitor>().RegisterGauges();

@@ -36,6 +36,7 @@ public class QuantaSealTestServer<TProgram> : WebApplicationFactory<TProgram>
             ["QuantaSeal:MasterKeyFile"] = Path.Combine(StateDirectory, "master.key"),
             ["QuantaSeal:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["QuantaSeal:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["QuantaSeal:ManagementPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["QuantaSeal:ClusterId"] = "test-" + Guid.NewGuid().ToString("N"),
         };
         foreach (var (key, value) in settings(StateDirectory))

@@ -33,7 +33,7 @@ internal static class ChainSilo
             silo.AddQuantaSealAuditPostgres(connectionString);
             silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => LocalKeyWrapProvider.FromBase64(LocalKeyWrapProvider.GenerateMasterKeyBase64()));
 
-            // Named options of the "audit" provider; PostConfigure runs after the product's Configure.
+            // Named options of the audit stream provider (AuditStreams.ProviderName); PostConfigure runs after the product's Configure.
             silo.Services.PostConfigure<StreamPullingAgentOptions>(AuditStreams.ProviderName, o =>
             {
                 if (settings.PollingMs is { } polling)

@@ -55,6 +55,7 @@ internal sealed class ServerInstance : IAsyncDisposable
             "--connection-string", connectionString,
             "--audit-transport", transport,
             "--silo-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
+            "--management-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
             "--gateway-port", Ports.Free().ToString(CultureInfo.InvariantCulture),
             "--operator-key-file", Path.Combine(directory, "operator.key"),
             "--master-key-file", Path.Combine(directory, "master.key"),

@@ -12,4 +12,7 @@ public static class AuditActors
     /// the change did not come through the HTTP API.
     /// </summary>
     public const string Unattributed = "unattributed";
+
+    /// <summary>QuantaSeal itself, reporting what it found rather than what a caller asked (a refused stored record).</summary>
+    public const string System = "system";
 }

@@ -99,6 +99,12 @@ public static class AuditActions
 
     /// <summary>A read of integration configuration; like <see cref="TenantRead"/>, recorded only when refused.</summary>
     public const string IntegrationRead = "integration.read";
+
+    /// <summary>
+    /// A stored record (API key, tenant keys, integration policy) failed its integrity check and was refused (outcome
+    /// <c>denied</c>, actor <c>system</c>, object id the record's id): someone changed the database, or restored an older copy.
+    /// </summary>
+    public const string RecordRefused = "record.refused";
 }
 
 /// <summary>Audit outcomes.</summary>

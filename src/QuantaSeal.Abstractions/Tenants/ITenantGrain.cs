@@ -70,6 +70,15 @@ public interface ITenantGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The tenant's (authenticated) record of one API key, or <see langword="null"/> if it lists none with that id. An API key
+    /// grain asks this before its first authentication, so an older copy of its own record (a revoked key restored) is
+    /// refused. Interleaves with everything: it only reads, and the API key grain may be called by a change in progress.
+    /// </summary>
+    [Alias("GetApiKey")]
+    [AlwaysInterleave]
+    Task<ApiKeyInfo?> GetApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default);
+
     /// <summary>Revokes an API key (revoking a revoked key changes nothing).</summary>
     /// <exception cref="TenantAccessDeniedException">The tenant has no such key (recorded as denied).</exception>
     /// <exception cref="QuantaSealValidationException">It is the last active admin key (recorded as denied).</exception>

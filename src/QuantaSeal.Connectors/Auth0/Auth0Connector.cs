@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
 
@@ -141,36 +142,29 @@ public sealed partial class Auth0Connector(IHttpClientFactory httpClientFactory,
     /// <inheritdoc/>
     /// <remarks>
     /// Returns every upstream answer as a value (including 4xx/5xx and transport failures); throws only for a bug
-    /// (unknown operation, payload that did not pass <see cref="Catalog.IConnectorCatalog.Validate"/>) or when
-    /// <paramref name="cancellationToken"/> is cancelled.
+    /// (another system's operation) or when <paramref name="cancellationToken"/> is cancelled.
     /// </remarks>
-    public async Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, string operation, JsonElement payload, CancellationToken cancellationToken = default)
+    public async Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, OperationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(request);
         CheckTarget(target);
-        if (!Auth0Operations.ByName.TryGetValue(operation, out var definition))
+        if (!string.Equals(request.SystemType, SystemType, StringComparison.Ordinal) || !Auth0Operations.ByName.TryGetValue(request.Name, out var definition))
         {
-            throw new ArgumentException("Not an Auth0 operation.", nameof(operation));
+            throw new ArgumentException("Not an Auth0 operation.", nameof(request));
         }
 
-        // Defence in depth: the caller validated already, but the request mapping relies on it.
-        var validation = Auth0PayloadValidator.Validate(definition, payload);
-        if (!validation.IsValid)
-        {
-            throw new ArgumentException($"The payload did not pass validation (field '{validation.Field}').", nameof(payload));
-        }
-
+        var operation = definition.Name;
         var authority = target.BaseUri.Authority;
-        using var request = Auth0RequestBuilder.Build(target.BaseUri, definition, validation.Payload!.Value);
-        request.Headers.Authorization = new AuthenticationHeaderValue(token.Scheme, token.AccessToken);
+        using var outbound = Auth0RequestBuilder.Build(target.BaseUri, definition, request.Payload);
+        outbound.Headers.Authorization = new AuthenticationHeaderValue(token.Scheme, token.AccessToken);
         var started = _timeProvider.GetTimestamp();
         var http = _httpClientFactory.CreateClient(ConnectorHttpClients.Management);
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(outbound, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Transport(ex, cancellationToken) is { } failure)
         {

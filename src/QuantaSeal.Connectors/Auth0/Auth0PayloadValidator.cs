@@ -43,7 +43,7 @@ internal static class Auth0PayloadValidator
             return error;
         }
 
-        return operation.Rule?.Invoke(value) ?? PayloadValidationResult.Valid(value.Clone());
+        return operation.Rule?.Invoke(value) ?? PayloadValidationResult.Valid(new OperationRequest(operation.Descriptor, value.Clone()));
     }
 
     private static PayloadValidationResult? CheckObject(JsonElement obj, IReadOnlyList<Auth0PayloadField> fields, string? prefix)

@@ -12,6 +12,9 @@ public interface IConnectorCatalog
     /// <summary>Looks an operation up.</summary>
     bool TryGetOperation(string systemType, string operation, out OperationDescriptor descriptor);
 
-    /// <summary>Validates a proxy payload (null = none given) for an operation before any upstream call.</summary>
+    /// <summary>
+    /// Validates a proxy payload (null = none given) for an operation before any upstream call. When it is valid the
+    /// result carries the <see cref="OperationRequest"/> a connector executes: the only way to make one.
+    /// </summary>
     PayloadValidationResult Validate(string systemType, string operation, System.Text.Json.JsonElement? payload);
 }

@@ -179,7 +179,7 @@ internal static class OktaCatalog
                 _ => new FieldError("operation", "Unknown Okta operation."),
             };
             return error is null
-                ? PayloadValidationResult.Valid(root.Clone())
+                ? PayloadValidationResult.Valid(new OperationRequest(op, root.Clone()))
                 : PayloadValidationResult.Invalid(error.Field, error.Message);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)

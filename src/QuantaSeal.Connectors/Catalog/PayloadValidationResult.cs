@@ -1,16 +1,14 @@
-using System.Text.Json;
-
 namespace QuantaSeal.Connectors.Catalog;
 
 /// <summary>
-/// The outcome of validating a proxy payload for one operation: either the normalised payload to send, or the
-/// first bad field (JSON name, dotted for nested fields) with a message that never echoes the value.
+/// The outcome of validating a proxy payload for one operation: either the <see cref="OperationRequest"/> a connector
+/// executes, or the first bad field (JSON name, dotted for nested fields) with a message that never echoes the value.
 /// </summary>
 public sealed record PayloadValidationResult
 {
-    private PayloadValidationResult(JsonElement? payload, string? field, string? message)
+    private PayloadValidationResult(OperationRequest? request, string? field, string? message)
     {
-        Payload = payload;
+        Request = request;
         Field = field;
         Message = message;
     }
@@ -18,8 +16,8 @@ public sealed record PayloadValidationResult
     /// <summary>Whether the payload is valid.</summary>
     public bool IsValid => Field is null;
 
-    /// <summary>The validated payload (an object; empty object when none was given).</summary>
-    public JsonElement? Payload { get; }
+    /// <summary>The validated operation and payload when valid.</summary>
+    public OperationRequest? Request { get; }
 
     /// <summary>The bad field when invalid.</summary>
     public string? Field { get; }
@@ -27,8 +25,8 @@ public sealed record PayloadValidationResult
     /// <summary>Client-safe message when invalid.</summary>
     public string? Message { get; }
 
-    /// <summary>A valid payload.</summary>
-    public static PayloadValidationResult Valid(JsonElement payload) => new(payload, null, null);
+    /// <summary>A valid payload: only the catalog's validators vouch for one.</summary>
+    internal static PayloadValidationResult Valid(OperationRequest request) => new(request, null, null);
 
     /// <summary>An invalid payload.</summary>
     public static PayloadValidationResult Invalid(string field, string message) => new(null, field, message);

@@ -69,23 +69,18 @@ public sealed partial class OktaConnector(IHttpClientFactory httpClientFactory, 
     }
 
     /// <inheritdoc/>
-    public async Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, string operation, JsonElement payload, CancellationToken cancellationToken = default)
+    public async Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, OperationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(request);
         EnsureOkta(target);
-        if (!OktaCatalog.TryGet(operation, out var descriptor))
+        if (!string.Equals(request.SystemType, SystemType, StringComparison.Ordinal) || !OktaCatalog.TryGet(request.Name, out var descriptor))
         {
-            throw new ArgumentException("Unknown Okta operation.", nameof(operation));
+            throw new ArgumentException("Unknown Okta operation.", nameof(request));
         }
 
-        // Defence in depth: the proxy validated already; an invalid payload here is a caller bug, not an upstream call.
-        var validation = OktaCatalog.Validate(operation, payload);
-        if (!validation.IsValid)
-        {
-            throw new ArgumentException($"Invalid payload for {operation}: field '{validation.Field}'.", nameof(payload));
-        }
-
+        var operation = descriptor.Name;
         var scheme = token.Scheme switch
         {
             _ when string.Equals(token.Scheme, "SSWS", StringComparison.OrdinalIgnoreCase) => "SSWS",
@@ -93,7 +88,7 @@ public sealed partial class OktaConnector(IHttpClientFactory httpClientFactory, 
             _ when string.Equals(token.Scheme, "DPoP", StringComparison.OrdinalIgnoreCase) => "DPoP",
             _ => throw new ArgumentException("Okta tokens use the SSWS, Bearer or DPoP scheme.", nameof(token)),
         };
-        var call = OktaRequests.Build(target.BaseUri, descriptor, validation.Payload!.Value);
+        var call = OktaRequests.Build(target.BaseUri, descriptor, request.Payload);
         var host = target.BaseUri.Authority;
         var started = timeProvider.GetTimestamp();
 

@@ -14,4 +14,11 @@ public interface IKeyWrapProvider
 
     /// <summary>Unwraps a key; fails for any other tenant, purpose or key-encryption key.</summary>
     ValueTask<byte[]> UnwrapAsync(string tenantId, string purpose, WrappedKey wrapped, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Derives a 32-byte key of <paramref name="tenantId"/> for <paramref name="label"/> from the tenant's KEK (e.g. the key
+    /// that authenticates the tenant's stored records). Deterministic: the same tenant, label and KEK always give the same
+    /// key, and nobody without the KEK can compute it. The caller owns (and wipes) the returned array; it is never stored.
+    /// </summary>
+    ValueTask<byte[]> DeriveTenantKeyAsync(string tenantId, string label, CancellationToken cancellationToken = default);
 }

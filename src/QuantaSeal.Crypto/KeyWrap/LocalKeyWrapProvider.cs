@@ -8,7 +8,8 @@ namespace QuantaSeal.Crypto.KeyWrap;
 /// <summary>
 /// The default key-wrap provider: a 32-byte master key (file or environment variable) from which a
 /// per-tenant KEK is derived, <c>HKDF-SHA-256(ikm = master, salt = "QuantaSeal/v1/kek", info = tenant_id, L = 32)</c>.
-/// Keys are wrapped with AES-256-GCM, <c>aad = UTF8(tenant_id) || 0x00 || UTF8(purpose)</c>.
+/// Keys are wrapped with AES-256-GCM, <c>aad = UTF8(tenant_id) || 0x00 || UTF8(purpose)</c>. Tenant subkeys
+/// (<see cref="DeriveTenantKeyAsync"/>) are <c>HKDF-SHA-256(ikm = KEK, salt = "QuantaSeal/v1/tenant-subkey", info = UTF8(label), L = 32)</c>.
 /// </summary>
 /// <remarks>
 /// <see cref="KeyRef"/> is <c>local:</c> plus the first 8 bytes (hex) of SHA-256(master), so unwrapping with
@@ -27,6 +28,8 @@ public sealed class LocalKeyWrapProvider : IKeyWrapProvider, IDisposable
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
 
     private static ReadOnlySpan<byte> KekSalt => "QuantaSeal/v1/kek"u8;
+
+    private static ReadOnlySpan<byte> SubkeySalt => "QuantaSeal/v1/tenant-subkey"u8;
 
     private readonly byte[] _masterKey;
     private volatile bool _disposed;
@@ -171,6 +174,29 @@ public sealed class LocalKeyWrapProvider : IKeyWrapProvider, IDisposable
             return KemAead.TryDecrypt(kek, nonce, sealedKey, aad, out var plaintext)
                 ? ValueTask.FromResult(plaintext)
                 : throw new KeyWrapException("The wrapped key does not unwrap for this tenant and purpose (or it is corrupted).");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<byte[]> DeriveTenantKeyAsync(string tenantId, string label, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        Span<byte> kek = stackalloc byte[PqcSizes.Aes256Key];
+        try
+        {
+            // The KEK itself keys AES-GCM for wrapping; a subkey for another purpose is a separate HKDF output (its own
+            // salt and label), so no two purposes ever share key bytes.
+            DeriveKek(tenantId, kek);
+            var subkey = new byte[32];
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, kek, subkey, SubkeySalt, StrictUtf8.GetBytes(label, nameof(label)));
+            return ValueTask.FromResult(subkey);
         }
         finally
         {

@@ -8,7 +8,9 @@ using QuantaSeal.Connectors.Http;
 using QuantaSeal.Connectors.Okta;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Security;
+using QuantaSeal.Grains.Security.Records;
 
 namespace QuantaSeal.Grains.Hosting;
 
@@ -16,10 +18,14 @@ namespace QuantaSeal.Grains.Hosting;
 public static class QuantaSealSiloBuilderExtensions
 {
     /// <summary>
-    /// Registers the tenant-isolation call filter, the key-wrap provider and the clock. Grain storage comes from
-    /// <c>UseQuantaSealPostgres</c> or <c>UseQuantaSealInMemory</c>, or from the embedder's own provider named
-    /// <see cref="StorageNames.QuantaSeal"/>. The audit transport and store come from <c>AddQuantaSealAuditPostgres</c> or
-    /// <c>AddQuantaSealAuditInMemory</c>.
+    /// Registers QuantaSeal's grains' services: the tenant-isolation call filter, the key-wrap provider, the clock, the
+    /// audit publisher, the connectors, and the state naming of QuantaSeal's storage provider. It registers nothing under
+    /// a name that is not QuantaSeal's and leaves the silo's clustering, reminders, default storage and other grains'
+    /// state names alone. Storage and audit come from <c>AddQuantaSealPostgres</c> (an embedding service), or
+    /// <c>AddQuantaSealStorageInMemory</c> + <c>AddQuantaSealAuditInMemory</c> (a dev silo), or your own grain storage
+    /// named <see cref="StorageNames.QuantaSeal"/> with an audit transport; the standalone server uses
+    /// <c>UseQuantaSealPostgres</c>, which also takes over clustering and reminders. QuantaSeal's grains need a reminder
+    /// service (the host's own).
     /// </summary>
     public static ISiloBuilder AddQuantaSeal(this ISiloBuilder builder, Action<QuantaSealSiloOptions>? configure = null)
     {
@@ -28,10 +34,16 @@ public static class QuantaSealSiloBuilderExtensions
         configure?.Invoke(options);
 
         builder.AddIncomingGrainCallFilter<TenantIsolationFilter>();
+
+        // After isolation: only the tenant a refused record claims learns that it was refused.
+        builder.AddIncomingGrainCallFilter<RecordIntegrityFilter>();
+        QuantaSealPersistentStateFactory.Decorate(builder.Services);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, QuantaSealStateNamingCheck>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IKeyWrapProvider>(sp => CreateKeyWrapProvider(sp, options));
         builder.Services.TryAddSingleton<IAuditPublisher, StreamAuditPublisher>();
         builder.Services.TryAddSingleton<ChangeAudit>();
+        builder.Services.TryAddSingleton<RecordAuthenticator>();
         builder.Services.AddOptions<AuditChainOptions>().BindConfiguration("QuantaSeal:Audit").ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditChainOptions>, AuditChainOptionsValidator>());
         builder.Services.AddQuantaSealConnectors(options.ConfigureUpstream);

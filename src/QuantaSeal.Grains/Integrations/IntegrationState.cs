@@ -13,4 +13,10 @@ public sealed class IntegrationState
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(8)] public bool Deleted { get; set; }
+
+    /// <summary>Bumped by every write of this record; bound into <see cref="Authenticator"/>.</summary>
+    [Id(9)] public long RecordVersion { get; set; }
+
+    /// <summary>HMAC-SHA-256 under the tenant's record-authentication key (RecordAuthenticator); null on records written before it existed.</summary>
+    [Id(10)] public byte[]? Authenticator { get; set; }
 }

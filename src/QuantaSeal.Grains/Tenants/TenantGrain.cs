@@ -7,6 +7,7 @@ using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Security;
+using QuantaSeal.Grains.Security.Records;
 
 namespace QuantaSeal.Grains.Tenants;
 
@@ -21,9 +22,10 @@ namespace QuantaSeal.Grains.Tenants;
 internal sealed partial class TenantGrain(
     [PersistentState("tenant", StorageNames.QuantaSeal)] IPersistentState<TenantState> state,
     IKeyWrapProvider keyWrap,
+    RecordAuthenticator records,
     TimeProvider timeProvider,
     ChangeAudit audit,
-    ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantOwned
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantOwned, IRecordIntegrityGuarded
 {
     internal const string AlgorithmMlDsa65 = "ML-DSA-65";
     internal const string AlgorithmMlKem768 = "ML-KEM-768";
@@ -39,19 +41,36 @@ internal sealed partial class TenantGrain(
     private readonly Dictionary<string, PendingChallenge> _challenges = new(StringComparer.Ordinal);
     private MlKem768KeyPair? _vaultKey;
 
+    /// <summary>The stored record failed verification on activation: every call is refused (RecordIntegrityFilter).</summary>
+    private bool _refused;
+
     private TenantState S => state.State;
 
     private string TenantId => this.GetPrimaryKeyString();
 
+    bool IRecordIntegrityGuarded.IsRecordRefused => _refused;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (S.TenantId is not null)
+        {
+            // Before anything of the record is used (not even migrated): a record this cluster's keys did not write is refused.
+            var verdict = await records.VerifyAsync(TenantRecord.Identity(TenantId, S), S.Authenticator, TenantRecord.Fields(S), cancellationToken);
+            if (verdict != RecordVerdict.Valid)
+            {
+                _refused = true;
+                await records.ReportRefusedAsync(RecordKinds.Tenant, TenantId, TenantId, verdict);
+                return;
+            }
+        }
+
         if (S.TenantId is not null && S.SchemaVersion < CurrentSchemaVersion)
         {
             // A tenant stored before the default recipient key was explicit sealed to its newest key; that key becomes
             // the explicit default once, so nothing changes for its clients, and from now on only a PUT changes it.
             S.DefaultRecipientKeyId ??= S.RecipientKeys.Where(k => k.RevokedAt is null).MaxBy(k => k.CreatedAt)?.RecipientKeyId;
             S.SchemaVersion = CurrentSchemaVersion;
-            await state.WriteStateAsync(cancellationToken);
+            await WriteSealedAsync(cancellationToken);
         }
 
         if (S.TenantId is not null && S.VaultPrivateSeed is not null)
@@ -140,7 +159,7 @@ internal sealed partial class TenantGrain(
         S.SchemaVersion = CurrentSchemaVersion;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await WriteSealedAsync(cancellationToken);
         }
         catch
         {
@@ -415,6 +434,13 @@ internal sealed partial class TenantGrain(
         return Task.FromResult<IReadOnlyList<ApiKeyInfo>>([.. S.ApiKeys.Select(ToInfo)]);
     }
 
+    public Task<ApiKeyInfo?> GetApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default)
+    {
+        RequireExists();
+        var key = S.ApiKeys.Find(k => string.Equals(k.ApiKeyId, apiKeyId, StringComparison.Ordinal));
+        return Task.FromResult(key is null ? null : ToInfo(key));
+    }
+
     public async Task<ApiKeyInfo> RevokeApiKeyAsync(string apiKeyId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -575,12 +601,29 @@ internal sealed partial class TenantGrain(
     {
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await WriteSealedAsync(cancellationToken);
         }
         catch
         {
             // Keep memory equal to storage: a failed write must not leave a change that was never persisted.
             rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the record with a new version and its authenticator; on failure memory keeps the stored ones.</summary>
+    private async Task WriteSealedAsync(CancellationToken cancellationToken)
+    {
+        var (version, authenticator) = (S.RecordVersion, S.Authenticator);
+        S.RecordVersion++;
+        try
+        {
+            S.Authenticator = await records.ComputeAsync(TenantRecord.Identity(TenantId, S), TenantRecord.Fields(S), cancellationToken);
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            (S.RecordVersion, S.Authenticator) = (version, authenticator);
             throw;
         }
     }

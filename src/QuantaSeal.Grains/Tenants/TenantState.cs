@@ -21,6 +21,12 @@ public sealed class TenantState
 
     /// <summary>0: written before the explicit default recipient key existed (migrated on activation); 1: current.</summary>
     [Id(12)] public int SchemaVersion { get; set; }
+
+    /// <summary>Bumped by every write of this record; bound into <see cref="Authenticator"/>.</summary>
+    [Id(13)] public long RecordVersion { get; set; }
+
+    /// <summary>HMAC-SHA-256 under the tenant's record-authentication key (RecordAuthenticator); null on records written before it existed.</summary>
+    [Id(14)] public byte[]? Authenticator { get; set; }
 }
 
 /// <summary>A wrapped key as persisted.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Orleans.Dashboard;
 using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.Grains.Hosting;
 using QuantaSeal.Grains.Hosting.Cluster;
@@ -45,6 +46,13 @@ internal static class OrleansHosting
                     silo.UseQuantaSealClusterTls(certificates);
                 }
 
+                // Grain calls carry the caller's trace context (W3C) and show as spans.
+                silo.AddActivityPropagation();
+                if (options.Dashboard)
+                {
+                    silo.AddDashboard(Operations.ConfigureDashboard);
+                }
+
                 silo.AddQuantaSeal(o =>
                 {
                     o.MasterKeyFile = masterKeyFile;
@@ -62,6 +70,12 @@ internal static class OrleansHosting
                     o.ServiceId = options.ServiceId;
                 });
                 client.UseQuantaSealPostgresClustering(options.ConnectionString!);
+                client.AddActivityPropagation();
+                if (options.Dashboard)
+                {
+                    client.AddDashboard(Operations.ConfigureDashboard);
+                }
+
                 if (certificates is not null)
                 {
                     client.UseQuantaSealClusterTls(certificates);

@@ -50,6 +50,21 @@ internal sealed class ServerOptions
     [Required]
     public string ServiceId { get; set; } = "quantaseal";
 
+    /// <summary>
+    /// Port of the management listener: <c>/metrics</c> and the Orleans Dashboard (<c>/dashboard</c>), both behind operator
+    /// authentication, plus the health endpoints. The public listener (<c>--urls</c>) does not serve them. 0 turns the
+    /// management listener (and with it metrics and the dashboard) off.
+    /// </summary>
+    [Range(0, 65535)]
+    public int ManagementPort { get; set; } = 9464;
+
+    /// <summary>Address the management listener binds; loopback by default (a scraper or operator on the node itself).</summary>
+    [Required]
+    public string ManagementAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The Orleans Dashboard on the management listener (<c>--dashboard false</c> turns it off).</summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Address advertised to other silos; loopback by default (single node).</summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
 
@@ -82,6 +97,9 @@ internal sealed class ServerOptions
         ["--audit-transport"] = $"{SectionName}:AuditTransport",
         ["--advertised-ip"] = $"{SectionName}:AdvertisedIp",
         ["--console"] = $"{SectionName}:Console:Enabled",
+        ["--management-port"] = $"{SectionName}:ManagementPort",
+        ["--management-address"] = $"{SectionName}:ManagementAddress",
+        ["--dashboard"] = $"{SectionName}:Dashboard",
     };
 
     /// <summary>Every problem with the options, each with how to fix it: the attributes (<see cref="ServerOptionsValidator"/>), then the rules that span fields.</summary>
@@ -111,6 +129,11 @@ internal sealed class ServerOptions
         if (AuditTransport == "memory" && Role != "all")
         {
             errors.Add("--audit-transport memory keeps the chains in one process: --role must be 'all'.");
+        }
+
+        if (ManagementPort != 0 && !System.Net.IPAddress.TryParse(ManagementAddress, out _))
+        {
+            errors.Add("--management-address must be an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface).");
         }
 
         if (Storage == "memory" && Role != "all")

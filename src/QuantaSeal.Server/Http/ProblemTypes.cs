@@ -24,5 +24,6 @@ internal static class ProblemTypes
     public const string UpstreamTimeout = Base + "upstream-timeout";
     public const string AuditUnavailable = Base + "audit-unavailable";
     public const string RateLimited = Base + "rate-limited";
+    public const string RecordRefused = Base + "record-refused";
     public const string Internal = Base + "internal-error";
 }

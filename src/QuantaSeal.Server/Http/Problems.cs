@@ -55,6 +55,18 @@ internal static class Problems
     public static ProblemDetails NoRecipientKeyProblem(string detail) =>
         Create(StatusCodes.Status409Conflict, ProblemTypes.NoRecipientKey, "No matching active recipient key.", detail);
 
+    /// <summary>
+    /// The one 429 of QuantaSeal's own limits (per key, per address, failed authentication): sets <c>Retry-After</c>
+    /// (whole seconds, at least 1) on the response and returns the problem to write.
+    /// </summary>
+    public static ProblemDetails RateLimited(HttpContext http, TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Create(StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited, "Too many requests.",
+            "This client exceeded a rate limit; retry after the number of seconds in Retry-After.");
+    }
+
     public static ProblemDetails Create(int status, string type, string title, string? detail = null) =>
         new() { Status = status, Type = type, Title = title, Detail = detail };
 }

@@ -27,6 +27,11 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
             AuditStreamUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,
                 "The audit event could not be recorded durably, so the request was refused.",
                 "Nothing was returned. Retry when the audit store is reachable again."),
+            // Someone changed the database (or restored an older copy): the operator log and metric name the record; the
+            // client learns only that the stored record was refused, nothing about which or why.
+            RecordIntegrityException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.RecordRefused,
+                "A stored record this request needs failed its integrity check.",
+                "The request was refused and nothing was changed. The operator has been alerted; retrying will not help until they act."),
             AuditStoreUnavailableException => Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemTypes.AuditUnavailable,
                 "The audit store is unavailable.", "Retry when the audit store is reachable again."),
             OrleansException or TimeoutException or OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
@@ -46,7 +51,7 @@ internal sealed partial class QuantaSealExceptionHandler(IProblemDetailsService 
             Log.Mapped(logger, exceptionType, status, httpContext.TraceIdentifier);
         }
 
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable && exception is not RecordIntegrityException)
         {
             httpContext.Response.Headers.RetryAfter = "5";
         }

@@ -116,15 +116,10 @@ internal sealed class FailedAuthentication : IDisposable
     {
         ArgumentNullException.ThrowIfNull(http);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = Http.Problems.Create(
-                StatusCodes.Status429TooManyRequests,
-                Http.ProblemTypes.RateLimited,
-                "Too many requests.",
-                "This client exceeded a rate limit; retry after the number of seconds in Retry-After."),
+            ProblemDetails = Http.Problems.RateLimited(http, retryAfter),
         });
     }
 

@@ -34,12 +34,10 @@ internal static class RateLimiting
                 var authenticated = http.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is not null;
                 http.RequestServices.GetRequiredService<SecurityMetrics>().RateLimited(authenticated ? "api_key" : "address");
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var value) ? value : TimeSpan.FromSeconds(1);
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
-                    ProblemDetails = Problems.Create(StatusCodes.Status429TooManyRequests, ProblemTypes.RateLimited, "Too many requests.",
-                        "This client exceeded a rate limit; retry after the number of seconds in Retry-After."),
+                    ProblemDetails = Problems.RateLimited(http, retryAfter),
                 });
             };
         });

@@ -4,7 +4,8 @@ namespace QuantaSeal.Server.Security;
 
 /// <summary>
 /// Counters of refused authentication and throttled requests (no key, tenant or address in any tag: the values are
-/// attacker-chosen and would make the series unbounded). Exported with the other meters at <c>/metrics</c>.
+/// attacker-chosen and would make the series unbounded). Exported with the other meters at <c>/metrics</c> on the
+/// management listener.
 /// </summary>
 internal sealed class SecurityMetrics : IDisposable
 {
@@ -20,16 +21,23 @@ internal sealed class SecurityMetrics : IDisposable
     {
         _apiKeyRejected = _meter.CreateCounter<long>("quantaseal.auth.api_key.rejected", description: "API keys refused (malformed, unknown, revoked or wrong), by reason.");
         _operatorRejected = _meter.CreateCounter<long>("quantaseal.auth.operator.rejected", description: "Operator-key authentications refused.");
-        _rateLimited = _meter.CreateCounter<long>("quantaseal.http.rate_limited", description: "Requests answered 429 by the front door's rate limiter, by partition kind.");
+        _rateLimited = _meter.CreateCounter<long>("quantaseal.http.rate_limited", description: "Requests answered 429 by the front door (rate limiter or failed-authentication budget), by partition kind.");
     }
 
-    /// <summary>An API key was refused; <paramref name="reason"/> is one of a fixed set (malformed, unknown, refused).</summary>
+    /// <summary>
+    /// An API key was refused; <paramref name="reason"/> is one of a fixed set: <c>malformed</c>, <c>unknown</c>,
+    /// <c>refused</c> (revoked or wrong secret), or <c>throttled</c> (not looked at: the address's failed-authentication
+    /// budget is spent).
+    /// </summary>
     public void ApiKeyRejected(string reason) => _apiKeyRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>An operator key was refused.</summary>
     public void OperatorRejected() => _operatorRejected.Add(1);
 
-    /// <summary>A request was throttled; <paramref name="partition"/> is <c>address</c>, <c>api_key</c> or <c>operator</c>.</summary>
+    /// <summary>
+    /// A request was answered 429; <paramref name="partition"/> is <c>api_key</c> or <c>address</c> (the rate limiter's
+    /// partitions) or <c>failed_auth</c> (the address's failed-authentication budget, API or operator key).
+    /// </summary>
     public void RateLimited(string partition) => _rateLimited.Add(1, new KeyValuePair<string, object?>("partition", partition));
 
     /// <inheritdoc/>

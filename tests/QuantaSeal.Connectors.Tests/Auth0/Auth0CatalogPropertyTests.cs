@@ -37,7 +37,7 @@ public sealed class Auth0CatalogPropertyTests
         AssertWellFormed(result);
         if (result.IsValid && Auth0Operations.ByName.TryGetValue(name, out var definition))
         {
-            using var request = Auth0RequestBuilder.Build(BaseUri, definition, result.Payload!.Value);
+            using var request = Auth0RequestBuilder.Build(BaseUri, definition, result.Request!.Payload);
             Assert.Equal(BaseUri.Authority, request.RequestUri!.Authority);
             Assert.StartsWith("/api/v2/", request.RequestUri.AbsolutePath, StringComparison.Ordinal);
             Assert.Equal(definition.Method, request.Method);
@@ -48,7 +48,7 @@ public sealed class Auth0CatalogPropertyTests
     {
         if (result.IsValid)
         {
-            Assert.Equal(JsonValueKind.Object, result.Payload!.Value.ValueKind);
+            Assert.Equal(JsonValueKind.Object, result.Request!.Payload.ValueKind);
             Assert.Null(result.Message);
         }
         else

@@ -73,7 +73,7 @@ public sealed class Auth0CatalogTests
         var result = Auth0Catalog.Validate(operation, payload.RootElement);
 
         Assert.True(result.IsValid, $"{result.Field}: {result.Message}");
-        Assert.Equal(json, result.Payload!.Value.GetRawText());
+        Assert.Equal(json, result.Request!.Payload.GetRawText());
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class Auth0CatalogTests
         var result = Auth0Catalog.Validate("get_users", null);
 
         Assert.True(result.IsValid);
-        Assert.Equal(JsonValueKind.Object, result.Payload!.Value.ValueKind);
+        Assert.Equal(JsonValueKind.Object, result.Request!.Payload.ValueKind);
     }
 
     [Theory]
@@ -161,7 +161,7 @@ public sealed class Auth0CatalogTests
         Assert.False(result.IsValid);
         Assert.Equal(field, result.Field);
         Assert.Contains($"'{field}'", result.Message, StringComparison.Ordinal);
-        Assert.Null(result.Payload);
+        Assert.Null(result.Request);
     }
 
     [Theory]

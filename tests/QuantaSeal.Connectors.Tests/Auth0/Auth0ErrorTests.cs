@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using QuantaSeal.Connectors.Auth0;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Connectors.Tests.Catalog;
 using QuantaSeal.Connectors.Tests.Http;
 using QuantaSeal.Emulators.Auth0;
 
@@ -282,10 +283,10 @@ public sealed class Auth0ErrorTests
         var token = await host.TokenAsync("get_users");
         host.Emulator.Latency = TimeSpan.FromSeconds(30);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        using var payload = JsonDocument.Parse("{}");
+        var request = ValidatedRequests.For("auth0", "get_users", "{}");
         cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Connector.ExecuteAsync(host.Target, token, request, cancel.Token));
     }
 
     [Fact]
@@ -297,8 +298,7 @@ public sealed class Auth0ErrorTests
 
         try
         {
-            using var payload = JsonDocument.Parse("{}");
-            var response = await host.Connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, Ct);
+            var response = await host.Connector.ExecuteAsync(host.Target, token, ValidatedRequests.For("auth0", "get_users", "{}"), Ct);
 
             Assert.Equal(UpstreamOutcome.Unreachable, response.Outcome);
             Assert.Equal("unreachable", response.ErrorCode);
@@ -320,10 +320,9 @@ public sealed class Auth0ErrorTests
         await using var strict = services.BuildServiceProvider();
         var connector = new Auth0Connector(strict.GetRequiredService<IHttpClientFactory>(), TimeProvider.System, NullLogger<Auth0Connector>.Instance);
         host.Emulator.ClearRequests();
-        using var payload = JsonDocument.Parse("{}");
 
         // A target built around the policy's TryCreateTarget: the connect-time check still refuses loopback.
-        var response = await connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, Ct);
+        var response = await connector.ExecuteAsync(host.Target, token, ValidatedRequests.For("auth0", "get_users", "{}"), Ct);
         var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => connector.AcquireTokenAsync(host.Target, host.Credential, ["get_users"], Ct));
 
         Assert.Equal(UpstreamOutcome.Unreachable, response.Outcome);
@@ -333,26 +332,13 @@ public sealed class Auth0ErrorTests
     }
 
     [Fact]
-    public async Task Execute_WithAPayloadThatFailsValidation_Throws_AndCallsNothing()
+    public async Task Execute_AnotherSystemsOperation_Throws_AndCallsNothing()
     {
         await using var host = await Auth0TestHost.StartAsync();
         var token = await host.TokenAsync("get_users");
-        using var payload = JsonDocument.Parse("""{"per_page":1000}""");
+        var oktaRequest = ValidatedRequests.For("okta", "list_users", "{}");
 
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target, token, "get_users", payload.RootElement, Ct));
-
-        Assert.Contains("per_page", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(0, host.Emulator.ManagementRequestCount);
-    }
-
-    [Fact]
-    public async Task Execute_AnUnknownOperation_Throws_AndCallsNothing()
-    {
-        await using var host = await Auth0TestHost.StartAsync();
-        var token = await host.TokenAsync("get_users");
-        using var payload = JsonDocument.Parse("{}");
-
-        await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target, token, "list_users", payload.RootElement, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target, token, oktaRequest, Ct));
 
         Assert.Equal(0, host.Emulator.ManagementRequestCount);
     }
@@ -362,9 +348,9 @@ public sealed class Auth0ErrorTests
     {
         await using var host = await Auth0TestHost.StartAsync();
         var token = await host.TokenAsync("get_users");
-        using var payload = JsonDocument.Parse("{}");
+        var request = ValidatedRequests.For("auth0", "get_users", "{}");
 
-        await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target with { SystemType = "okta" }, token, "get_users", payload.RootElement, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Connector.ExecuteAsync(host.Target with { SystemType = "okta" }, token, request, Ct));
     }
 
     [Fact]

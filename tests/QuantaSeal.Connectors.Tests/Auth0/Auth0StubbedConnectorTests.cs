@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using QuantaSeal.Connectors.Auth0;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Connectors.Tests.Catalog;
 
 namespace QuantaSeal.Connectors.Tests.Auth0;
 
@@ -277,11 +278,8 @@ public sealed class Auth0StubbedConnectorTests
     private static Auth0Connector Connector(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer, TimeProvider? time = null) =>
         new(new StubFactory(answer), time ?? TimeProvider.System, NullLogger<Auth0Connector>.Instance);
 
-    private static async Task<UpstreamResponse> ExecuteAsync(Auth0Connector connector, string operation, string payload)
-    {
-        using var document = JsonDocument.Parse(payload);
-        return await connector.ExecuteAsync(Target, Token, operation, document.RootElement, Ct);
-    }
+    private static Task<UpstreamResponse> ExecuteAsync(Auth0Connector connector, string operation, string payload) =>
+        connector.ExecuteAsync(Target, Token, ValidatedRequests.For("auth0", operation, payload), Ct);
 
     /// <summary>Auth0's rate-limited token endpoint: its body and <c>x-ratelimit-*</c> headers, the reset <paramref name="resetIn"/> s away.</summary>
     private static HttpResponseMessage TokenRateLimited(TimeProvider time, int resetIn)

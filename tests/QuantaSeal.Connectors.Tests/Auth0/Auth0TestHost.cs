@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Testing;
 using QuantaSeal.Connectors.Auth0;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Connectors.Tests.Catalog;
 using QuantaSeal.Emulators.Auth0;
 
 namespace QuantaSeal.Connectors.Tests.Auth0;
@@ -95,8 +96,7 @@ internal sealed class Auth0TestHost : IAsyncDisposable
     public async Task<UpstreamResponse> ExecuteAsync(string operation, string payloadJson, UpstreamToken? token = null)
     {
         token ??= await TokenForAllAsync();
-        using var payload = JsonDocument.Parse(payloadJson);
-        return await Connector.ExecuteAsync(Target, token, operation, payload.RootElement, Ct);
+        return await Connector.ExecuteAsync(Target, token, ValidatedRequests.For("auth0", operation, payloadJson), Ct);
     }
 
     /// <summary>The response body as JSON.</summary>

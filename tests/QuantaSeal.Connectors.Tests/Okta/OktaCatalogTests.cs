@@ -88,7 +88,7 @@ public sealed class OktaCatalogTests
         var result = OktaCatalog.Validate(operation, payload is null ? null : OktaHarness.Json(payload));
 
         Assert.True(result.IsValid, result.Field + ": " + result.Message);
-        Assert.Equal(JsonValueKind.Object, result.Payload!.Value.ValueKind);
+        Assert.Equal(JsonValueKind.Object, result.Request!.Payload.ValueKind);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
+using QuantaSeal.Connectors.Tests.Catalog;
 using QuantaSeal.Connectors.Okta;
 using QuantaSeal.Emulators.Okta;
 
@@ -79,7 +80,7 @@ internal sealed class OktaHarness : IAsyncDisposable
         => Connector.AcquireTokenAsync(Target, credential, allowed.Length == 0 ? AllOperations : allowed, TestContext.Current.CancellationToken);
 
     public Task<UpstreamResponse> RunAsync(UpstreamToken token, string operation, string payload = "{}")
-        => Connector.ExecuteAsync(Target, token, operation, Json(payload), TestContext.Current.CancellationToken);
+        => Connector.ExecuteAsync(Target, token, ValidatedRequests.For("okta", operation, payload), TestContext.Current.CancellationToken);
 
     /// <summary>Every log line and its structured values, for "nothing secret was logged" checks.</summary>
     public string AllLogText(LogLevel minimum = LogLevel.Trace, string? category = null)

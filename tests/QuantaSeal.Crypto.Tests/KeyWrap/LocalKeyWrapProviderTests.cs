@@ -24,6 +24,33 @@ public sealed class LocalKeyWrapProviderTests
     }
 
     [Fact]
+    public async Task DeriveTenantKey_MatchesTheSpecifiedHkdfChain()
+    {
+        // Test vector (not a real key): master = bytes 0x01..0x20; expected computed independently (Python hmac/hashlib)
+        // as HKDF(HKDF(master, "QuantaSeal/v1/kek", tenant), "QuantaSeal/v1/tenant-subkey", label).
+        using var provider = LocalKeyWrapProvider.FromBase64("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=");
+
+        var key = await provider.DeriveTenantKeyAsync("ten_vector", "QuantaSeal/v1/record-auth", TestContext.Current.CancellationToken);
+
+        Assert.Equal("f65e7a6b77200a6bbb6fa26e483b58f15b02deafbed191519d2d199067373c84", Convert.ToHexStringLower(key));
+    }
+
+    [Fact]
+    public async Task DeriveTenantKey_DiffersByTenantLabelAndMasterKey()
+    {
+        using var provider = NewProvider();
+        using var other = NewProvider();
+        var ct = TestContext.Current.CancellationToken;
+
+        var key = await provider.DeriveTenantKeyAsync("ten_a", "label", ct);
+
+        Assert.Equal(key, await provider.DeriveTenantKeyAsync("ten_a", "label", ct));
+        Assert.NotEqual(key, await provider.DeriveTenantKeyAsync("ten_b", "label", ct));
+        Assert.NotEqual(key, await provider.DeriveTenantKeyAsync("ten_a", "other-label", ct));
+        Assert.NotEqual(key, await other.DeriveTenantKeyAsync("ten_a", "label", ct));
+    }
+
+    [Fact]
     public async Task Unwrap_Rejects_WhenTenantDiffers()
     {
         using var provider = NewProvider();

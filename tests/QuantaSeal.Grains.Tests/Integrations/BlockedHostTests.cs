@@ -1,8 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Integrations;
+using QuantaSeal.Grains.Security.Records;
 using QuantaSeal.Grains.Tenants;
 
 namespace QuantaSeal.Grains.Tests.Integrations;
@@ -29,7 +32,7 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
 
         Assert.False(result.Success);
         Assert.Equal(ProxyErrorTypes.Unreachable, result.ErrorType);
-        Assert.Equal(IntegrationGrain.HostNotAllowedMessage, result.ErrorMessage);
+        Assert.Equal(ProxyPipeline.HostNotAllowedMessage, result.ErrorMessage);
         Assert.Null(result.EnvelopeJson);
         Assert.Equal(0, scenario.TokenRequests);
         Assert.Equal(0, scenario.Executions);
@@ -51,7 +54,7 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
 
         Assert.False(check.Ok);
         Assert.Equal(ProxyErrorTypes.Unreachable, check.ErrorType);
-        Assert.Equal(IntegrationGrain.HostNotAllowedMessage, check.ErrorMessage);
+        Assert.Equal(ProxyPipeline.HostNotAllowedMessage, check.ErrorMessage);
         Assert.Equal(0, scenario.TokenRequests);
     }
 
@@ -60,7 +63,7 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
     {
         var integrationId = Ids.New(Ids.Integration);
         var now = DateTimeOffset.UtcNow;
-        var row = new GrainState<IntegrationState>(new IntegrationState
+        var stored = new IntegrationState
         {
             TenantId = setup.TenantId,
             SystemType = "auth0",
@@ -70,7 +73,13 @@ public sealed class BlockedHostTests(IntegrationClusterFixture fixture)
             AllowedOperations = ["get_users"],
             CreatedAt = now,
             UpdatedAt = now,
-        });
+            RecordVersion = 1,
+        };
+
+        // Authenticated as the grain itself would store it (an unauthenticated row is refused before the host check).
+        var records = ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<RecordAuthenticator>();
+        stored.Authenticator = await records.ComputeAsync(IntegrationRecord.Identity(integrationId, stored), IntegrationRecord.Fields(stored), Ct);
+        var row = new GrainState<IntegrationState>(stored);
         await fixture.Storage.WriteStateAsync(IntegrationClusterFixture.IntegrationStateName, GrainId.Create("qs.integration", integrationId), row, Ct);
         return integrationId;
     }

@@ -28,6 +28,9 @@ public sealed class GatedKeyWrapProvider(IKeyWrapProvider inner) : IKeyWrapProvi
     public ValueTask<WrappedKey> WrapAsync(string tenantId, string purpose, ReadOnlyMemory<byte> plaintextKey, CancellationToken cancellationToken = default) =>
         inner.WrapAsync(tenantId, purpose, plaintextKey, cancellationToken);
 
+    public ValueTask<byte[]> DeriveTenantKeyAsync(string tenantId, string label, CancellationToken cancellationToken = default) =>
+        inner.DeriveTenantKeyAsync(tenantId, label, cancellationToken);
+
     public async ValueTask<byte[]> UnwrapAsync(string tenantId, string purpose, WrappedKey wrapped, CancellationToken cancellationToken = default)
     {
         if (string.Equals(purpose, VaultPurpose, StringComparison.Ordinal) && VaultUnwrapGates.TryRemove(tenantId, out var gate))

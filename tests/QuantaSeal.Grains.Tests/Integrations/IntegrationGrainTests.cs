@@ -54,19 +54,24 @@ public sealed class IntegrationGrainTests(IntegrationClusterFixture fixture)
         Assert.Equal(calls, scenario.MaxInFlight);
     }
 
+    /// <summary>
+    /// The grain puts the token cache's proactive refresh on a grain timer: a second token is requested with no call
+    /// asking for it. When (80 % of the lifetime) is the token cache's business and is tested on a fake clock in
+    /// <see cref="TokenCacheTests"/>; the grain timer runs on the silo's real clock, so this test bounds nothing but
+    /// its own patience.
+    /// </summary>
     [Fact]
-    public async Task Token_IsRefreshedProactively_BeforeItExpires()
+    public async Task Grain_RefreshesTheToken_OnATimer_WithNoCallAskingForIt()
     {
-        var scenario = new ScriptedConnector.Scenario { TokenLifetime = TimeSpan.FromSeconds(2) };
+        var scenario = new ScriptedConnector.Scenario { TokenLifetime = TimeSpan.FromSeconds(1) };
         var setup = await fixture.CreateAsync(scenario, ["get_users"], Ct);
         await Integration(setup).ProxyAsync(GetUsers(), Ct);
-        var first = scenario.TokenRequestTimes.Single();
+        Assert.Equal(1, scenario.TokenRequests);
 
-        await WaitUntil.TrueAsync(() => scenario.TokenRequests >= 2, TimeSpan.FromSeconds(5), () => "no second token request", Ct);
+        await WaitUntil.TrueAsync(() => scenario.TokenRequests >= 2, TimeSpan.FromSeconds(60), () => "the grain never refreshed the token on its own", Ct);
 
-        var second = scenario.TokenRequestTimes.ElementAt(1);
-        Assert.True(second < first + TimeSpan.FromSeconds(2), "the refresh must happen before the first token expires");
-        Assert.True(second >= first + TimeSpan.FromSeconds(1.2), "and not long before 80 % of its lifetime");
+        Assert.Equal(1, scenario.Executions);
+        await Integration(setup).DeleteAsync(Ct); // stops the timer: the 1 s token would otherwise be refreshed on and on
     }
 
     [Fact]

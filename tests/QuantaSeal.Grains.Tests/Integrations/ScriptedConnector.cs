@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using QuantaSeal.Connectors;
+using QuantaSeal.Connectors.Catalog;
 using QuantaSeal.Connectors.Credentials;
 using QuantaSeal.Connectors.Http;
 
@@ -23,7 +24,6 @@ public sealed class ScriptedConnector : IUpstreamConnector
         var client = (OAuth2ClientSecretCredential)credential;
         var scenario = Scenarios[client.ClientId];
         var n = Interlocked.Increment(ref scenario.TokenRequests);
-        scenario.TokenRequestTimes.Enqueue(DateTimeOffset.UtcNow);
         scenario.SecretsSeen.Enqueue(client.ClientSecret);
         scenario.OperationsSeen.Enqueue([.. allowedOperations]);
         if (Interlocked.Exchange(ref scenario.NextTokenGate, null) is { } gate)
@@ -35,7 +35,7 @@ public sealed class ScriptedConnector : IUpstreamConnector
         return new UpstreamToken($"{client.ClientId}:tok-{n}", "Bearer", DateTimeOffset.UtcNow + scenario.TokenLifetime, ["read:users"]);
     }
 
-    public async Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, string operation, JsonElement payload, CancellationToken cancellationToken = default)
+    public async Task<UpstreamResponse> ExecuteAsync(ConnectorTarget target, UpstreamToken token, OperationRequest request, CancellationToken cancellationToken = default)
     {
         var scenario = Scenarios[token.AccessToken[..token.AccessToken.IndexOf(':', StringComparison.Ordinal)]];
         Interlocked.Increment(ref scenario.Executions);
@@ -88,8 +88,6 @@ public sealed class ScriptedConnector : IUpstreamConnector
         public TimeSpan TokenDelay { get; set; } = TimeSpan.Zero;
 
         public Func<string, bool> RejectToken { get; set; } = _ => false;
-
-        public ConcurrentQueue<DateTimeOffset> TokenRequestTimes { get; } = new();
 
         public ConcurrentQueue<string> SecretsSeen { get; } = new();
 

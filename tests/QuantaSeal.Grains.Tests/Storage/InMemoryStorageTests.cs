@@ -39,11 +39,12 @@ public sealed class InMemoryStorageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void DefaultProvider_IsTheQuantaSealProvider()
+    public void QuantaSeal_RegistersItsProvider_AndNoDefault()
     {
+        // Issue 14: the in-memory mode registers "quantaseal" only; a host's default provider stays the host's.
         var services = _cluster.Silos[0].ServiceProvider;
-        var storage = services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
 
-        Assert.Same(storage, services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
+        Assert.NotNull(services.GetKeyedService<IGrainStorage>(QuantaSealStorage.Name));
+        Assert.Null(services.GetKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
     }
 }

@@ -16,13 +16,14 @@ public sealed class AuditTransportHealthTests
         await using var db = await PostgresTestDatabase.CreateAsync(migrate: false, Ct);
         await using var server = new QuantaSealServer("postgres", db.ConnectionString);
         using var http = server.Http();
+        using var management = server.Management();
 
         using (var healthy = await http.GetAsync("healthz/audit", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         }
 
-        var metrics = await http.GetStringAsync("metrics", Ct);
+        var metrics = await management.GetStringAsync("metrics", Ct);
         Assert.Matches(@"(?m)^quantaseal_audit_dead_letters(_messages)?(\{[^}]*\})? 0\b", metrics);
 
         // What the audit queue writes when it gives up on a message (deploy/sql/0007).
@@ -40,7 +41,7 @@ public sealed class AuditTransportHealthTests
         using var unhealthy = await http.GetAsync("healthz/audit", Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unhealthy.StatusCode);
         Assert.Equal("Unhealthy", await unhealthy.Content.ReadAsStringAsync(Ct));
-        metrics = await http.GetStringAsync("metrics", Ct);
+        metrics = await management.GetStringAsync("metrics", Ct);
         Assert.Matches(@"(?m)^quantaseal_audit_dead_letters(_messages)?(\{[^}]*\})? 1\b", metrics);
 
         // Readiness is not affected: pulling the node would not bring the events back.

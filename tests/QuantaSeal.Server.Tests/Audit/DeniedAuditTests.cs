@@ -212,7 +212,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var credentialId = await _scenario.CredentialAsync(session, Ct);
         var integrationId = "int_" + Ulid.NewUlid();
         var now = DateTimeOffset.UtcNow;
-        var row = new GrainState<IntegrationState>(new IntegrationState
+        var stored = new IntegrationState
         {
             TenantId = session.Tenant.TenantId,
             SystemType = "auth0",
@@ -222,7 +222,13 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
             AllowedOperations = ["get_users"],
             CreatedAt = now,
             UpdatedAt = now,
-        });
+            RecordVersion = 1,
+        };
+
+        // Authenticated as that silo would have stored it (an unauthenticated row is refused before the host check).
+        var records = _scenario.Server.Services.GetRequiredService<QuantaSeal.Grains.Security.Records.RecordAuthenticator>();
+        stored.Authenticator = await records.ComputeAsync(IntegrationRecord.Identity(integrationId, stored), IntegrationRecord.Fields(stored), Ct);
+        var row = new GrainState<IntegrationState>(stored);
         var storage = _scenario.Server.Services.GetRequiredKeyedService<IGrainStorage>(QuantaSealStorage.Name);
         await storage.WriteStateAsync("qs.integration/integration", GrainId.Create("qs.integration", integrationId), row, Ct);
         var before = await _scenario.BeforeAsync(session.Tenant, 6, Ct);

@@ -139,7 +139,7 @@ public sealed partial class DeploymentFilesTests(MemoryServerFixture fixture) : 
         var ports = expose["EXPOSE ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var defaults = new ServerOptions();
 
-        Assert.Equal([int.Parse(ImageEnvironment["ASPNETCORE_HTTP_PORTS"], System.Globalization.CultureInfo.InvariantCulture), defaults.SiloPort, defaults.GatewayPort], ports);
+        Assert.Equal([int.Parse(ImageEnvironment["ASPNETCORE_HTTP_PORTS"], System.Globalization.CultureInfo.InvariantCulture), defaults.ManagementPort, defaults.SiloPort, defaults.GatewayPort], ports);
         Assert.Contains(DockerfileLines(), l => l == "USER $APP_UID");
     }
 

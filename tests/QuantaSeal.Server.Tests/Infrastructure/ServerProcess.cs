@@ -92,6 +92,13 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // Every process gets its own management listener port (the default, 9464, is one per host).
+        if (!list.Contains("--management-port"))
+        {
+            info.ArgumentList.Add("--management-port");
+            info.ArgumentList.Add(FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         // A PostgreSQL node refuses to start without cluster TLS: tests that do not choose otherwise get the shared
         // test CA's node certificate.
         if (list.Contains("postgres") && !list.Any(a => a.StartsWith("--cluster-", StringComparison.Ordinal)))

@@ -11,8 +11,9 @@ namespace QuantaSeal.Grains.Audit.Queue;
 public static class AuditHosting
 {
     /// <summary>
-    /// Durable audit: QuantaSeal's audit queue stream provider on PostgreSQL (deploy/sql/0007) and the chain tables (deploy/sql/0006),
-    /// both migrated by <c>UseQuantaSealPostgres</c>. An event whose id was returned to a caller survives a crash.
+    /// Durable audit: QuantaSeal's audit queue stream provider (<see cref="AuditStreams.ProviderName"/>) on PostgreSQL
+    /// (deploy/sql/0007) and the chain tables (deploy/sql/0006). The schema must be migrated (<c>AddQuantaSealMigrations</c>,
+    /// <c>QuantaSeal.Server migrate</c>); the silo checks it at start. An event whose id was returned to a caller survives a crash.
     /// </summary>
     public static ISiloBuilder AddQuantaSealAuditPostgres(this ISiloBuilder silo, string connectionString)
     {

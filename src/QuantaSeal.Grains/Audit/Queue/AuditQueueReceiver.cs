@@ -70,6 +70,7 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
                 continue;
             }
 
+            batch = Upgraded(batch);
             batch.Tx = tx;
             batch.ReadPass = _pass;
             batches.Add(batch);
@@ -105,6 +106,18 @@ internal sealed partial class AuditQueueReceiver(AuditQueueState state, Serializ
 
     /// <inheritdoc/>
     public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+
+    /// <summary>
+    /// A message queued by a silo of an earlier version (stream namespace <c>audit</c>) is delivered on today's stream of
+    /// the same tenant, so an upgrade keeps what was acknowledged but not yet chained (see <see cref="AuditStreams.Current"/>).
+    /// </summary>
+    internal static AuditQueueBatch Upgraded(AuditQueueBatch batch)
+    {
+        var current = AuditStreams.Current(batch.StreamId);
+        return current.Equals(batch.StreamId)
+            ? batch
+            : new AuditQueueBatch { StreamId = current, Events = batch.Events, RequestContext = batch.RequestContext };
+    }
 
     private static partial class Log
     {

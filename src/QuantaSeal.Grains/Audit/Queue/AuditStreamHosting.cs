@@ -19,8 +19,8 @@ public static class AuditStreamHosting
 
     /// <summary>
     /// Durable audit streams on PostgreSQL: QuantaSeal's own persistent stream provider (<see cref="AuditQueueAdapterFactory"/>)
-    /// over the audit queue tables (deploy/sql/0007, applied by <c>UseQuantaSealPostgres</c>'s migrator). Only implicit
-    /// subscriptions are used, so no PubSubStore grain storage is needed.
+    /// over the audit queue tables (deploy/sql/0007; the silo checks at start that the schema is current). Only implicit
+    /// subscriptions are used, so no PubSubStore grain storage is needed and no pub-sub row is written.
     /// </summary>
     /// <param name="silo">The silo builder.</param>
     /// <param name="connectionString">An Npgsql connection string (normally the one given to <c>UseQuantaSealPostgres</c>).
@@ -42,6 +42,7 @@ public static class AuditStreamHosting
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(settings);
         var cs = ForStreams(connectionString, settings);
+        PostgresSiloBuilderExtensions.RequireCurrentSchema(silo.Services, PostgresConnectionStrings.WithSafeTimeouts(connectionString));
 
         silo.AddPersistentStreams(
             AuditStreams.ProviderName,

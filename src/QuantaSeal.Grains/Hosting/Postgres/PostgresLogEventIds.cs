@@ -11,4 +11,7 @@ internal static class PostgresLogEventIds
     internal const int SchemaUpToDate = 7102;
     internal const int UnknownMigrationsInDatabase = 7103;
     internal const int SchemaMigrationFailed = 7104;
+    internal const int SchemaBehind = 7105;
+    internal const int SchemaCheckFailed = 7106;
+    internal const int LegacyRecordSealed = 7110;
 }

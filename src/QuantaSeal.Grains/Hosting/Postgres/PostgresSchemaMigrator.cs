@@ -128,6 +128,62 @@ internal sealed partial class PostgresSchemaMigrator
         return appliedNow;
     }
 
+    /// <summary>
+    /// Checks, without changing anything, that the database has every embedded migration and that none of them was
+    /// edited or renamed since it was applied. Migrations the database has but this build does not know are tolerated
+    /// (a newer build ran first), as when migrating.
+    /// </summary>
+    /// <returns>Null when the schema is current; otherwise what is wrong and how to fix it (safe to log and to throw).</returns>
+    internal static Task<string?> CheckAsync(string connectionString, CancellationToken cancellationToken = default) =>
+        CheckAsync(SchemaMigration.LoadEmbedded(), connectionString, cancellationToken);
+
+    /// <inheritdoc cref="CheckAsync(string, CancellationToken)"/>
+    internal static async Task<string?> CheckAsync(
+        IReadOnlyList<SchemaMigration> migrations, string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(migrations);
+        await using var connection = new NpgsqlConnection(PostgresConnectionStrings.WithSafeTimeouts(connectionString));
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('qs_schema_migrations') IS NOT NULL", connection, transaction))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return "The database has no QuantaSeal schema yet (no qs_schema_migrations table). " + HowToMigrate;
+            }
+        }
+
+        var applied = await ReadAppliedAsync(connection, transaction, cancellationToken);
+        var pending = new List<string>();
+        foreach (var migration in migrations.OrderBy(m => m.Version))
+        {
+            if (!applied.TryGetValue(migration.Version, out var row))
+            {
+                pending.Add(migration.FileName);
+                continue;
+            }
+
+            try
+            {
+                Verify(migration, row);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return ex.Message;
+            }
+        }
+
+        return pending.Count == 0
+            ? null
+            : $"The database lacks {pending.Count} QuantaSeal schema migration(s) this build needs: {string.Join(", ", pending)}. " + HowToMigrate;
+    }
+
+    /// <summary>The fix named by every "schema behind" message.</summary>
+    internal const string HowToMigrate =
+        "Apply the migrations first, as their own step: 'QuantaSeal.Server migrate --connection-string \"...\"', "
+        + "QuantaSealSchema.MigrateAsync(connectionString) from your own deployment tooling, or siloBuilder.AddQuantaSealMigrations(connectionString) "
+        + "on a silo whose database role may run DDL. Refusing to start.";
+
     private void VerifyApplied(IReadOnlyDictionary<int, AppliedMigration> applied)
     {
         foreach (var migration in _migrations)
