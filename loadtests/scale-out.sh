@@ -23,11 +23,16 @@ dotnet "$CLI" keys recipient generate --out "$WORK/recipient.b64" --public-out "
 
 measure() { # BASE OPERATOR_KEY -> requests/s
   local base=$1 op=$2 key cred int
-  key=$(curl -fsS -X POST "$base/api/v2/tenants" -H "X-Operator-Key: $op" -H 'Content-Type: application/json' -d '{"name":"scale"}' | jq -r .api_key)
-  curl -fsS -X POST "$base/api/v2/tenant/recipient-keys" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
-    -d "{\"public_key\":\"$(cat "$WORK/recipient.pub.b64")\"}" >/dev/null
+  curl -fsS -X POST "$base/api/v2/tenants" -H "X-Operator-Key: $op" -H 'Content-Type: application/json' -d '{"name":"scale"}' > "$WORK/tenant-$3.json"
+  key=$(jq -r .api_key "$WORK/tenant-$3.json")
+  # Recipient key registration with proof of possession: challenge, the CLI's proof, then the registration.
+  curl -fsS -X POST "$base/api/v2/tenant/recipient-keys/challenges" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
+    -d "{\"public_key\":\"$(cat "$WORK/recipient.pub.b64")\"}" > "$WORK/challenge-$3.json"
+  dotnet "$CLI" keys recipient prove --recipient-key "$WORK/recipient.b64" --tenant-id "$(jq -r .tenant_id "$WORK/tenant-$3.json")" \
+    --challenge "$WORK/challenge-$3.json" --label scale > "$WORK/register-$3.json"
+  curl -fsS -X POST "$base/api/v2/tenant/recipient-keys" -H "X-API-Key: $key" -H 'Content-Type: application/json' -d @"$WORK/register-$3.json" >/dev/null
   cred=$(curl -fsS "$base/api/v2/vault/seal" -H "X-API-Key: $key" -H 'Content-Type: application/json' -d '{"credential_type":"oauth2_client",
-    "values":{"client_id":"scale-client","client_secret":"scale-secret","audience":"http://127.0.0.1:4010/api/v2/"}}' | jq -r .credential_id)
+    "values":{"client_id":"scale-client","client_secret":"scale-secret","domain":"127.0.0.1:4010","audience":"http://127.0.0.1:4010/api/v2/"}}' | jq -r .credential_id)
   int=$(curl -fsS "$base/api/v2/integrations" -H "X-API-Key: $key" -H 'Content-Type: application/json' -d "{\"system_type\":\"auth0\",
     \"name\":\"scale\",\"domain\":\"http://127.0.0.1:4010\",\"credential_id\":\"$cred\",\"allowed_operations\":[\"get_users\"]}" | jq -r .integration_id)
   local body="{\"integration_id\":\"$int\",\"operation\":\"get_users\",\"payload\":{\"per_page\":1}}"
@@ -44,7 +49,7 @@ CS=$(deploy/scripts/pg.sh url .pgdata-scale 54331)
 dotnet "$DLL" cluster-certs "$WORK/cluster" >/dev/null
 taskset -c "$SERVER_CPU" dotnet "$DLL" --urls http://127.0.0.1:8080 --storage postgres --connection-string "$CS" --role all \
   --operator-key-file "$WORK/operator.key" --master-key-file "$WORK/master.key" --cluster-cert-dir "$WORK/cluster" \
-  --upstream-allow 'http://127.0.0.1:*' --Logging:LogLevel:Default=Warning --QuantaSeal:ServiceId=scale1 > "$WORK/single.log" 2>&1 &
+  --upstream-allow 'http://127.0.0.1:*' --Logging:LogLevel:Default=Warning --QuantaSeal:ServiceId=scale1 --management-port 8089 > "$WORK/single.log" 2>&1 &
 SINGLE=$!
 for _ in $(seq 1 240); do curl -fsS -o /dev/null http://127.0.0.1:8080/readyz 2>/dev/null && break; sleep 0.5; done
 one=$(measure http://127.0.0.1:8080 "$(cat "$WORK/operator.key")" single)
