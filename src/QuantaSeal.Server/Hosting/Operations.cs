@@ -12,7 +12,8 @@ namespace QuantaSeal.Server.Hosting;
 /// What operators look at, kept off the public listener (issue 13 finding 9, issue 14 item 7): a management listener
 /// (<see cref="ServerOptions.ManagementPort"/>, loopback by default) serving <c>/metrics</c> and the Orleans Dashboard
 /// behind operator authentication, next to the health endpoints; and OpenTelemetry traces (W3C trace context) from the
-/// front door through the grains to the upstream, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// front door through the grains to the upstream, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+/// (and only then recorded, unless <see cref="ServerOptions.Tracing"/> says otherwise).
 /// </summary>
 internal static class Operations
 {
@@ -39,6 +40,12 @@ internal static class Operations
             metrics(m);
             m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
         });
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (!(options.Tracing ?? otlp))
+        {
+            return builder;
+        }
+
         telemetry.WithTracing(t =>
         {
             // Incoming API calls (a caller's traceparent is honoured), Orleans grain calls, outbound HTTP to the
@@ -47,7 +54,7 @@ internal static class Operations
             t.AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource(OrleansSources);
-            if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            if (otlp)
             {
                 t.AddOtlpExporter();
             }

@@ -65,6 +65,12 @@ internal sealed class ServerOptions
     /// <summary>The Orleans Dashboard on the management listener (<c>--dashboard false</c> turns it off).</summary>
     public bool Dashboard { get; set; } = true;
 
+    /// <summary>
+    /// OpenTelemetry traces (front door, grain calls, upstream HTTP). Unset: on exactly when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names somewhere to send them (spans nobody exports are only a cost).
+    /// </summary>
+    public bool? Tracing { get; set; }
+
     /// <summary>Address advertised to other silos; loopback by default (single node).</summary>
     public string AdvertisedIp { get; set; } = "127.0.0.1";
 
@@ -100,6 +106,7 @@ internal sealed class ServerOptions
         ["--management-port"] = $"{SectionName}:ManagementPort",
         ["--management-address"] = $"{SectionName}:ManagementAddress",
         ["--dashboard"] = $"{SectionName}:Dashboard",
+        ["--tracing"] = $"{SectionName}:Tracing",
     };
 
     /// <summary>Every problem with the options, each with how to fix it: the attributes (<see cref="ServerOptionsValidator"/>), then the rules that span fields.</summary>

@@ -73,6 +73,9 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
             _ => null,
         };
 
+        // Something for QuantaSeal's meters to count (a tenant's creation publishes audit events).
+        await fixture.Instance.Sdk(null).CreateTenantAsync(key, "metered", cancellationToken: Ct);
+
         using var response = await http.GetAsync("metrics", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using QuantaSeal.Client.Encryption;
 using QuantaSeal.Emulators.Auth0;
@@ -23,7 +24,7 @@ public sealed class TracingTests
         var spans = new SpanLog();
         await using var auth0 = await Auth0Emulator.StartAsync(cancellationToken: Ct);
         await using var server = new QuantaSealServer("memory",
-            settings: new Dictionary<string, string?> { ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*" },
+            settings: new Dictionary<string, string?> { ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*", ["QuantaSeal:Tracing"] = "true" },
             configureServices: services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
         var tenant = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "traced", cancellationToken: Ct);
         var sdk = server.Sdk(tenant.ApiKey);
@@ -70,6 +71,15 @@ public sealed class TracingTests
         var values = spans.Snapshot().SelectMany(s => s.TagObjects.Select(t => t.Value?.ToString() ?? string.Empty).Append(s.DisplayName)).ToList();
         Assert.DoesNotContain(values, v => v.Contains(tenant.ApiKey, StringComparison.Ordinal));
         Assert.DoesNotContain(values, v => v.Contains(auth0.ClientSecret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutAnOtlpEndpoint_NoSpanIsRecorded()
+    {
+        await using var server = new QuantaSealServer("memory");
+        server.StartServer();
+
+        Assert.Null(server.Services.GetService<TracerProvider>());
     }
 
     /// <summary>The exporter's target: appended to by the export processor, read by the test while spans still arrive.</summary>
