@@ -44,6 +44,9 @@ measure() { # BASE OPERATOR_KEY -> requests/s
 }
 
 # 1 node: silo + front door in one process on SERVER_CPU.
+# A fresh database each run: the single node's keys are new each time (in $WORK).
+deploy/scripts/pg.sh stop .pgdata-scale >/dev/null 2>&1 || true
+rm -rf .pgdata-scale
 taskset -c "$OTHER_CPU" deploy/scripts/pg.sh start .pgdata-scale 54331 >/dev/null
 CS=$(deploy/scripts/pg.sh url .pgdata-scale 54331)
 dotnet "$DLL" cluster-certs "$WORK/cluster" >/dev/null
