@@ -66,7 +66,8 @@ public sealed class AuditStreamRestartTests
             streamConnectionStringForSilo: name => name == "Silo_1" ? relay.Route(database.ConnectionString) : null);
         // Twelve tenants spread over the four queues, so the killed silo very likely reads some of them.
         var tenants = Enumerable.Range(0, 12).Select(_ => AuditStreamTestCluster.NewTenant()).ToArray();
-        var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        // Filled from concurrent publishes below: a plain Dictionary lost entries under load (KeyNotFoundException later).
+        var published = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var tenant in tenants)
         {
             // Slow enough that every consumer is still busy when the silo dies.
