@@ -43,22 +43,7 @@ public static class EnvelopeSignedBytes
         ReadOnlySpan<byte> ciphertextData,
         string auditEventId,
         bool success)
-    {
-        ArgumentNullException.ThrowIfNull(tenantId);
-        ArgumentNullException.ThrowIfNull(recipientKeyId);
-        ArgumentNullException.ThrowIfNull(algorithm);
-        ArgumentNullException.ThrowIfNull(auditEventId);
-
-        return Build(
-            StrictUtf8.GetBytes(tenantId, nameof(tenantId)),
-            StrictUtf8.GetBytes(recipientKeyId, nameof(recipientKeyId)),
-            StrictUtf8.GetBytes(algorithm, nameof(algorithm)),
-            ciphertextKem,
-            nonce,
-            ciphertextData,
-            StrictUtf8.GetBytes(auditEventId, nameof(auditEventId)),
-            success);
-    }
+        => FromStrings(tenantId, recipientKeyId, algorithm, ciphertextKem, nonce, ciphertextData, auditEventId, success, v2: null);
 
     /// <summary>Builds the v2 <c>m</c> from the envelope fields (binary fields as decoded bytes, <paramref name="extrasCanonicalJson"/> as UTF-8).</summary>
     /// <exception cref="ArgumentException">A string field is not well-formed UTF-16.</exception>
@@ -75,13 +60,31 @@ public static class EnvelopeSignedBytes
         string issuedAt,
         ReadOnlySpan<byte> extrasCanonicalJson)
     {
+        ArgumentNullException.ThrowIfNull(requestSha256);
+        ArgumentNullException.ThrowIfNull(issuedAt);
+        return FromStrings(tenantId, recipientKeyId, algorithm, ciphertextKem, nonce, ciphertextData, auditEventId, success,
+            new EnvelopeV2Fields(
+                StrictUtf8.GetBytes(requestSha256, nameof(requestSha256)),
+                StrictUtf8.GetBytes(issuedAt, nameof(issuedAt)),
+                extrasCanonicalJson.ToArray()));
+    }
+
+    /// <summary>The string fields of both versions as strict UTF-8, then <see cref="Build(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, bool, EnvelopeV2Fields?)"/>.</summary>
+    private static byte[] FromStrings(
+        string tenantId,
+        string recipientKeyId,
+        string algorithm,
+        ReadOnlySpan<byte> ciphertextKem,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> ciphertextData,
+        string auditEventId,
+        bool success,
+        EnvelopeV2Fields? v2)
+    {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(recipientKeyId);
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(auditEventId);
-        ArgumentNullException.ThrowIfNull(requestSha256);
-        ArgumentNullException.ThrowIfNull(issuedAt);
-
         return Build(
             StrictUtf8.GetBytes(tenantId, nameof(tenantId)),
             StrictUtf8.GetBytes(recipientKeyId, nameof(recipientKeyId)),
@@ -91,10 +94,7 @@ public static class EnvelopeSignedBytes
             ciphertextData,
             StrictUtf8.GetBytes(auditEventId, nameof(auditEventId)),
             success,
-            new EnvelopeV2Fields(
-                StrictUtf8.GetBytes(requestSha256, nameof(requestSha256)),
-                StrictUtf8.GetBytes(issuedAt, nameof(issuedAt)),
-                extrasCanonicalJson.ToArray()));
+            v2);
     }
 
     internal static byte[] Build(
