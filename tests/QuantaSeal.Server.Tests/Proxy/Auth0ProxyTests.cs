@@ -21,15 +21,8 @@ public sealed class Auth0ProxyTests(EmulatorServerFixture fixture) : IClassFixtu
     private async Task<(TenantSession Session, string IntegrationId)> IntegrationAsync(params string[] allowed)
     {
         var session = await fixture.NewTenantAsync(Ct);
-        var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = fixture.Auth0.ClientId,
-            client_secret = fixture.Auth0.ClientSecret,
-            domain = fixture.Auth0.BaseUri.Authority,
-            audience = fixture.Auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, allowed.Length == 0 ? AllOperations : allowed, Ct);
-        return (session, integration.IntegrationId);
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "acme", allowed.Length == 0 ? AllOperations : allowed, Ct);
+        return (session, integrationId);
     }
 
     private static JsonElement Open(TenantSession session, QuantaSeal.Client.Proxy.ProxyResponse response)

@@ -40,10 +40,8 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
     public async Task UpstreamFailure_ProblemDocument_CarriesTheEnvelopeV2_WithItsSignedError()
     {
         var session = await fixture.NewTenantAsync(Ct);
-        var credential = await session.Sdk.SealCredentialAsync(
-            "oauth2_client", new { client_id = fixture.Auth0.ClientId, client_secret = fixture.Auth0.ClientSecret, audience = fixture.Auth0.Audience }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.AbsoluteUri.TrimEnd('/'), credential.CredentialId, ["get_user"], Ct);
-        var request = $$$"""{"integration_id":"{{{integration.IntegrationId}}}","operation":"get_user","payload":{"user_id":"auth0|nobody"}}""";
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "acme", ["get_user"], Ct);
+        var request = $$$"""{"integration_id":"{{{integrationId}}}","operation":"get_user","payload":{"user_id":"auth0|nobody"}}""";
 
         var (status, body) = await PostProxyAsync(session, request);
 
@@ -52,7 +50,7 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
         Assert.Equal(2, (int)root["version"]!);
         var verified = session.Opener.Verify(
             HybridEnvelope.FromJson(body),
-            session.Opener.Expectations(EnvelopeRequestHash.ForProxy(integration.IntegrationId, "get_user", """{"user_id":"auth0|nobody"}""")));
+            session.Opener.Expectations(EnvelopeRequestHash.ForProxy(integrationId, "get_user", """{"user_id":"auth0|nobody"}""")));
         Assert.False(verified.Success);
         Assert.Equal((string)root["error"]!["type"]!, verified.Error!.Type);
         Assert.Equal((string)root["error"]!["message"]!, verified.Error.Message);

@@ -13,31 +13,12 @@ namespace QuantaSeal.Server.Tests.Proxy;
 /// A server whose proxied calls have a short time budget (<c>QuantaSeal:Upstream:CallBudget</c> = 5 s) and its own
 /// Auth0 emulator, whose latency and stalled bodies the tests change.
 /// </summary>
-public sealed class ProxyBudgetFixture : IAsyncLifetime
+public sealed class ProxyBudgetFixture() : EmulatorServerFixture(new Dictionary<string, string?>
 {
-
-    public QuantaSealServer Server { get; } = new("memory", settings: new Dictionary<string, string?>
-    {
-        ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
-        ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:10",
-        ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:20",
-        ["QuantaSeal:Upstream:CallBudget"] = "00:00:05",
-    });
-
-    public Auth0Emulator Auth0 { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Server.StartServer();
-        Auth0 = await Auth0Emulator.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Auth0.DisposeAsync();
-        await Server.DisposeAsync();
-    }
-}
+    ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:10",
+    ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:20",
+    ["QuantaSeal:Upstream:CallBudget"] = "00:00:05",
+});
 
 /// <summary>
 /// DESIGN §7, no side effect without its event, and one time budget below the grain-call limit: a proxied write
@@ -128,32 +109,17 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
 
     private async Task<(TenantSession Session, string IntegrationId)> IntegrationAsync()
     {
-        var session = await NewTenantAsync();
-        var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = fixture.Auth0.ClientId,
-            client_secret = fixture.Auth0.ClientSecret,
-            audience = fixture.Auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "budget", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users", "delete_user"], Ct);
+        var session = await fixture.NewTenantAsync(Ct);
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "budget", ["get_users", "delete_user"], Ct);
 
         // Warm the token so the calls under test only wait on the management call.
-        var warm = await session.Sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct);
+        var warm = await session.Sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct);
         Assert.True(warm.Success, $"Warm-up: {warm.StatusCode} {warm.ErrorType} {warm.ErrorMessage}");
 
         // The warm-up's event is chained before a test reads the chain, so it never counts as the test's own.
         var trail = new AuditTrail(fixture.Server);
         await WaitUntilAsync(async () => (await trail.ReadAsync(session.Tenant.TenantId, session.Tenant.ApiKey, Ct)).Any(e => e.EventId == warm.AuditEventId));
-        return (session, integration.IntegrationId);
-    }
-
-    private async Task<TenantSession> NewTenantAsync()
-    {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "budget", cancellationToken: Ct);
-        var sdk = fixture.Server.Sdk(tenant.ApiKey);
-        using var recipient = QuantaSeal.Client.Encryption.RecipientKey.Generate();
-        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
-        return new TenantSession(tenant, sdk, null!);
+        return (session, integrationId);
     }
 
     private static Task<HttpResponseMessage> SendProxyAsync(HttpClient client, string apiKey, string integrationId, string operation, object payload, CancellationToken cancellationToken)

@@ -59,16 +59,10 @@ public sealed class ProxyWriteAuditOutageTests : IAsyncLifetime
         var sdk = new QuantaSealClient(http, tenant.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
         await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
-        var credential = await sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = _auth0.ClientId,
-            client_secret = _auth0.ClientSecret,
-            audience = _auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await sdk.CreateIntegrationAsync("auth0", "w", _auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users", "delete_user"], Ct);
+        var (_, integrationId) = await sdk.AddAuth0IntegrationAsync(_auth0, "w", ["get_users", "delete_user"], Ct);
 
         // The token is warm, so the only request the write could cause is the DELETE itself.
-        Assert.True((await sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)).Success);
+        Assert.True((await sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)).Success);
         _auth0.ClearRequests();
         _publisher.TakeDown(tenant.TenantId);
 
@@ -76,7 +70,7 @@ public sealed class ProxyWriteAuditOutageTests : IAsyncLifetime
         {
             Content = JsonContent.Create(new Dictionary<string, object>
             {
-                ["integration_id"] = integration.IntegrationId,
+                ["integration_id"] = integrationId,
                 ["operation"] = "delete_user",
                 ["payload"] = new { user_id = "auth0|kept" },
             }),

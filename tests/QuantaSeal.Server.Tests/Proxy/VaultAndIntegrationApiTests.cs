@@ -12,6 +12,7 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <param name="body">Serialised as JSON, unless it is already <see cref="HttpContent"/> (a body sent as written).</param>
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string apiKey, object? body = null)
     {
         using var http = fixture.Server.Http();
@@ -19,13 +20,15 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         request.Headers.Add("X-API-Key", apiKey);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
         }
 
         using var response = await http.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
+
+    private static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
 
     /// <summary>The tenant's audit events (read through the audit API) once at least <paramref name="atLeast"/> arrived.</summary>
     private Task<IReadOnlyList<AuditRecord>> AuditedAsync(TenantSession session, int atLeast) =>
@@ -63,15 +66,11 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
     public async Task Seal_BadValues_Is400NamingTheField_AndStoresNothing(string body, string field)
     {
         var session = await fixture.NewTenantAsync(Ct);
-        using var http = fixture.Server.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/vault/seal") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-        using var response = await http.SendAsync(request, Ct);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        var (status, problem) = await SendAsync(HttpMethod.Post, "/api/v2/vault/seal", session.Tenant.ApiKey, Json(body));
         var (_, list) = await SendAsync(HttpMethod.Get, "/api/v2/vault/credentials", session.Tenant.ApiKey);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(field, problem.GetProperty("field").GetString());
         Assert.Equal(0, list.GetProperty("data").GetArrayLength());
     }
@@ -145,15 +144,11 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
     {
         var session = await fixture.NewTenantAsync(Ct);
         var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new { client_id = "x", client_secret = "y" }, cancellationToken: Ct);
-        using var http = fixture.Server.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/integrations") { Content = new StringContent(template.Replace("CRED", credential.CredentialId, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-        using var response = await http.SendAsync(request, Ct);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+        var (status, problem) = await SendAsync(HttpMethod.Post, "/api/v2/integrations", session.Tenant.ApiKey, Json(template.Replace("CRED", credential.CredentialId, StringComparison.Ordinal)));
         var (_, list) = await SendAsync(HttpMethod.Get, "/api/v2/integrations", session.Tenant.ApiKey);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(field, problem.GetProperty("field").GetString());
         Assert.Equal(0, list.GetProperty("data").GetArrayLength());
     }
