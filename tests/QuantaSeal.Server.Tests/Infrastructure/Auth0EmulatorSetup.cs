@@ -13,6 +13,13 @@ internal static class Auth0EmulatorSetup
     public static async Task<(string CredentialId, string IntegrationId)> AddAuth0IntegrationAsync(
         this QuantaSealClient sdk, Auth0Emulator auth0, string name, IReadOnlyList<string> operations, CancellationToken cancellationToken)
     {
+        var credentialId = await sdk.SealAuth0ClientAsync(auth0, cancellationToken);
+        return (credentialId, await sdk.CreateAuth0IntegrationAsync(auth0, name, credentialId, operations, cancellationToken));
+    }
+
+    /// <summary>Seals the emulator's seeded machine-to-machine client as an <c>oauth2_client</c> credential; returns its id.</summary>
+    public static async Task<string> SealAuth0ClientAsync(this QuantaSealClient sdk, Auth0Emulator auth0, CancellationToken cancellationToken)
+    {
         var credential = await sdk.SealCredentialAsync("oauth2_client", new
         {
             client_id = auth0.ClientId,
@@ -20,7 +27,11 @@ internal static class Auth0EmulatorSetup
             domain = auth0.BaseUri.Authority,
             audience = auth0.Audience,
         }, cancellationToken: cancellationToken);
-        var integration = await sdk.CreateIntegrationAsync("auth0", name, auth0.BaseUri.AbsoluteUri.TrimEnd('/'), credential.CredentialId, operations, cancellationToken);
-        return (credential.CredentialId, integration.IntegrationId);
+        return credential.CredentialId;
     }
+
+    /// <summary>Creates an Auth0 integration that points at the emulator; returns its id.</summary>
+    public static async Task<string> CreateAuth0IntegrationAsync(
+        this QuantaSealClient sdk, Auth0Emulator auth0, string name, string credentialId, IReadOnlyList<string> operations, CancellationToken cancellationToken) =>
+        (await sdk.CreateIntegrationAsync("auth0", name, auth0.BaseUri.AbsoluteUri.TrimEnd('/'), credentialId, operations, cancellationToken)).IntegrationId;
 }

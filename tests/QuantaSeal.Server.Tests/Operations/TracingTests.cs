@@ -33,15 +33,10 @@ public sealed class TracingTests
 
         var traceId = ActivityTraceId.CreateRandom();
         using var http = server.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v2/proxy/outbound")
-        {
-            Content = JsonContent.Create(new { integration_id = integrationId, operation = "get_users", payload = new { per_page = 1 } }),
-        };
-        request.Headers.Add("X-API-Key", tenant.ApiKey);
         // The caller's own trace: its HTTP client sends the W3C traceparent of this activity.
         using (new Activity("caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
         {
-            using var response = await http.SendAsync(request, Ct);
+            using var response = await http.SendProxyAsync(tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
             response.EnsureSuccessStatusCode();
         }
 

@@ -199,13 +199,8 @@ public sealed class Auth0ProxyTests(EmulatorServerFixture fixture) : IClassFixtu
         try
         {
             using var http = fixture.Server.Http();
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-            {
-                Content = JsonContent.Create(new { integration_id = integrationId, operation = "get_users", payload = new { per_page = 1 } }),
-            };
-            request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-            using var response = await http.SendAsync(request, Ct);
+            using var response = await http.SendProxyAsync(session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
             var text = await response.Content.ReadAsStringAsync(Ct);
 
             Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);

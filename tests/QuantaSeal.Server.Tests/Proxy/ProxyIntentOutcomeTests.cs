@@ -45,7 +45,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
             // Act: send a delete, wait until the emulator holds it, then hang up (curl -m 1).
             using var client = fixture.Server.Http();
             using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            var call = SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|gone" }, hangUp.Token);
+            var call = client.SendProxyAsync(session.Tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|gone" }, hangUp.Token);
             await WaitUntilAsync(() => fixture.Auth0.Requests.Any(r => r.Method == "DELETE"));
             await hangUp.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
@@ -80,7 +80,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
         try
         {
             using var client = fixture.Server.Http();
-            response = await SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
+            response = await client.SendProxyAsync(session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
         }
         finally
         {
@@ -98,7 +98,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
             // marker call's event shows the chain has caught up: the slow call left exactly its one event.
             await WaitUntilAsync(() => fixture.Auth0.StalledAbandoned > abandonedBefore);
             using var client = fixture.Server.Http();
-            using var marker = await SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
+            using var marker = await client.SendProxyAsync(session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
             Assert.Equal(HttpStatusCode.OK, marker.StatusCode);
             var added = await WaitForNewAsync(trail, session, before, 2);
             var slow = Assert.Single(added, e => e.EventId == eventId);
@@ -120,16 +120,6 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
         var trail = new AuditTrail(fixture.Server);
         await WaitUntilAsync(async () => (await trail.ReadAsync(session.Tenant.TenantId, session.Tenant.ApiKey, Ct)).Any(e => e.EventId == warm.AuditEventId));
         return (session, integrationId);
-    }
-
-    private static Task<HttpResponseMessage> SendProxyAsync(HttpClient client, string apiKey, string integrationId, string operation, object payload, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-        {
-            Content = JsonContent.Create(new Dictionary<string, object> { ["integration_id"] = integrationId, ["operation"] = operation, ["payload"] = payload }),
-        };
-        request.Headers.Add("X-API-Key", apiKey);
-        return client.SendAsync(request, cancellationToken);
     }
 
     private static async Task<IReadOnlyList<AuditRecord>> WaitForNewAsync(AuditTrail trail, TenantSession session, IReadOnlyList<AuditRecord> before, int count)

@@ -66,17 +66,7 @@ public sealed class ProxyWriteAuditOutageTests : IAsyncLifetime
         _auth0.ClearRequests();
         _publisher.TakeDown(tenant.TenantId);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-        {
-            Content = JsonContent.Create(new Dictionary<string, object>
-            {
-                ["integration_id"] = integrationId,
-                ["operation"] = "delete_user",
-                ["payload"] = new { user_id = "auth0|kept" },
-            }),
-        };
-        request.Headers.Add("X-API-Key", tenant.ApiKey);
-        using var response = await http.SendAsync(request, Ct);
+        using var response = await http.SendProxyAsync(tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|kept" }, Ct);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

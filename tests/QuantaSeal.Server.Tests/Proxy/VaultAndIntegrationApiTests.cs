@@ -28,7 +28,13 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    private static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
+    /// <summary>POSTs <paramref name="json"/> as written, then counts what the tenant's list at <paramref name="listPath"/> holds.</summary>
+    private async Task<(HttpStatusCode Status, JsonElement Body, int Listed)> PostThenListAsync(TenantSession session, string path, string json, string listPath)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, path, session.Tenant.ApiKey, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var (_, list) = await SendAsync(HttpMethod.Get, listPath, session.Tenant.ApiKey);
+        return (status, body, list.GetProperty("data").GetArrayLength());
+    }
 
     /// <summary>The tenant's audit events (read through the audit API) once at least <paramref name="atLeast"/> arrived.</summary>
     private Task<IReadOnlyList<AuditRecord>> AuditedAsync(TenantSession session, int atLeast) =>
@@ -67,12 +73,11 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
     {
         var session = await fixture.NewTenantAsync(Ct);
 
-        var (status, problem) = await SendAsync(HttpMethod.Post, "/api/v2/vault/seal", session.Tenant.ApiKey, Json(body));
-        var (_, list) = await SendAsync(HttpMethod.Get, "/api/v2/vault/credentials", session.Tenant.ApiKey);
+        var (status, problem, listed) = await PostThenListAsync(session, "/api/v2/vault/seal", body, "/api/v2/vault/credentials");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(field, problem.GetProperty("field").GetString());
-        Assert.Equal(0, list.GetProperty("data").GetArrayLength());
+        Assert.Equal(0, listed);
     }
 
     [Fact]
@@ -145,12 +150,11 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         var session = await fixture.NewTenantAsync(Ct);
         var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new { client_id = "x", client_secret = "y" }, cancellationToken: Ct);
 
-        var (status, problem) = await SendAsync(HttpMethod.Post, "/api/v2/integrations", session.Tenant.ApiKey, Json(template.Replace("CRED", credential.CredentialId, StringComparison.Ordinal)));
-        var (_, list) = await SendAsync(HttpMethod.Get, "/api/v2/integrations", session.Tenant.ApiKey);
+        var (status, problem, listed) = await PostThenListAsync(session, "/api/v2/integrations", template.Replace("CRED", credential.CredentialId, StringComparison.Ordinal), "/api/v2/integrations");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(field, problem.GetProperty("field").GetString());
-        Assert.Equal(0, list.GetProperty("data").GetArrayLength());
+        Assert.Equal(0, listed);
     }
 
     [Fact]
