@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using QuantaSeal.Client.Tests.CommandLine;
 using QuantaSeal.Client.Tests.Infrastructure;
 using QuantaSeal.Crypto.Encoding;
 using QuantaSeal.Crypto.Envelope;

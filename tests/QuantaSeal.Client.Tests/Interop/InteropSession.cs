@@ -10,15 +10,13 @@ internal sealed class InteropSession(NodeInterop node) : IDisposable
 {
     public NodeInterop Node { get; } = node;
 
-    public TenantFixture Tenant { get; } = new();
+    private readonly TenantWorkspace _workspace = new();
 
-    public TempDirectory Dir { get; } = new();
+    public TenantFixture Tenant => _workspace.Tenant;
 
-    public void Dispose()
-    {
-        Dir.Dispose();
-        Tenant.Dispose();
-    }
+    public TempDirectory Dir => _workspace.Dir;
+
+    public void Dispose() => _workspace.Dispose();
 
     /// <summary>The vector called <paramref name="name"/> in a vector file (<see cref="RepoPaths.GoldenVector"/>, <see cref="RepoPaths.GoldenVectorV2"/>).</summary>
     public static JsonNode VectorEntry(string file, string name) =>
@@ -65,7 +63,7 @@ internal sealed class InteropSession(NodeInterop node) : IDisposable
         };
     }
 
-    public KeyFiles Keys() => Tenant.WriteKeyFiles(Dir);
+    public KeyFiles Keys() => _workspace.Keys;
 
     public async Task<string> SealWithNodeAsync(byte[] payload, params string[] extra)
     {

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using QuantaSeal.Client.Tests.CommandLine;
 using QuantaSeal.Client.Tests.Infrastructure;
-using QuantaSeal.Crypto.Encoding;
 using QuantaSeal.Crypto.Envelope;
 
 namespace QuantaSeal.Client.Tests.Interop;
