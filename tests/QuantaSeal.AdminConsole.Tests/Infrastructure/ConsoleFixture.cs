@@ -51,11 +51,15 @@ public sealed class ConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (no cookies) and page on the server.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(Server.BaseAddress);
+
+    /// <summary>A fresh browser context (no cookies) and page on the server at <paramref name="baseAddress"/>.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.AbsoluteUri.TrimEnd('/'),
+            BaseURL = baseAddress.AbsoluteUri.TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
             AcceptDownloads = true,
         });
