@@ -1,9 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.AdminConsole.Sessions;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Tenants;
 
 namespace QuantaSeal.AdminConsole.Pages;
 

@@ -2,13 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Tenants;
-using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -38,12 +33,14 @@ internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> l
     [BindProperty(SupportsGet = true, Name = "return_url")]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet()
+    public override Task OnGetAsync(CancellationToken cancellationToken)
     {
         if (Ended)
         {
             Notice = "Your session has ended: the key was revoked, or the session was idle for too long. Sign in again.";
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
