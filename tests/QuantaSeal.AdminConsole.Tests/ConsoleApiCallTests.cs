@@ -1,6 +1,3 @@
-using Microsoft.Playwright;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
-
 namespace QuantaSeal.AdminConsole.Tests;
 
 /// <summary>
@@ -21,7 +18,7 @@ public sealed class ConsoleApiCallTests(ConsoleFixture fixture)
     [Fact]
     public async Task AuditPageAndOverview_DoNotVerifyTheChain_UntilAsked_ThenShowTheResultAndItsTime()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "verify-on-demand", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("verify-on-demand");
         var page = await fixture.NewPageAsync();
         await Browse.SignInAsync(page, tenant.ApiKey);
 
@@ -50,7 +47,7 @@ public sealed class ConsoleApiCallTests(ConsoleFixture fixture)
     [Fact]
     public async Task CredentialsPage_LoadsOnce_AndSealAndRotate_ListTheCredentialsOnce()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "credentials-calls", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("credentials-calls");
         var page = await fixture.NewPageAsync();
         await Browse.SignInAsync(page, tenant.ApiKey);
         var documents = new List<string>();

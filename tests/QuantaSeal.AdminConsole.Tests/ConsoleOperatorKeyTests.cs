@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Microsoft.Playwright;
 using QuantaSeal.AdminConsole.Pages;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
 using QuantaSeal.Grains.Security;
 using QuantaSeal.Tests.Shared;
 

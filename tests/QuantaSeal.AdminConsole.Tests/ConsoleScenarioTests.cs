@@ -1,7 +1,5 @@
-using Microsoft.Playwright;
 using Npgsql;
 using QuantaSeal.Client.Encryption;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
 using QuantaSeal.Crypto.Envelope;
 
 namespace QuantaSeal.AdminConsole.Tests;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
 using QuantaSeal.Client;
 
 namespace QuantaSeal.AdminConsole.Tests;
@@ -30,7 +28,7 @@ public sealed partial class ConsoleSignInLimitTests(ConsoleFixture fixture)
     [InlineData("made-up-operator-key-attempt-", "127.0.0.3")]
     public async Task FailedSignIns_FromOneAddress_Get429_WhileOtherAddressesAndTheApiKeepWorking(string madeUpKey, string attackerAddress)
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "sign-in-limits", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("sign-in-limits");
         using var attacker = From(IPAddress.Parse(attackerAddress));
         var token = AntiforgeryField().Match(await attacker.GetStringAsync(new Uri("/console/sign-in", UriKind.Relative), Ct)).Groups[1].Value;
         Assert.NotEmpty(token);

@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Tests.Shared;
 
@@ -49,6 +48,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
         });
         Directory.CreateDirectory(ScreenshotDirectory);
     }
+
+    /// <summary>A new tenant, created by the operator through the API: each test works in its own.</summary>
+    public Task<QuantaSeal.Client.Tenants.TenantCreation> CreateTenantAsync(string name) =>
+        Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, name, cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>A fresh browser context (no cookies) and page on the server.</summary>
     public Task<IPage> NewPageAsync() => NewPageAsync(Server.BaseAddress);
