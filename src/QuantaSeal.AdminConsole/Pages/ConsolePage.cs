@@ -20,7 +20,8 @@ public abstract class ConsolePage : PageModel
     /// <summary>What the last action did.</summary>
     public string? Notice { get; protected set; }
 
-    private protected QuantaSealClient Api => _api.For(User);
+    /// <summary>The client the page's calls use: the session's API key (the operator page overrides it).</summary>
+    private protected virtual QuantaSealClient Api => _api.For(User);
 
     private protected ConsoleApi Connection => _api;
 
@@ -34,10 +35,13 @@ public abstract class ConsolePage : PageModel
         }
         catch (QuantaSealApiException ex) when (ex.StatusCode != HttpStatusCode.Unauthorized)
         {
-            Error = Describe(ex);
+            Error = Refusal(ex);
             return false;
         }
     }
+
+    /// <summary>An API refusal as <see cref="Error"/> shows it: <see cref="Describe"/>, unless the page knows better words.</summary>
+    private protected virtual string Refusal(QuantaSealApiException ex) => Describe(ex);
 
     /// <summary>A page's GET: loads what it shows (<see cref="LoadAsync"/>).</summary>
     public virtual Task OnGetAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
