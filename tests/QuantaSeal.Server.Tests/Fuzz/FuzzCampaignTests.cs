@@ -7,7 +7,6 @@ using QuantaSeal.Client;
 using QuantaSeal.Client.Encryption;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.Envelope;
-using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Server.Tests.Hardening;
 using QuantaSeal.Server.Tests.Infrastructure;
 
