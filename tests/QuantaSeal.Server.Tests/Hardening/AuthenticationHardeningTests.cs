@@ -129,14 +129,14 @@ public sealed class AuthenticationHardeningTests() : ServerPerTest(new Dictionar
     [InlineData("""{"name":"rescue","environment":"prod"}""", "environment")]
     public async Task OperatorRecovery_WithABadNameOrEnvironment_Is400_AndRecordsOneDeniedEvent_AndIssuesNoKey(string json, string field)
     {
-        var tenant = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "locked-out", cancellationToken: Ct);
-        var trail = new QuantaSeal.Server.Tests.Audit.AuditTrail(_server);
+        var tenant = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "locked-out", cancellationToken: Ct);
+        var trail = new QuantaSeal.Server.Tests.Audit.AuditTrail(Server);
         var before = await trail.SettledAsync(tenant.TenantId, tenant.ApiKey, 1, Ct);
 
-        using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: _server.OperatorKey, json: json);
+        using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: Server.OperatorKey, json: json);
         var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement;
         var denied = await trail.SingleNewAsync(tenant.TenantId, tenant.ApiKey, before, Ct);
-        var keys = await _server.Sdk(tenant.ApiKey).ListApiKeysAsync(Ct);
+        var keys = await Server.Sdk(tenant.ApiKey).ListApiKeysAsync(Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(field, problem.GetProperty("field").GetString());
