@@ -187,7 +187,29 @@ public sealed class RecordIntegrityTests(RecordIntegrityTests.PostgresServerFixt
             Assert.Contains(upgraded.Logs.Lines, l => l.Contains($"Refused stored api_key record {tenant.ApiKeyId} (authenticator missing)", StringComparison.Ordinal));
         }
 
-        var exit = await ServerCommands.TryRunAsync(["seal-records", "--connection-string", db.ConnectionString, "--master-key-file", Path.Combine(dir, "master.key")]);
+        string[] sealRecords = ["seal-records", "--connection-string", db.ConnectionString, "--master-key-file", Path.Combine(dir, "master.key")];
+
+        // A node still running (the membership table shows it alive) could write an older copy over a sealed row: refused.
+        await ExecuteAsync(db.ConnectionString, """
+            INSERT INTO orleans_membership_version (deployment_id, version) VALUES ('legacy-check', 1) ON CONFLICT DO NOTHING;
+            INSERT INTO orleans_membership (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port, start_time, i_am_alive_time)
+            VALUES ('legacy-check', '10.0.0.9', 11111, 1, 'silo-left-running', 'node-9', 3, 30000, now(), now());
+            """);
+        using var refusedOut = new StringWriter();
+        using var refusedErr = new StringWriter();
+        var refusedExit = await ServerCommands.TryRunAsync(sealRecords, refusedOut, refusedErr, _ => null, Ct);
+        await using (var stillRefusing = new QuantaSealServer("postgres", db.ConnectionString, dir))
+        {
+            using var stillRefused = await stillRefusing.Http().SendAsync(TenantRequest(tenant.ApiKey), Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, stillRefused.StatusCode);
+        }
+
+        Assert.Equal(3, refusedExit);
+        Assert.Contains("silo-left-running on node-9", refusedErr.ToString(), StringComparison.Ordinal);
+
+        // Once the node is stopped (its row no longer active), the step runs.
+        await ExecuteAsync(db.ConnectionString, "UPDATE orleans_membership SET status = 6 WHERE deployment_id = 'legacy-check'");
+        var exit = await ServerCommands.TryRunAsync(sealRecords);
 
         Assert.Equal(0, exit);
         await using var sealedServer = new QuantaSealServer("postgres", db.ConnectionString, dir);
