@@ -56,6 +56,9 @@ public sealed class KeyFileStartTests
     [InlineData("qs_op_weakweakweak", false)]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)]
     [InlineData("qs_op_abababababababababababababababab", false)]
+    [InlineData("qs_live_" + StrongOperatorKey, false)]
+    [InlineData("qs_test_" + StrongOperatorKey, false)]
+    [InlineData("no-prefix-" + StrongOperatorKey, true)]
     [InlineData(StrongOperatorKey, true)]
     public void OperatorKeyStrength(string key, bool acceptable) =>
         Assert.Equal(acceptable, KeyFileChecks.OperatorKeyProblem(key) is null);
