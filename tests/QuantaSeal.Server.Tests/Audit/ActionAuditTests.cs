@@ -1,5 +1,6 @@
 using System.Net;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Server.Tests.Infrastructure;
 

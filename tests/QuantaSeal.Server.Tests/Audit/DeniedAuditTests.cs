@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Integrations;
 using QuantaSeal.Server.Tests.Infrastructure;

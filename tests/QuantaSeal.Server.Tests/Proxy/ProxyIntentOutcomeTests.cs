@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
