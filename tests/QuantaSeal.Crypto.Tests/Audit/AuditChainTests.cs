@@ -7,7 +7,7 @@ namespace QuantaSeal.Crypto.Tests.Audit;
 
 public sealed class AuditChainTests
 {
-    private const string Tenant = "ten_01JTESTAUDIT0000000000000";
+    private const string Tenant = TestChain.Tenant;
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 15, 0, 0, 123, TimeSpan.Zero);
 
     private static AuditRecord Record(long seq, string action = "proxy.outbound") =>
@@ -16,23 +16,8 @@ public sealed class AuditChainTests
     private static (List<AuditRecord> Chain, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys) Build(int count, params long[] checkpointAt)
     {
         using var key = MlDsa65KeyPair.Generate();
-        var chain = new List<AuditRecord>();
-        var checkpoints = new List<AuditCheckpoint>();
-        var previous = AuditHashChain.Genesis;
-        for (var seq = 1; seq <= count; seq++)
-        {
-            var record = Record(seq);
-            previous = AuditHashChain.Next(previous, record);
-            var hex = Convert.ToHexStringLower(previous);
-            chain.Add(record with { Hash = hex });
-            if (checkpointAt.Contains(seq))
-            {
-                var at = T0.AddMinutes(seq);
-                checkpoints.Add(new AuditCheckpoint(Tenant, seq, hex, at, "sk_test", AuditCheckpointSigning.Sign(key, Tenant, seq, hex, at)));
-            }
-        }
-
-        return (chain, checkpoints, new Dictionary<string, byte[]> { ["sk_test"] = key.PublicKey.ToArray() });
+        var built = TestChain.Build(key, count, checkpointAt);
+        return (built.Records, built.Checkpoints, built.Keys);
     }
 
     [Fact]
@@ -197,7 +182,7 @@ public sealed class AuditChainTests
         var (chain, checkpoints, _) = Build(30, 25);
         using var other = MlDsa65KeyPair.Generate();
 
-        var result = AuditChainVerifier.Verify(Tenant, chain, checkpoints, new Dictionary<string, byte[]> { ["sk_test"] = other.PublicKey.ToArray() });
+        var result = AuditChainVerifier.Verify(Tenant, chain, checkpoints, new Dictionary<string, byte[]> { [TestChain.KeyId] = other.PublicKey.ToArray() });
 
         Assert.False(result.Valid);
         Assert.Equal(25, result.FirstBadSeq);

@@ -43,6 +43,16 @@ public sealed class AuditScenario(EmulatorServerFixture fixture)
         return (intent, outcome);
     }
 
+    /// <summary>Asserts the event's action, outcome, actor and object, and that its id is an audit event id.</summary>
+    public static void AssertEvent(AuditRecord audited, string action, string outcome, string actor, string? objectId)
+    {
+        Assert.Equal(action, audited.Action);
+        Assert.Equal(outcome, audited.Outcome);
+        Assert.Equal(actor, audited.Actor);
+        Assert.Equal(objectId, audited.ObjectId);
+        Assert.StartsWith("aud_", audited.EventId, StringComparison.Ordinal);
+    }
+
     /// <summary>The events made since <paramref name="before"/>.</summary>
     public Task<IReadOnlyList<AuditRecord>> NewSinceAsync(TenantCreation tenant, IReadOnlyList<AuditRecord> before, CancellationToken cancellationToken) =>
         Trail.NewSinceAsync(tenant.TenantId, tenant.ApiKey, before, cancellationToken);
