@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
 using QuantaSeal.Client.Encryption;
 
 namespace QuantaSeal.AdminConsole.Tests;
@@ -13,7 +11,7 @@ public sealed class ConsoleRecoveryAndDefaultsTests(ConsoleFixture fixture)
     [Fact]
     public async Task RecipientKeys_MakeDefault_ChangesTheApisDefault_AndTheListShowsIt()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "defaults", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("defaults");
         var admin = fixture.Server.Sdk(tenant.ApiKey);
         using var first = RecipientKey.Generate();
         using var second = RecipientKey.Generate();
@@ -44,7 +42,7 @@ public sealed class ConsoleRecoveryAndDefaultsTests(ConsoleFixture fixture)
     [Fact]
     public async Task Operator_RecoversAnAdminKey_ShownOnceWithACopyButton_AndTheRecoveredKeySignsIn()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "locked-out", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("locked-out");
         var op = await fixture.NewPageAsync();
         await Browse.SignInAsync(op, fixture.Server.OperatorKey);
 

@@ -1,6 +1,3 @@
-using Microsoft.Playwright;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
-
 namespace QuantaSeal.AdminConsole.Tests;
 
 /// <summary>Sessions and refusals in the browser: cookie flags, CSRF, scopes, revocation.</summary>
@@ -12,7 +9,7 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
     [Fact]
     public async Task SessionCookie_IsHttpOnlyStrict_AndInvisibleToScripts_AndPagesCarryAStrictCsp()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "cookies", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("cookies");
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/console/sign-in");
         await page.GetByLabel("Key").FillAsync("qs_live_not-a-key");
@@ -63,7 +60,7 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
     [Fact]
     public async Task ApiKeyCreation_ShowsTheKeyOnce_WithACopyButton_AndAFormWithoutAntiforgeryToken_IsRefused()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "csrf", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("csrf");
         var page = await fixture.NewPageAsync();
         await Browse.SignInAsync(page, tenant.ApiKey);
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
@@ -104,7 +101,7 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
     [Fact]
     public async Task ProxyKey_CannotSignIn_NorOpenAdminPages_AndAnAuditKey_GetsOnlyTheReadOnlyAuditView()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "scopes", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("scopes");
         var admin = fixture.Server.Sdk(tenant.ApiKey);
         var proxyKey = await admin.CreateApiKeyAsync("proxy-only", ["proxy"], cancellationToken: Ct);
         var auditKey = await admin.CreateApiKeyAsync("auditor", ["audit:read"], cancellationToken: Ct);
@@ -134,7 +131,7 @@ public sealed class ConsoleSessionTests(ConsoleFixture fixture)
     [Fact]
     public async Task RevokedKey_SessionEnds_OnItsNextRequest()
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "revoke", cancellationToken: Ct);
+        var tenant = await fixture.CreateTenantAsync("revoke");
         var admin = fixture.Server.Sdk(tenant.ApiKey);
         var second = await admin.CreateApiKeyAsync("second-admin", ["admin"], cancellationToken: Ct);
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
-using QuantaSeal.AdminConsole.Tests.Infrastructure;
 using QuantaSeal.Client;
 
 namespace QuantaSeal.AdminConsole.Tests;
@@ -10,24 +8,28 @@ namespace QuantaSeal.AdminConsole.Tests;
 /// <summary>
 /// Console sign-ins count toward the API's failed-authentication budget of the browser's own address: the console
 /// calls its API over loopback, but the API charges (and throttles) the address of the browser that submitted the form,
-/// so one address's failed sign-ins neither lock out other users nor go uncharged.
+/// so one address's failed sign-ins neither lock out other users nor go uncharged. That holds for both sign-in paths:
+/// a key with a tenant key prefix is tried as an API key, any other as the operator key.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed partial class ConsoleSignInLimitTests(ConsoleFixture fixture)
 {
-    /// <summary>A loopback address no other console test uses: the "attacker" browser connects from it.</summary>
-    private static readonly IPAddress Attacker = IPAddress.Parse("127.0.0.2");
-
     /// <summary>The fixture's failed-authentication budget (ConsoleServer: 10, one back per second).</summary>
     private const int Budget = 10;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task FailedSignIns_FromOneAddress_Get429_WhileOtherAddressesAndTheApiKeepWorking()
+    /// <summary>
+    /// Made-up keys from <paramref name="attackerAddress"/> (a loopback address no other console test uses): with a tenant
+    /// key prefix they are refused by the tenant API, without one by the operator check; either way they are charged.
+    /// </summary>
+    [Theory]
+    [InlineData("qs_live_made-up-", "127.0.0.2")]
+    [InlineData("made-up-operator-key-attempt-", "127.0.0.3")]
+    public async Task FailedSignIns_FromOneAddress_Get429_WhileOtherAddressesAndTheApiKeepWorking(string madeUpKey, string attackerAddress)
     {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "sign-in-limits", cancellationToken: Ct);
-        using var attacker = From(Attacker);
+        var tenant = await fixture.CreateTenantAsync("sign-in-limits");
+        using var attacker = From(IPAddress.Parse(attackerAddress));
         var token = AntiforgeryField().Match(await attacker.GetStringAsync(new Uri("/console/sign-in", UriKind.Relative), Ct)).Groups[1].Value;
         Assert.NotEmpty(token);
 
@@ -36,7 +38,7 @@ public sealed partial class ConsoleSignInLimitTests(ConsoleFixture fixture)
         HttpResponseMessage? throttled = null;
         for (var attempt = 0; attempt < 4 * Budget && throttled is null; attempt++)
         {
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Key"] = "qs_live_made-up-" + attempt, ["__qs_af"] = token });
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Key"] = madeUpKey + attempt, ["__qs_af"] = token });
             var response = await attacker.PostAsync(new Uri("/console/sign-in", UriKind.Relative), form, Ct);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {

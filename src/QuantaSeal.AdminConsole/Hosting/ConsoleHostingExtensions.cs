@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Hosting;
@@ -22,6 +23,9 @@ public static class ConsoleHostingExtensions
     public static bool AddQuantaSealConsole(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Bound once, here: whether the console is on and the cookie's lifetime are decided now, and the instance
+        // validated below is the one every console service gets (a second binding at first use could see other values
+        // than the ones checked, e.g. after a configuration reload).
         var options = builder.Configuration.GetSection(ConsoleOptions.SectionName).Get<ConsoleOptions>() ?? new ConsoleOptions();
         if (!options.Enabled)
         {
@@ -35,7 +39,7 @@ public static class ConsoleHostingExtensions
         }
 
         var services = builder.Services;
-        services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.SectionName);
+        services.AddSingleton(Options.Create(options));
         services.AddRazorPages(o =>
         {
             o.Conventions.ConfigureFilter(new Microsoft.AspNetCore.Mvc.ResponseCacheAttribute { NoStore = true, Location = Microsoft.AspNetCore.Mvc.ResponseCacheLocation.None });

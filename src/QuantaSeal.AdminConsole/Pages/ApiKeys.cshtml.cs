@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Tenants;
-using QuantaSeal.AdminConsole.Sessions;
-
 namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>API keys: create (shown once), list, revoke.</summary>
@@ -28,8 +22,6 @@ internal sealed class ApiKeysModel(ConsoleApi api) : ConsolePage(api)
 
     public string? SessionKeyId => User.FindFirst(ConsoleClaims.KeyId)?.Value;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
-
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         if (await TryAsync(async api => Created = await api.CreateApiKeyAsync(Name?.Trim() ?? string.Empty, Scopes, Environment, cancellationToken)))
@@ -38,8 +30,7 @@ internal sealed class ApiKeysModel(ConsoleApi api) : ConsolePage(api)
             Scopes = [];
         }
 
-        await ReloadAsync(cancellationToken);
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
     public Task<IActionResult> OnPostRevokeAsync(string apiKeyId, CancellationToken cancellationToken) => ChangeAsync(

@@ -1,15 +1,13 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Audit;
-using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
-/// <summary>The audit chain: filterable, paged table, verify badge, NDJSON export (admin or audit:read).</summary>
+/// <summary>
+/// The audit chain: filterable, paged table, NDJSON export (admin or audit:read), and the server's verification of the
+/// whole chain on demand: it reads every event of the tenant, so a view of the table does not run it.
+/// </summary>
 [Authorize(Policy = ConsolePolicies.Audit)]
-internal sealed class AuditModel(ConsoleApi api) : ConsolePage(api)
+internal sealed class AuditModel(ConsoleApi api, TimeProvider timeProvider) : ConsolePage(api)
 {
     public const int PageSize = 25;
 
@@ -28,17 +26,28 @@ internal sealed class AuditModel(ConsoleApi api) : ConsolePage(api)
     [BindProperty(SupportsGet = true, Name = "cursor")]
     public string? Cursor { get; set; }
 
+    /// <summary>Whether this request asks the server to verify the whole chain (the "Verify the chain" button).</summary>
+    [BindProperty(SupportsGet = true, Name = "verify")]
+    public bool Verify { get; set; }
+
     public AuditEventPage? Events { get; private set; }
 
+    /// <summary>The server's verification, when this request asked for it.</summary>
     public AuditChainVerification? Verification { get; private set; }
+
+    /// <summary>When <see cref="Verification"/> was made.</summary>
+    public DateTimeOffset? VerifiedAt { get; private set; }
 
     public bool Descending => !string.Equals(Order, "asc", StringComparison.Ordinal);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
-
     private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        Verification = await api.VerifyAuditChainAsync(cancellationToken);
+        if (Verify)
+        {
+            Verification = await api.VerifyAuditChainAsync(cancellationToken);
+            VerifiedAt = timeProvider.GetUtcNow();
+        }
+
         Events = await api.ListAuditEventsAsync(
             new AuditEventQuery(
                 Action: Blank(ActionFilter),
@@ -60,15 +69,19 @@ internal sealed class AuditModel(ConsoleApi api) : ConsolePage(api)
         return new EmptyResult();
     }
 
-    /// <summary>The query string of the next page, keeping the filters.</summary>
-    public string NextPageQuery(string cursor) => QueryString.Create(new Dictionary<string, string?>
+    /// <summary>The query string of the next page, keeping the filters (not the verification: paging stays cheap).</summary>
+    public string NextPageQuery(string cursor) =>
+        QueryString.Create(Filters().Where(p => p.Key != "cursor").Append(new("cursor", cursor))).ToUriComponent();
+
+    /// <summary>The filters and the page shown, as query parameters (the blank ones left out).</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Filters() => new Dictionary<string, string?>
     {
         ["action"] = Blank(ActionFilter),
         ["outcome"] = Blank(Outcome),
         ["integration_id"] = Blank(IntegrationId),
         ["order"] = Descending ? null : "asc",
-        ["cursor"] = cursor,
-    }.Where(p => p.Value is not null)).ToUriComponent();
+        ["cursor"] = Blank(Cursor),
+    }.Where(p => p.Value is not null);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,9 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Audit;
 using QuantaSeal.Crypto.Audit;
-using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -17,8 +12,6 @@ internal sealed class AuditEventModel(ConsoleApi api) : ConsolePage(api)
     public AuditEventWithProof? Detail { get; private set; }
 
     public AuditInclusionProofResult? ProofResult { get; private set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {

@@ -1,8 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using QuantaSeal.AdminConsole.Sessions;
-using QuantaSeal.Client;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -23,7 +20,8 @@ public abstract class ConsolePage : PageModel
     /// <summary>What the last action did.</summary>
     public string? Notice { get; protected set; }
 
-    private protected QuantaSealClient Api => _api.For(User);
+    /// <summary>The client the page's calls use: the session's API key (the operator page overrides it).</summary>
+    private protected virtual QuantaSealClient Api => _api.For(User);
 
     private protected ConsoleApi Connection => _api;
 
@@ -37,18 +35,34 @@ public abstract class ConsolePage : PageModel
         }
         catch (QuantaSealApiException ex) when (ex.StatusCode != HttpStatusCode.Unauthorized)
         {
-            Error = Describe(ex);
+            Error = Refusal(ex);
             return false;
         }
     }
 
+    /// <summary>An API refusal as <see cref="Error"/> shows it: <see cref="Describe"/>, unless the page knows better words.</summary>
+    private protected virtual string Refusal(QuantaSealApiException ex) => Describe(ex);
+
+    /// <summary>A page's GET: loads what it shows (<see cref="LoadAsync"/>).</summary>
+    public virtual Task OnGetAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
     /// <summary>
-    /// A state-changing handler: runs <paramref name="change"/> (whose answer, in words, becomes <see cref="Notice"/>),
-    /// then reloads the page's data and renders the page, with the refusal if there was one.
+    /// A handler that acts: runs <paramref name="action"/> (<see cref="TryAsync"/>), then reloads the page's data and
+    /// renders the page, with the refusal if there was one.
     /// </summary>
-    private protected async Task<IActionResult> ChangeAsync(Func<QuantaSealClient, Task<string>> change, CancellationToken cancellationToken)
+    private protected async Task<IActionResult> ActAsync(Func<QuantaSealClient, Task> action, CancellationToken cancellationToken)
     {
-        await TryAsync(async api => Notice = await change(api));
+        await TryAsync(action);
+        return await PageAsync(cancellationToken);
+    }
+
+    /// <summary>A state-changing handler: <see cref="ActAsync"/> with <paramref name="change"/>'s answer, in words, as <see cref="Notice"/>.</summary>
+    private protected Task<IActionResult> ChangeAsync(Func<QuantaSealClient, Task<string>> change, CancellationToken cancellationToken) =>
+        ActAsync(async api => Notice = await change(api), cancellationToken);
+
+    /// <summary>A handler's end: reloads what the page shows and renders it (<see cref="ReloadAsync"/>).</summary>
+    private protected async Task<IActionResult> PageAsync(CancellationToken cancellationToken)
+    {
         await ReloadAsync(cancellationToken);
         return Page();
     }

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Vault;
-using QuantaSeal.AdminConsole.Sessions;
-
 namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>
@@ -32,58 +26,28 @@ internal sealed class CredentialsModel(ConsoleApi api) : ConsolePage(api)
     /// <summary>The type whose form is shown (for sealing, or for rotating <see cref="Rotate"/>).</summary>
     public CredentialTypeDetails? Selected { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
-
-    public async Task<IActionResult> OnPostSealAsync(CancellationToken cancellationToken)
-    {
-        await ReloadAsync(cancellationToken);
-        if (Selected is null)
+    public Task<IActionResult> OnPostSealAsync(CancellationToken cancellationToken) => SubmitAsync(
+        _ => Task.FromResult(Type),
+        "Choose a credential type.",
+        async (api, type, values) =>
         {
-            Error = "Choose a credential type.";
-            return Page();
-        }
-
-        var values = ToValues(Selected);
-        if (await TryAsync(async api =>
-        {
-            var sealedCredential = await api.SealCredentialAsync(Selected.CredentialType, values, string.IsNullOrWhiteSpace(Name) ? null : Name.Trim(), cancellationToken);
+            var sealedCredential = await api.SealCredentialAsync(type.CredentialType, values, string.IsNullOrWhiteSpace(Name) ? null : Name.Trim(), cancellationToken);
             Notice = $"Sealed {sealedCredential.CredentialId} (fingerprint {sealedCredential.Fingerprint}). Its values will never be shown again.";
-        }))
-        {
             Type = null;
-            Selected = null;
             Name = null;
-            await ReloadAsync(cancellationToken);
-        }
+        },
+        cancellationToken);
 
-        Values.Clear();
-        return Page();
-    }
-
-    public async Task<IActionResult> OnPostRotateAsync(CancellationToken cancellationToken)
-    {
-        await ReloadAsync(cancellationToken);
-        if (Selected is null || Rotate is null)
+    public Task<IActionResult> OnPostRotateAsync(CancellationToken cancellationToken) => SubmitAsync(
+        async api => Rotate is null ? null : (await api.GetCredentialAsync(Rotate, cancellationToken)).CredentialType,
+        "Choose a credential to rotate.",
+        async (api, _, values) =>
         {
-            Error = "Choose a credential to rotate.";
-            return Page();
-        }
-
-        var values = ToValues(Selected);
-        if (await TryAsync(async api =>
-        {
-            var rotated = await api.RotateCredentialAsync(Rotate, values, cancellationToken);
+            var rotated = await api.RotateCredentialAsync(Rotate!, values, cancellationToken);
             Notice = $"Rotated {rotated.CredentialId} to version {rotated.Version}; integrations using it drop their cached token.";
-        }))
-        {
             Rotate = null;
-            Selected = null;
-            await ReloadAsync(cancellationToken);
-        }
-
-        Values.Clear();
-        return Page();
-    }
+        },
+        cancellationToken);
 
     public Task<IActionResult> OnPostDeleteAsync(string credentialId, CancellationToken cancellationToken) => ChangeAsync(
         async api =>
@@ -93,9 +57,39 @@ internal sealed class CredentialsModel(ConsoleApi api) : ConsolePage(api)
         },
         cancellationToken);
 
+    /// <summary>
+    /// Seal and rotate: finds the form's type (<paramref name="typeOf"/>), submits its values, then loads the page once,
+    /// with the form again if the API refused them. The submitted values are never rendered back.
+    /// </summary>
+    private async Task<IActionResult> SubmitAsync(
+        Func<QuantaSealClient, Task<string?>> typeOf,
+        string missing,
+        Func<QuantaSealClient, CredentialTypeDetails, Dictionary<string, object>, Task> submit,
+        CancellationToken cancellationToken)
+    {
+        await TryAsync(async api =>
+        {
+            Types = await api.ListCredentialTypesAsync(cancellationToken);
+            var typeName = await typeOf(api);
+            if (Types.FirstOrDefault(t => t.CredentialType == typeName) is not { } type)
+            {
+                Error = missing;
+                return;
+            }
+
+            await submit(api, type, ToValues(type));
+        });
+        Values.Clear();
+        return await PageAsync(cancellationToken);
+    }
+
     private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {
-        Types = await api.ListCredentialTypesAsync(cancellationToken);
+        if (Types.Count == 0)
+        {
+            Types = await api.ListCredentialTypesAsync(cancellationToken);
+        }
+
         Credentials = await api.ListCredentialsAsync(cancellationToken);
         var type = Rotate is not null ? Credentials.FirstOrDefault(c => c.CredentialId == Rotate)?.CredentialType : Type;
         Selected = Types.FirstOrDefault(t => t.CredentialType == type);

@@ -1,11 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Connectors;
-using QuantaSeal.Client.Integrations;
-using QuantaSeal.Client.Proxy;
-using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -57,14 +50,14 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
             ? string.Join(", ", rateLimit.EnumerateObject().Select(p => p.Name + " " + (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())))
             : null;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public override Task OnGetAsync(CancellationToken cancellationToken)
     {
         if (JustCreated)
         {
             Notice = $"Created {IntegrationId}. Check the connection, then try a call.";
         }
 
-        await ReloadAsync(cancellationToken);
+        return base.OnGetAsync(cancellationToken);
     }
 
     public Task<IActionResult> OnPostAllowlistAsync(CancellationToken cancellationToken) => ChangeAsync(
@@ -75,12 +68,8 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
         },
         cancellationToken);
 
-    public async Task<IActionResult> OnPostCheckAsync(CancellationToken cancellationToken)
-    {
-        await TryAsync(async api => Check = await api.CheckIntegrationAsync(IntegrationId, cancellationToken));
-        await ReloadAsync(cancellationToken);
-        return Page();
-    }
+    public Task<IActionResult> OnPostCheckAsync(CancellationToken cancellationToken) =>
+        ActAsync(async api => Check = await api.CheckIntegrationAsync(IntegrationId, cancellationToken), cancellationToken);
 
     public async Task<IActionResult> OnPostCallAsync(CancellationToken cancellationToken)
     {
@@ -111,8 +100,7 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
             });
         }
 
-        await ReloadAsync(cancellationToken);
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(CancellationToken cancellationToken)
@@ -122,8 +110,7 @@ internal sealed class IntegrationModel(ConsoleApi api) : ConsolePage(api)
             return Redirect("/console/integrations");
         }
 
-        await ReloadAsync(cancellationToken);
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
     /// <summary>The envelope as a download link target (<c>data:</c> URL: the console keeps no copy).</summary>

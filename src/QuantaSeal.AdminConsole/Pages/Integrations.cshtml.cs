@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Connectors;
-using QuantaSeal.Client.Integrations;
-using QuantaSeal.Client.Vault;
-using QuantaSeal.AdminConsole.Sessions;
-
 namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>Integrations: list, and create from the connector catalog by ticking operations.</summary>
@@ -35,8 +27,6 @@ internal sealed class IntegrationsModel(ConsoleApi api) : ConsolePage(api)
 
     public ConnectorSystem? Selected => Systems.FirstOrDefault(s => s.SystemType == SystemType);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
-
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         IntegrationDetails? created = null;
@@ -47,8 +37,7 @@ internal sealed class IntegrationsModel(ConsoleApi api) : ConsolePage(api)
             return Redirect("/console/integrations/" + Uri.EscapeDataString(created.IntegrationId) + "?created=true");
         }
 
-        await ReloadAsync(cancellationToken);
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
     private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)

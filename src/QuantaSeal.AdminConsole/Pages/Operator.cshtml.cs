@@ -1,9 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.AdminConsole.Sessions;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Tenants;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -43,7 +38,7 @@ internal sealed class OperatorModel(ConsoleApi api) : ConsolePage(api)
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var operatorKey = ConsoleApi.KeyOf(User);
-        if (await OperatorCallAsync(async api => Created = await api.CreateTenantAsync(operatorKey, Name?.Trim() ?? string.Empty, Environment, cancellationToken)))
+        if (await TryAsync(async api => Created = await api.CreateTenantAsync(operatorKey, Name?.Trim() ?? string.Empty, Environment, cancellationToken)))
         {
             Name = null;
         }
@@ -66,7 +61,7 @@ internal sealed class OperatorModel(ConsoleApi api) : ConsolePage(api)
         }
 
         var name = string.IsNullOrWhiteSpace(RecoverName) ? "recovered-admin" : RecoverName.Trim();
-        if (await OperatorCallAsync(async api => Recovered = await api.RecoverAdminKeyAsync(operatorKey, tenantId, name, RecoverEnvironment, cancellationToken)))
+        if (await TryAsync(async api => Recovered = await api.RecoverAdminKeyAsync(operatorKey, tenantId, name, RecoverEnvironment, cancellationToken)))
         {
             RecoveredTenantId = tenantId;
             RecoverTenantId = null;
@@ -79,20 +74,11 @@ internal sealed class OperatorModel(ConsoleApi api) : ConsolePage(api)
     public static string DataUrl(string text) => "data:text/plain;base64," + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(text + "\n"));
 
     /// <summary>
-    /// An operator call: the operator key travels per call (the client holds no API key). A 401 means the operator key
+    /// Operator calls: the operator key travels per call (the client holds no API key). A 401 means the operator key
     /// changed since sign-in; it propagates so the session ends like any other refused key.
     /// </summary>
-    private async Task<bool> OperatorCallAsync(Func<QuantaSealClient, Task> action)
-    {
-        try
-        {
-            await action(Connection.For((string?)null));
-            return true;
-        }
-        catch (QuantaSealApiException ex) when (ex.StatusCode != HttpStatusCode.Unauthorized)
-        {
-            Error = ex.StatusCode == HttpStatusCode.NotFound ? "There is no such tenant. (HTTP 404)" : Describe(ex);
-            return false;
-        }
-    }
+    private protected override QuantaSealClient Api => Connection.For((string?)null);
+
+    private protected override string Refusal(QuantaSealApiException ex) =>
+        ex.StatusCode == HttpStatusCode.NotFound ? "There is no such tenant. (HTTP 404)" : Describe(ex);
 }

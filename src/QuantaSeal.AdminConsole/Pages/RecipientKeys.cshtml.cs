@@ -1,11 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Tenants;
-using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -42,8 +37,6 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
 
     public IReadOnlyList<RecipientKeyRegistration> Keys { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
-
     /// <summary>Step 1: checks the pasted key and asks the API for a registration challenge to it.</summary>
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken cancellationToken)
     {
@@ -65,8 +58,7 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
             });
         }
 
-        await ReloadAsync(cancellationToken);
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
     /// <summary>Step 2: registers the key with the proof that its holder decapsulated the challenge.</summary>
@@ -103,8 +95,7 @@ internal sealed class RecipientKeysModel(ConsoleApi api) : ConsolePage(api)
             Error ??= "Paste the proof printed by quantaseal keys recipient prove.";
         }
 
-        await ReloadAsync(cancellationToken);
-        return Page();
+        return await PageAsync(cancellationToken);
     }
 
     /// <summary>The proof's base64: the text itself, or the <c>proof</c> member of the CLI's JSON line.</summary>

@@ -2,13 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using QuantaSeal.Client;
-using QuantaSeal.Client.Tenants;
-using QuantaSeal.AdminConsole.Sessions;
 
 namespace QuantaSeal.AdminConsole.Pages;
 
@@ -20,7 +15,14 @@ namespace QuantaSeal.AdminConsole.Pages;
 [AllowAnonymous]
 internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> logger) : ConsolePage(api)
 {
-    private const string OperatorKeyPrefix = "qs_op_";
+    /// <summary>
+    /// The prefixes of tenant API keys (<c>ApiKeyFormat</c> in QuantaSeal.Grains; a test keeps the two lists equal). The
+    /// operator key has no prefix the server requires (any secret of 32 or more characters: <c>OperatorKeyVerifier</c>
+    /// generates <c>qs_op_…</c>, an operator may write another), so every key without one of these is tried as the
+    /// operator key. Either attempt is an API call that a wrong key fails with 401, charged to the browser's
+    /// failed-authentication budget like any other.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> TenantKeyPrefixes = ["qs_live_", "qs_test_"];
 
     [BindProperty]
     public string? Key { get; set; }
@@ -31,12 +33,14 @@ internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> l
     [BindProperty(SupportsGet = true, Name = "return_url")]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet()
+    public override Task OnGetAsync(CancellationToken cancellationToken)
     {
         if (Ended)
         {
             Notice = "Your session has ended: the key was revoked, or the session was idle for too long. Sign in again.";
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
@@ -49,9 +53,9 @@ internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> l
             return Page();
         }
 
-        var (claims, refusal) = key.StartsWith(OperatorKeyPrefix, StringComparison.Ordinal)
-            ? await OperatorAsync(key, cancellationToken)
-            : await TenantKeyAsync(key, cancellationToken);
+        var (claims, refusal) = IsTenantKey(key)
+            ? await TenantKeyAsync(key, cancellationToken)
+            : await OperatorAsync(key, cancellationToken);
         if (claims is null)
         {
             Error = refusal;
@@ -68,6 +72,8 @@ internal sealed partial class SignInModel(ConsoleApi api, ILogger<SignInModel> l
         var home = role == ConsoleRoles.Operator ? "/console/operator" : "/console";
         return LocalRedirect(ReturnUrl is { } r && Url.IsLocalUrl(r) && r.StartsWith("/console", StringComparison.Ordinal) ? r : home);
     }
+
+    private static bool IsTenantKey(string key) => TenantKeyPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 
     private async Task<(List<Claim>? Claims, string? Refusal)> TenantKeyAsync(string key, CancellationToken cancellationToken)
     {

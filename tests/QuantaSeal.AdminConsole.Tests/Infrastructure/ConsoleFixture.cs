@@ -1,4 +1,3 @@
-using Microsoft.Playwright;
 using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Tests.Shared;
 
@@ -50,12 +49,20 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
+    /// <summary>A new tenant, created by the operator through the API: each test works in its own.</summary>
+    public Task<QuantaSeal.Client.Tenants.TenantCreation> CreateTenantAsync(string name) =>
+        Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, name, cancellationToken: TestContext.Current.CancellationToken);
+
     /// <summary>A fresh browser context (no cookies) and page on the server.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(Server.BaseAddress);
+
+    /// <summary>A fresh browser context (no cookies) and page on the server at <paramref name="baseAddress"/>.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseAddress.AbsoluteUri.TrimEnd('/'),
+            BaseURL = baseAddress.AbsoluteUri.TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
             AcceptDownloads = true,
         });
