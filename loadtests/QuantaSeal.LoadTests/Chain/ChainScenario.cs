@@ -3,10 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using QuantaSeal.Abstractions.Audit;
-using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Audit.Queue;
-using QuantaSeal.Grains.Tenants;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Chain;
@@ -28,7 +26,7 @@ internal sealed class ChainScenario(ChainSettings settings)
     {
         var admin = ScratchDatabase.AdminConnectionString(settings.ConnectionString);
         await using var database = await ScratchDatabase.CreateAsync(admin, "chain", settings.KeepDatabase, cancellationToken);
-        using var host = ChainSilo.Build(database.ConnectionString, settings);
+        using var host = LoadSilo.Build(database.ConnectionString, "qs-load-chain", LogLevel.Warning, settings.OverrideSiloOptions);
         await host.StartAsync(cancellationToken);
         try
         {
@@ -43,12 +41,7 @@ internal sealed class ChainScenario(ChainSettings settings)
     private async Task<int> MeasureAsync(IServiceProvider services, string connectionString, CancellationToken cancellationToken)
     {
         var grains = services.GetRequiredService<IGrainFactory>();
-        var tenantId = Ids.New(Ids.Tenant);
-        RequestContext.Clear();
-        TenantCallContext.SetOperator();
-        await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand("load-chain", "live"), cancellationToken);
-        RequestContext.Clear();
-        TenantCallContext.SetTenant(tenantId);
+        var tenantId = await LoadSilo.CreateTenantAsync(grains, "load-chain", cancellationToken);
 
         IAuditPublisher publisher = settings.Publisher == "tuned"
             ? new StreamAuditPublisher(services, services.GetRequiredService<ILogger<StreamAuditPublisher>>(), settings.MaxBatch, settings.Writers)

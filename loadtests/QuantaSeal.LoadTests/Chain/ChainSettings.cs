@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Audit.Queue;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Chain;
@@ -57,6 +60,30 @@ internal sealed class ChainSettings(ParseResult parse)
     public string? ConnectionString => parse.GetValue(LoadOptions.ConnectionString);
 
     public bool KeepDatabase => parse.GetValue(LoadOptions.KeepDatabase);
+
+    /// <summary>
+    /// The run's overrides of the audit stream provider's named options (<see cref="AuditStreams.ProviderName"/>) on top
+    /// of the product's (<see cref="LoadSilo.Build"/>).
+    /// </summary>
+    public void OverrideSiloOptions(IServiceCollection services)
+    {
+        services.PostConfigure<StreamPullingAgentOptions>(AuditStreams.ProviderName, o =>
+        {
+            if (PollingMs is { } polling)
+            {
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(polling);
+            }
+
+            if (DeliveryBatch is { } delivery)
+            {
+                o.BatchContainerBatchSize = delivery;
+            }
+        });
+        if (CacheSize is { } cacheSize)
+        {
+            services.PostConfigure<SimpleQueueCacheOptions>(AuditStreams.ProviderName, o => o.CacheSize = cacheSize);
+        }
+    }
 
     /// <summary>The <c>chain</c> subcommand.</summary>
     public static Command CreateCommand()

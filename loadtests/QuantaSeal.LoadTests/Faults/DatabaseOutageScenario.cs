@@ -2,20 +2,13 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using QuantaSeal.Abstractions.Audit;
-using QuantaSeal.Abstractions.Tenants;
-using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Audit.Queue;
-using QuantaSeal.Grains.Hosting;
-using QuantaSeal.Grains.Hosting.Postgres;
-using QuantaSeal.Grains.Tenants;
 using QuantaSeal.LoadTests.Infrastructure;
 
 namespace QuantaSeal.LoadTests.Faults;
@@ -84,17 +77,14 @@ internal sealed class DatabaseOutageScenario(ParseResult args)
 
         var admin = ScratchDatabase.AdminConnectionString(connectionString);
         await using var database = await ScratchDatabase.CreateAsync(admin, "faults", keep, cancellationToken);
-        using var host = BuildSilo(database.ConnectionString, giveUp);
+        // The only change from the product: give up on a failing delivery after seconds instead of 6 hours.
+        using var host = LoadSilo.Build(database.ConnectionString, "qs-load-faults", LogLevel.Error, services =>
+            services.PostConfigure<StreamPullingAgentOptions>(AuditStreams.ProviderName, o => o.MaxEventDeliveryTime = giveUp));
         await host.StartAsync(cancellationToken);
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
-            var tenantId = Ids.New(Ids.Tenant);
-            RequestContext.Clear();
-            TenantCallContext.SetOperator();
-            await grains.GetGrain<ITenantGrain>(tenantId).CreateAsync(new CreateTenantCommand("load-faults", "live"), cancellationToken);
-            RequestContext.Clear();
-            TenantCallContext.SetTenant(tenantId);
+            var tenantId = await LoadSilo.CreateTenantAsync(grains, "load-faults", cancellationToken);
             var publisher = host.Services.GetRequiredService<IAuditPublisher>();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"faults {fault}: give-up {giveUp.TotalSeconds} s, outage {outage.TotalSeconds} s, load {before.TotalSeconds} s before and after, {workers} publishers, tenant {tenantId}"));
@@ -170,28 +160,6 @@ internal sealed class DatabaseOutageScenario(ParseResult args)
         {
             await host.StopAsync(CancellationToken.None);
         }
-    }
-
-    private static IHost BuildSilo(string connectionString, TimeSpan giveUp)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleans(silo =>
-        {
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "qs-load-faults";
-                o.ServiceId = "qs-load-faults";
-            });
-            silo.ConfigureEndpoints(IPAddress.Loopback, Ports.Free(), Ports.Free(), listenOnAnyHostAddress: false);
-            silo.UseQuantaSealPostgres(connectionString);
-            silo.AddQuantaSealAuditPostgres(connectionString);
-            silo.AddQuantaSeal(o => o.KeyWrapProviderFactory = _ => LocalKeyWrapProvider.FromBase64(LocalKeyWrapProvider.GenerateMasterKeyBase64()));
-
-            // The only change from the product: give up on a failing delivery after seconds instead of 6 hours.
-            silo.Services.PostConfigure<StreamPullingAgentOptions>(AuditStreams.ProviderName, o => o.MaxEventDeliveryTime = giveUp);
-        });
-        return builder.Build();
     }
 
     private async Task PublishLoopAsync(IAuditPublisher publisher, string tenantId, CancellationToken stop)

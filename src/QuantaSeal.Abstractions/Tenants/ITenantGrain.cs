@@ -87,8 +87,10 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>
     /// Operator lock-out recovery: issues a new admin API key (shown once) and records <c>api_key.recover</c> in the
-    /// tenant's audit chain before the key exists. Operator calls only.
+    /// tenant's audit chain before the key exists. Operator calls only; the command's scopes are ignored (always admin).
     /// </summary>
+    /// <exception cref="TenantAccessDeniedException">No such tenant (nothing recorded: there is no chain).</exception>
+    /// <exception cref="QuantaSealValidationException">A bad name or environment (recorded as denied, actor operator).</exception>
     [Alias("RecoverAdminKey")]
     Task<ApiKeyCreated> RecoverAdminKeyAsync(CreateApiKeyCommand command, CancellationToken cancellationToken = default);
 

@@ -155,12 +155,7 @@ internal static class Auth0Operations
             "List APIs (resource servers) and their scopes. Payload: {identifiers?, page?, per_page?, include_totals?}.",
             ["read:resource_servers"],
             [
-                new Auth0PayloadField("identifiers", Auth0FieldKind.StringArray, Auth0FieldLocation.Query, false, "Only these API identifiers (array of up to 10 strings).")
-                {
-                    MinLength = 1,
-                    MaxLength = 600,
-                    MaxItems = 10,
-                },
+                QueryList("identifiers", "Only these API identifiers (array of up to 10 strings).", maxLength: 600),
                 Page(),
                 PerPage(),
                 IncludeTotals("wrap the list as {start, limit, total, resource_servers}"),
@@ -184,12 +179,7 @@ internal static class Auth0Operations
             "List connections (database, social, enterprise). Payload: {strategy?, name?, fields?, include_fields?, page?, per_page?, include_totals?}.",
             ["read:connections"],
             [
-                new Auth0PayloadField("strategy", Auth0FieldKind.StringArray, Auth0FieldLocation.Query, false, "Only connections with these strategies (array of up to 10, e.g. [\"auth0\", \"samlp\"]).")
-                {
-                    MinLength = 1,
-                    MaxLength = 64,
-                    MaxItems = 10,
-                },
+                QueryList("strategy", "Only connections with these strategies (array of up to 10, e.g. [\"auth0\", \"samlp\"]).", maxLength: 64),
                 Query("name", "Only the connection with this name.", maxLength: 128),
                 FieldList(),
                 IncludeFields(),
@@ -215,6 +205,10 @@ internal static class Auth0Operations
 
     private static Auth0PayloadField Query(string name, string description, int maxLength = 1024, IReadOnlyList<string>? allowed = null) =>
         new(name, Auth0FieldKind.String, Auth0FieldLocation.Query, false, description) { MaxLength = maxLength, Allowed = allowed };
+
+    /// <summary>An array of up to 10 non-empty strings, sent as a repeated query parameter.</summary>
+    private static Auth0PayloadField QueryList(string name, string description, int maxLength) =>
+        new(name, Auth0FieldKind.StringArray, Auth0FieldLocation.Query, false, description) { MinLength = 1, MaxLength = maxLength, MaxItems = 10 };
 
     private static Auth0PayloadField Integer(string name, string description, long min, long max) =>
         new(name, Auth0FieldKind.Integer, Auth0FieldLocation.Query, false, description) { Min = min, Max = max };

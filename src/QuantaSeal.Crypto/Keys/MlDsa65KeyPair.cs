@@ -47,29 +47,13 @@ public sealed class MlDsa65KeyPair : IDisposable
     }
 
     /// <summary>Generates a key pair from a fresh 32-byte seed drawn from the OS CSPRNG.</summary>
-    public static MlDsa65KeyPair Generate()
-    {
-        var seed = RandomNumberGenerator.GetBytes(PqcSizes.MlDsa65Seed);
-        try
-        {
-            return FromSeed(seed);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
-    }
+    public static MlDsa65KeyPair Generate() => KeySeed.Generate(PqcSizes.MlDsa65Seed, seed => FromSeed(seed));
 
     /// <summary>Regenerates the key pair from its FIPS 204 seed (32 bytes).</summary>
     /// <exception cref="ArgumentException">The seed is not 32 bytes.</exception>
     public static MlDsa65KeyPair FromSeed(ReadOnlySpan<byte> seed32)
     {
-        if (seed32.Length != PqcSizes.MlDsa65Seed)
-        {
-            throw new ArgumentException($"An ML-DSA-65 seed must be {PqcSizes.MlDsa65Seed} bytes.", nameof(seed32));
-        }
-
-        var seed = seed32.ToArray();
+        var seed = KeySeed.Copy(seed32, PqcSizes.MlDsa65Seed, "ML-DSA-65", nameof(seed32));
         return new MlDsa65KeyPair(MLDsaPrivateKeyParameters.FromSeed(Parameters, seed), seed);
     }
 

@@ -46,31 +46,14 @@ public sealed class MlKem768KeyPair : IDisposable
     }
 
     /// <summary>Generates a key pair from a fresh 64-byte seed drawn from the OS CSPRNG.</summary>
-    public static MlKem768KeyPair Generate()
-    {
-        var seed = RandomNumberGenerator.GetBytes(PqcSizes.MlKem768Seed);
-        try
-        {
-            return FromSeed(seed);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
-    }
+    public static MlKem768KeyPair Generate() => KeySeed.Generate(PqcSizes.MlKem768Seed, seed => FromSeed(seed));
 
     /// <summary>Regenerates the key pair from its FIPS 203 seed d || z (64 bytes).</summary>
     /// <exception cref="ArgumentException">The seed is not 64 bytes.</exception>
     public static MlKem768KeyPair FromSeed(ReadOnlySpan<byte> seed64)
     {
-        if (seed64.Length != PqcSizes.MlKem768Seed)
-        {
-            throw new ArgumentException($"An ML-KEM-768 seed must be {PqcSizes.MlKem768Seed} bytes.", nameof(seed64));
-        }
-
-        var seed = seed64.ToArray();
-        var privateKey = MLKemPrivateKeyParameters.FromSeed(Parameters, seed);
-        return new MlKem768KeyPair(privateKey, seed);
+        var seed = KeySeed.Copy(seed64, PqcSizes.MlKem768Seed, "ML-KEM-768", nameof(seed64));
+        return new MlKem768KeyPair(MLKemPrivateKeyParameters.FromSeed(Parameters, seed), seed);
     }
 
     /// <summary>

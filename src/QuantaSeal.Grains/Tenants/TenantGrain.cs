@@ -142,9 +142,8 @@ internal sealed partial class TenantGrain(
         // The admin key is registered before the tenant is written: if the write fails, the orphan key points at a
         // tenant that does not exist and authenticates to nothing useful; the reverse order could leave a tenant
         // nobody can administer.
-        TenantCallContext.SetTenant(tenantId);
         var (adminKeyId, adminKey) = ApiKeyFormat.Generate(environment);
-        var admin = await IssueApiKeyAsync(tenantId, adminKeyId, adminKey, "admin", [ApiKeyScopes.Admin], environment, now);
+        var admin = await IssueApiKeyAsync(adminKeyId, adminKey, "admin", [ApiKeyScopes.Admin], environment, now);
 
         S.TenantId = tenantId;
         S.Name = name;
@@ -419,11 +418,9 @@ internal sealed partial class TenantGrain(
             Subject(AuditActions.ApiKeyCreate, keyId),
             async () =>
             {
-                var issued = await IssueApiKeyAsync(TenantId, keyId, key, name, scopes, environment, timeProvider.GetUtcNow());
-                S.ApiKeys.Add(issued.State);
-                await WriteOrRollbackAsync(() => S.ApiKeys.Remove(issued.State), CancellationToken.None);
-                Log.ApiKeyCreated(logger, TenantId, issued.State.ApiKeyId, scopes);
-                return issued.Created;
+                var created = await AddApiKeyAsync(keyId, key, name, scopes, environment);
+                Log.ApiKeyCreated(logger, TenantId, keyId, scopes);
+                return created;
             },
             cancellationToken);
     }
@@ -486,8 +483,19 @@ internal sealed partial class TenantGrain(
         ArgumentNullException.ThrowIfNull(command);
         cancellationToken.ThrowIfCancellationRequested();
         RequireExists();
-        var name = TenantValidation.RequireName(command.Name, "name");
-        var environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
+        string name;
+        string environment;
+        try
+        {
+            name = TenantValidation.RequireName(command.Name, "name");
+            environment = TenantValidation.RequireEnvironment(command.Environment, "environment");
+        }
+        catch (QuantaSealValidationException ex)
+        {
+            // Refused like every other admin action: one denied event in the tenant's chain, actor operator, no key.
+            throw await audit.DeniedAsync(Subject(AuditActions.ApiKeyRecover, null), ex, AuditActors.Operator);
+        }
+
         var (keyId, key) = ApiKeyFormat.Generate(environment);
 
         // The intent is recorded before the key exists (fail closed: no audit, no key), into the tenant's own chain,
@@ -496,13 +504,9 @@ internal sealed partial class TenantGrain(
             Subject(AuditActions.ApiKeyRecover, keyId),
             async () =>
             {
-                TenantCallContext.SetTenant(TenantId);
-                await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(TenantId, ApiKeyFormat.Hash(key), [ApiKeyScopes.Admin]), CancellationToken.None);
-                var entry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [ApiKeyScopes.Admin], Environment = environment, CreatedAt = timeProvider.GetUtcNow() };
-                S.ApiKeys.Add(entry);
-                await WriteOrRollbackAsync(() => S.ApiKeys.Remove(entry), CancellationToken.None);
+                var created = await AddApiKeyAsync(keyId, key, name, [ApiKeyScopes.Admin], environment);
                 Log.AdminKeyRecovered(logger, TenantId, keyId);
-                return new ApiKeyCreated(ToInfo(entry), key);
+                return created;
             },
             cancellationToken,
             AuditActors.Operator);
@@ -544,10 +548,24 @@ internal sealed partial class TenantGrain(
         return callerTenantId is not null && string.Equals(callerTenantId, TenantId, StringComparison.Ordinal);
     }
 
-    private async Task<(ApiKeyState State, ApiKeyCreated Created)> IssueApiKeyAsync(
-        string tenantId, string keyId, string key, string name, IReadOnlyList<string> scopes, string environment, DateTimeOffset now)
+    /// <summary>Issues a key to this (existing) tenant: registered with its own grain, then added to the stored list.</summary>
+    private async Task<ApiKeyCreated> AddApiKeyAsync(string keyId, string key, string name, IReadOnlyList<string> scopes, string environment)
     {
-        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(tenantId, ApiKeyFormat.Hash(key), scopes));
+        var issued = await IssueApiKeyAsync(keyId, key, name, scopes, environment, timeProvider.GetUtcNow());
+        S.ApiKeys.Add(issued.State);
+        await WriteOrRollbackAsync(() => S.ApiKeys.Remove(issued.State), CancellationToken.None);
+        return issued.Created;
+    }
+
+    /// <summary>
+    /// Registers the key with its own grain (what authentication reads) and returns the tenant's list entry for it. The
+    /// key grain is tenant-owned: an operator call (creation, recovery) names no tenant until this one.
+    /// </summary>
+    private async Task<(ApiKeyState State, ApiKeyCreated Created)> IssueApiKeyAsync(
+        string keyId, string key, string name, IReadOnlyList<string> scopes, string environment, DateTimeOffset now)
+    {
+        TenantCallContext.SetTenant(TenantId);
+        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).RegisterAsync(new ApiKeyRegistration(TenantId, ApiKeyFormat.Hash(key), scopes));
         var stateEntry = new ApiKeyState { ApiKeyId = keyId, Name = name, Scopes = [.. scopes], Environment = environment, CreatedAt = now };
         return (stateEntry, new ApiKeyCreated(ToInfo(stateEntry), key));
     }

@@ -134,6 +134,27 @@ public sealed class AuthenticationHardeningTests : IAsyncLifetime
         Assert.Equal(2, events.Count(e => e.Action == "api_key.recover"));
     }
 
+    [Theory]
+    [InlineData("""{"name":"  "}""", "name")]
+    [InlineData("""{"name":"rescue","environment":"prod"}""", "environment")]
+    public async Task OperatorRecovery_WithABadNameOrEnvironment_Is400_AndRecordsOneDeniedEvent_AndIssuesNoKey(string json, string field)
+    {
+        var tenant = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "locked-out", cancellationToken: Ct);
+        var trail = new QuantaSeal.Server.Tests.Audit.AuditTrail(_server);
+        var before = await trail.SettledAsync(tenant.TenantId, tenant.ApiKey, 1, Ct);
+
+        using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: _server.OperatorKey, json: json);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement;
+        var denied = await trail.SingleNewAsync(tenant.TenantId, tenant.ApiKey, before, Ct);
+        var keys = await _server.Sdk(tenant.ApiKey).ListApiKeysAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Equal(("api_key.recover", "denied", "operator"), (denied.Action, denied.Outcome, denied.Actor));
+        Assert.Null(denied.ObjectId);
+        Assert.Equal(tenant.ApiKeyId, Assert.Single(keys).ApiKeyId);
+    }
+
     [Fact]
     public async Task RevokingTheLastAdminKey_Is400_AndTheKeyKeepsWorking()
     {

@@ -23,12 +23,7 @@ internal static class IntegrationEndpoints
 
     public static IEndpointRouteBuilder MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2/integrations")
-            .WithTags("Integrations")
-            .RequireAuthorization(ScopePolicies.Admin)
-            .AddEndpointFilter(CallerContext.StampTenantAsync)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = app.MapTenantGroup("/api/v2/integrations", "Integrations", ScopePolicies.Admin);
         group.MapPost("/", CreateAsync).WithAuditAction(AuditActions.IntegrationCreate).WithName("CreateIntegration")
             .WithSummary("Create an integration (system_type auth0|okta) with a default-deny allowed_operations list.")
             .Accepts<CreateIntegrationRequest>("application/json").ProducesProblem(StatusCodes.Status400BadRequest);

@@ -35,66 +35,56 @@ internal static class TenantEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        var tenant = app.MapGroup("/api/v2/tenant")
-            .WithTags("Tenant")
-            .RequireAuthorization(ScopePolicies.Authenticated)
-            .AddEndpointFilter(CallerContext.StampTenantAsync)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
+        var tenant = app.MapTenantGroup("/api/v2/tenant", "Tenant", ScopePolicies.Authenticated);
         tenant.MapGet("/", GetTenantAsync).WithName("GetTenant").WithSummary("The calling key's tenant.")
             .WithAuditAction(AuditActions.TenantRead);
         tenant.MapGet("/keys", GetKeysAsync)
             .WithAuditAction(AuditActions.TenantRead)
             .WithName("GetTenantKeys")
             .WithSummary("Signing public keys (current and retired, by key_id) and registered recipient keys.");
-        tenant.MapPost("/recipient-keys/challenges", CreateRecipientKeyChallengeAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+
+        // The same prefix: only the policy is added.
+        var admin = tenant.MapGroup(string.Empty).RequireAuthorization(ScopePolicies.Admin);
+        admin.MapPost("/recipient-keys/challenges", CreateRecipientKeyChallengeAsync)
             .WithAuditAction(AuditActions.RecipientKeyRegister)
             .WithName("CreateRecipientKeyChallenge")
             .WithSummary("Step 1 of registering a recipient key: the server encapsulates a secret to it (proof of possession).")
             .Accepts<RecipientKeyChallengeRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        tenant.MapPut("/recipient-keys/default", SetDefaultRecipientKeyAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapPut("/recipient-keys/default", SetDefaultRecipientKeyAsync)
             .WithAuditAction(AuditActions.RecipientKeyDefault)
             .WithName("SetDefaultRecipientKey")
             .WithSummary("Choose the recipient key envelopes are sealed to when a call names no recipient_key_id.")
             .Accepts<DefaultRecipientKeyRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        tenant.MapPost("/recipient-keys", RegisterRecipientKeyAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapPost("/recipient-keys", RegisterRecipientKeyAsync)
             .WithAuditAction(AuditActions.RecipientKeyRegister)
             .WithName("RegisterRecipientKey")
             .WithSummary("Step 2: register a client ML-KEM-768 public key (1184 bytes, standard base64) with the proof for its challenge.")
             .Accepts<RegisterRecipientKeyRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        tenant.MapDelete("/recipient-keys/{recipientKeyId}", RevokeRecipientKeyAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapDelete("/recipient-keys/{recipientKeyId}", RevokeRecipientKeyAsync)
             .WithAuditAction(new AuditActionMetadata(AuditActions.RecipientKeyRevoke, "recipientKeyId", Ids.RecipientKey))
             .WithName("RevokeRecipientKey")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        tenant.MapPost("/signing-keys/rotate", RotateSigningKeyAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapPost("/signing-keys/rotate", RotateSigningKeyAsync)
             .WithAuditAction(AuditActions.SigningKeyRotate)
             .WithName("RotateSigningKey")
             .WithSummary("Rotate the ML-DSA-65 signing key (the old public key stays listed); optionally the HMAC key.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        tenant.MapPost("/api-keys", CreateApiKeyAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapPost("/api-keys", CreateApiKeyAsync)
             .WithAuditAction(AuditActions.ApiKeyCreate)
             .WithName("CreateApiKey")
             .WithSummary("Create a scoped API key (admin, proxy, audit:read). The key is shown once.")
             .Accepts<CreateApiKeyRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        tenant.MapGet("/api-keys", ListApiKeysAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapGet("/api-keys", ListApiKeysAsync)
             .WithAuditAction(AuditActions.ApiKeyRead)
             .WithName("ListApiKeys");
-        tenant.MapDelete("/api-keys/{apiKeyId}", RevokeApiKeyAsync)
-            .RequireAuthorization(ScopePolicies.Admin)
+        admin.MapDelete("/api-keys/{apiKeyId}", RevokeApiKeyAsync)
             .WithAuditAction(new AuditActionMetadata(AuditActions.ApiKeyRevoke, "apiKeyId", ApiKeyFormat.IdPrefix))
             .WithName("RevokeApiKey")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -201,21 +191,16 @@ internal static class TenantEndpoints
             return problem;
         }
 
-        var name = TenantValidation.RequireName(body!.Name ?? "recovered-admin", "name");
-        var environment = TenantValidation.RequireEnvironment(body.Environment ?? "live", "environment");
         if (!Ids.IsValid(tenantId, Ids.Tenant))
         {
             return Problems.NotFound("tenant");
         }
 
-        // The grain records api_key.recover in the tenant's chain (actor operator) before the key exists.
+        // The grain checks the name and environment: it records api_key.recover in the tenant's chain (actor operator),
+        // a refused request as one denied event, an accepted one before the key exists.
         TenantCallContext.SetOperator();
-        var created = await grains.GetGrain<ITenantGrain>(tenantId).RecoverAdminKeyAsync(new CreateApiKeyCommand(name, [ApiKeyScopes.Admin], environment), cancellationToken);
-        NoStore(http);
-        var info = created.Info;
-        return TypedResults.Created(
-            $"/api/v2/tenant/api-keys/{info.ApiKeyId}",
-            new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
+        var command = new CreateApiKeyCommand(body!.Name ?? "recovered-admin", [ApiKeyScopes.Admin], body.Environment ?? "live");
+        return CreatedKey(http, await grains.GetGrain<ITenantGrain>(tenantId).RecoverAdminKeyAsync(command, cancellationToken));
     }
 
     private static async Task<Results<Ok<RecipientKeyInfo>, ProblemHttpResult>> RevokeRecipientKeyAsync(string recipientKeyId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
@@ -259,12 +244,7 @@ internal static class TenantEndpoints
         var name = TenantValidation.RequireName(body!.Name, "name");
         var scopes = TenantValidation.RequireScopes(body.Scopes, "scopes");
         var environment = TenantValidation.RequireEnvironment(body.Environment ?? "live", "environment");
-        var created = await Tenant(http, grains).CreateApiKeyAsync(new CreateApiKeyCommand(name, scopes, environment), cancellationToken);
-        NoStore(http);
-        var info = created.Info;
-        return TypedResults.Created(
-            $"/api/v2/tenant/api-keys/{info.ApiKeyId}",
-            new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
+        return CreatedKey(http, await Tenant(http, grains).CreateApiKeyAsync(new CreateApiKeyCommand(name, scopes, environment), cancellationToken));
     }
 
     private static async Task<Ok<ListResponse<ApiKeyInfo>>> ListApiKeysAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken) =>
@@ -285,4 +265,14 @@ internal static class TenantEndpoints
         grains.GetGrain<ITenantGrain>(CallerContext.From(http.User).TenantId);
 
     private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
+
+    /// <summary>201 with the new key, shown this once (never stored by a cache).</summary>
+    private static Created<ApiKeyCreatedResponse> CreatedKey(HttpContext http, ApiKeyCreated created)
+    {
+        NoStore(http);
+        var info = created.Info;
+        return TypedResults.Created(
+            $"/api/v2/tenant/api-keys/{info.ApiKeyId}",
+            new ApiKeyCreatedResponse(info.ApiKeyId, created.Key, info.Name, info.Scopes, info.Environment, info.CreatedAt));
+    }
 }

@@ -26,13 +26,7 @@ internal static class VaultEndpoints
 
     public static IEndpointRouteBuilder MapVaultEndpoints(this IEndpointRouteBuilder app)
     {
-        var vault = app.MapGroup("/api/v2/vault")
-            .WithTags("Vault")
-            .RequireAuthorization(ScopePolicies.Admin)
-            .AddEndpointFilter(CallerContext.StampTenantAsync)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
-
+        var vault = app.MapTenantGroup("/api/v2/vault", "Vault", ScopePolicies.Admin);
         vault.MapGet("/credential-types", () => TypedResults.Ok(new ListResponse<CredentialTypeSpec>(CredentialTypes.All)))
             .WithAuditAction(AuditActions.VaultRead).WithName("ListCredentialTypes").WithSummary("Credential types and their fields.");
         vault.MapPost("/seal", SealAsync).WithAuditAction(AuditActions.VaultSeal).WithName("SealCredential")
