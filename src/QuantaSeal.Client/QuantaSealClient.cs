@@ -296,7 +296,8 @@ public sealed partial class QuantaSealClient(HttpClient httpClient, string? apiK
 
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: JsonOptions);
+            // HttpContent is sent as it is (a body whose exact bytes are hashed); anything else is written as JSON.
+            request.Content = body as HttpContent ?? JsonContent.Create(body, options: JsonOptions);
         }
 
         using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);

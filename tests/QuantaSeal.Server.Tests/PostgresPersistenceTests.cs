@@ -18,10 +18,7 @@ public sealed class PostgresPersistenceTests
         "--storage", "postgres",
         "--connection-string", connectionString,
         "--role", role,
-        "--operator-key-file", Path.Combine(dir, "operator.key"),
-        "--master-key-file", Path.Combine(dir, "master.key"),
-        "--silo-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--gateway-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        .. ServerProcess.NodeArgs(dir),
         "--QuantaSeal:ClusterId=" + Path.GetFileName(dir),
     ];
 

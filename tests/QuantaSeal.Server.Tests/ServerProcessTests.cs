@@ -8,20 +8,11 @@ public sealed class ServerProcessTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string[] MemoryArgs(string dir) =>
-    [
-        "--storage", "memory",
-        "--operator-key-file", Path.Combine(dir, "operator.key"),
-        "--master-key-file", Path.Combine(dir, "master.key"),
-        "--silo-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--gateway-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-    ];
-
     [Fact]
     public async Task StorageMemory_QuickTrial_ServesTheApi_AndCreatesKeyFilesPrivately()
     {
         var dir = Directory.CreateTempSubdirectory("qs-trial-").FullName;
-        await using var server = await ServerProcess.StartAsync(MemoryArgs(dir), Ct);
+        await using var server = await ServerProcess.StartAsync(ServerProcess.MemoryArgs(dir), Ct);
         var operatorKey = (await File.ReadAllTextAsync(Path.Combine(dir, "operator.key"), Ct)).Trim();
 
         var tenant = await server.Sdk(null).CreateTenantAsync(operatorKey, "trial", cancellationToken: Ct);
@@ -47,7 +38,7 @@ public sealed class ServerProcessTests
     public async Task InvalidOptions_ExitWith2_AndSayWhatToFix(string option, string value, string expected)
     {
         var dir = Directory.CreateTempSubdirectory("qs-bad-").FullName;
-        var args = MemoryArgs(dir).ToList();
+        var args = ServerProcess.MemoryArgs(dir).ToList();
         var at = args.IndexOf(option);
         if (at >= 0)
         {
@@ -69,7 +60,7 @@ public sealed class ServerProcessTests
     public async Task MemoryStorage_ForgetsEverythingOnRestart()
     {
         var dir = Directory.CreateTempSubdirectory("qs-trial-").FullName;
-        var args = MemoryArgs(dir);
+        var args = ServerProcess.MemoryArgs(dir);
         string apiKey;
         var port = ServerProcess.FreePort();
         await using (var first = await ServerProcess.StartAsync(args, Ct, port))

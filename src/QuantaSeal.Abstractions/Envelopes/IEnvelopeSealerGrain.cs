@@ -17,8 +17,16 @@ public interface IEnvelopeSealerGrain : IGrainWithStringKey
     /// <paramref name="payload"/> bound to it. Refused with <see cref="NoRecipientKeyException"/> (one denied event)
     /// when there is no such active recipient key.
     /// </summary>
+    /// <param name="recipientKeyId">The recipient key to seal to; null for the tenant's default.</param>
+    /// <param name="payload">The bytes to seal.</param>
+    /// <param name="requestSha256">
+    /// The request hash the event records and the envelope signs (the front door passes
+    /// <c>EnvelopeRequestHash.ForEcho</c> of the payload as sent); null signs the empty string.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call before its event is recorded.</param>
+    /// <exception cref="Tenants.QuantaSealValidationException"><paramref name="requestSha256"/> is not a well-formed request hash.</exception>
     [Alias("Echo")]
-    Task<SealedEnvelope> EchoAsync(string? recipientKeyId, byte[] payload, CancellationToken cancellationToken = default);
+    Task<SealedEnvelope> EchoAsync(string? recipientKeyId, byte[] payload, string? requestSha256 = null, CancellationToken cancellationToken = default);
 
     /// <summary>Whether an active recipient key (the named one, or any when null) exists to seal to.</summary>
     [Alias("HasRecipient")]

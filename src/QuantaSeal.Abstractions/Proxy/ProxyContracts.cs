@@ -17,7 +17,8 @@ public sealed record ProxyCommand(
 /// <summary>
 /// The outcome of a proxied operation. When <see cref="EnvelopeJson"/> is set the answer is an envelope (success or
 /// an upstream error whose body is inside it); otherwise the call was refused before any upstream call and
-/// <see cref="ErrorType"/> says why.
+/// <see cref="ErrorType"/> says why. The upstream's paging cursor and rate-limit headers travel only inside the
+/// envelope's signed extras (envelope v2), never beside it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("qs.ProxyResult")]
 public sealed record ProxyResult(
@@ -28,9 +29,7 @@ public sealed record ProxyResult(
     [property: Id(4)] string? ErrorMessage,
     [property: Id(5)] string? ErrorField,
     [property: Id(6)] int? UpstreamStatus,
-    [property: Id(7)] int? RetryAfterSeconds,
-    [property: Id(8)] string? NextCursor,
-    [property: Id(9)] IReadOnlyDictionary<string, string>? RateLimit);
+    [property: Id(7)] int? RetryAfterSeconds);
 
 /// <summary>Stable proxy error types (the <c>error.type</c> of an envelope and the problem type suffix).</summary>
 public static class ProxyErrorTypes

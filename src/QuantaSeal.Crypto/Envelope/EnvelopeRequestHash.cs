@@ -8,7 +8,10 @@ namespace QuantaSeal.Crypto.Envelope;
 /// </summary>
 public static class EnvelopeRequestHash
 {
-    /// <summary>The value signed for a call whose audit event records no request hash (the echo and the unseal).</summary>
+    /// <summary>
+    /// The value signed for a call whose audit event records no request hash: an envelope sealed by a service that
+    /// embeds the grains and passes none. Every call through the front door is bound to its request.
+    /// </summary>
     public const string None = "";
 
     /// <summary>
@@ -24,8 +27,34 @@ public static class EnvelopeRequestHash
     {
         ArgumentNullException.ThrowIfNull(integrationId);
         ArgumentNullException.ThrowIfNull(operation);
-        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{integrationId}\n{operation}\n{payloadJson}")));
+        return Hash($"{integrationId}\n{operation}\n{payloadJson}");
     }
+
+    /// <summary>
+    /// <c>POST /api/v2/tenant/envelopes/echo</c>: lowercase hex <c>SHA-256(UTF8("envelope.echo" "\n" payload))</c>, where
+    /// <c>payload</c> is the JSON text of the request's <c>payload</c> member exactly as it was sent (as for
+    /// <see cref="ForProxy"/>). The label keeps an echo's hash apart from a proxy call's, whose first line is an
+    /// <c>int_</c> id.
+    /// </summary>
+    /// <param name="payloadJson">The <c>payload</c> member's JSON text as sent.</param>
+    public static string ForEcho(string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        return Hash($"envelope.echo\n{payloadJson}");
+    }
+
+    /// <summary>
+    /// <c>POST /api/v2/vault/credentials/{credential_id}/unseal</c>: lowercase hex
+    /// <c>SHA-256(UTF8("vault.unseal" "\n" credential_id))</c>, so an unsealed answer names the credential it holds.
+    /// </summary>
+    /// <param name="credentialId">The credential id in the path.</param>
+    public static string ForUnseal(string credentialId)
+    {
+        ArgumentNullException.ThrowIfNull(credentialId);
+        return Hash($"vault.unseal\n{credentialId}");
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Longest accepted <c>request_sha256</c>, in characters (the audit event's field limit).</summary>
     public const int MaxLength = 512;

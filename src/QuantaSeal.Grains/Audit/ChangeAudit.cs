@@ -49,7 +49,7 @@ internal sealed partial class ChangeAudit(IAuditPublisher publisher, TimeProvide
         var eventId = AuditIds.New();
         var auditEvent = new AuditEvent(
             eventId, subject.TenantId, null, timeProvider.GetUtcNow(), actor ?? CurrentActor(), subject.Action, subject.IntegrationId,
-            null, outcome, null, null, null, subject.ObjectId, attemptEventId);
+            null, outcome, null, subject.RequestSha256, null, subject.ObjectId, attemptEventId);
 
         // Never the caller's token: an event that may already be durable must not be reported as "not recorded".
         await publisher.PublishAsync(auditEvent, CancellationToken.None);
@@ -129,4 +129,4 @@ internal sealed partial class ChangeAudit(IAuditPublisher publisher, TimeProvide
 }
 
 /// <summary>What an audited change names: the tenant's chain, the action, the object changed and the integration, if any.</summary>
-internal readonly record struct AuditSubject(string TenantId, string Action, string? ObjectId, string? IntegrationId = null);
+internal readonly record struct AuditSubject(string TenantId, string Action, string? ObjectId, string? IntegrationId = null, string? RequestSha256 = null);

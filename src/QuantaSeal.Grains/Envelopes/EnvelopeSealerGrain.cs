@@ -65,10 +65,16 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit 
     public async Task<bool> HasRecipientAsync(string? recipientKeyId, CancellationToken cancellationToken = default) =>
         (await FetchMaterialAsync(cancellationToken)).FindRecipient(recipientKeyId) is not null;
 
-    public async Task<SealedEnvelope> EchoAsync(string? recipientKeyId, byte[] payload, CancellationToken cancellationToken = default)
+    public async Task<SealedEnvelope> EchoAsync(string? recipientKeyId, byte[] payload, string? requestSha256 = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var subject = new AuditSubject(this.GetPrimaryKeyString(), AuditActions.EnvelopeEcho, recipientKeyId);
+        if (requestSha256 is not null && !EnvelopeRequestHash.IsWellFormed(requestSha256))
+        {
+            // Checked before anything is recorded: a hash the envelope could not sign never reaches the chain.
+            throw new QuantaSealValidationException("request_sha256", $"The request hash must be at most {EnvelopeRequestHash.MaxLength} printable ASCII characters.");
+        }
+
+        var subject = new AuditSubject(this.GetPrimaryKeyString(), AuditActions.EnvelopeEcho, recipientKeyId, RequestSha256: requestSha256);
         // One read of the material for the check and the seal (the seal names its version).
         var material = await FetchMaterialAsync(cancellationToken);
         if (material.FindRecipient(recipientKeyId) is not { } recipient)
@@ -81,7 +87,7 @@ internal sealed class EnvelopeSealerGrain(IKeyWrapProvider keyWrap, ChangeAudit 
         var eventId = await audit.RecordAsync(subject, AuditOutcomes.Success);
         try
         {
-            return await SealAsync(new EnvelopeRequest(recipient.RecipientKeyId, eventId, true, payload, MaterialVersion: material.KeyVersion), CancellationToken.None);
+            return await SealAsync(new EnvelopeRequest(recipient.RecipientKeyId, eventId, true, payload, MaterialVersion: material.KeyVersion, RequestSha256: requestSha256), CancellationToken.None);
         }
         catch (NoRecipientKeyException ex)
         {

@@ -283,9 +283,7 @@ internal sealed partial class ProxyPipeline(
             success ? null : response.ErrorMessage,
             null,
             upstreamStatus,
-            RetryAfterSeconds(response.RetryAfter),
-            response.NextCursor,
-            rateLimit);
+            RetryAfterSeconds(response.RetryAfter));
     }
 
     /// <summary>A refusal's one event (denied), recorded before the caller hears of it.</summary>
@@ -293,7 +291,7 @@ internal sealed partial class ProxyPipeline(
     {
         var eventId = AuditIds.New();
         await audit.PublishAsync(Event(call, eventId, AuditOutcomes.Denied, null, Latency(call), null), CancellationToken.None);
-        return new ProxyResult(eventId, false, null, refusal.ErrorType, refusal.Message, refusal.Field, null, null, null, null);
+        return new ProxyResult(eventId, false, null, refusal.ErrorType, refusal.Message, refusal.Field, null, null);
     }
 
     private AuditEvent Event(ProxyCall call, string eventId, string outcome, int? upstreamStatus, long? latencyMs, string? attemptEventId) =>

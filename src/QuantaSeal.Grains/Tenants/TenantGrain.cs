@@ -66,11 +66,7 @@ internal sealed partial class TenantGrain(
 
         if (S.TenantId is not null && S.SchemaVersion < CurrentSchemaVersion)
         {
-            // A tenant stored before the default recipient key was explicit sealed to its newest key; that key becomes
-            // the explicit default once, so nothing changes for its clients, and from now on only a PUT changes it.
-            S.DefaultRecipientKeyId ??= S.RecipientKeys.Where(k => k.RevokedAt is null).MaxBy(k => k.CreatedAt)?.RecipientKeyId;
-            S.SchemaVersion = CurrentSchemaVersion;
-            await WriteSealedAsync(cancellationToken);
+            await MigrateSchemaAsync(cancellationToken);
         }
 
         if (S.TenantId is not null && S.VaultPrivateSeed is not null)
@@ -630,6 +626,44 @@ internal sealed partial class TenantGrain(
     }
 
     /// <summary>Writes the record with a new version and its authenticator; on failure memory keeps the stored ones.</summary>
+    /// <summary>
+    /// Schema 0 → 1. A tenant stored before the default recipient key was explicit sealed to its newest key; that key
+    /// becomes the explicit default once, so nothing changes for its clients, and from now on only a PUT changes it.
+    /// Choosing it is a change to the tenant's record, so it is bracketed in the chain like a PUT (actor
+    /// <c>system</c>); a migration that changes nothing a client sees (no active key) writes without an event.
+    /// </summary>
+    private async Task MigrateSchemaAsync(CancellationToken cancellationToken)
+    {
+        var chosen = S.DefaultRecipientKeyId ?? S.RecipientKeys.Where(k => k.RevokedAt is null).MaxBy(k => k.CreatedAt)?.RecipientKeyId;
+        if (chosen is null || string.Equals(chosen, S.DefaultRecipientKeyId, StringComparison.Ordinal))
+        {
+            S.SchemaVersion = CurrentSchemaVersion;
+            await WriteSealedAsync(cancellationToken);
+            return;
+        }
+
+        await audit.ChangeAsync(
+            new AuditSubject(TenantId, AuditActions.RecipientKeyDefault, chosen),
+            async () =>
+            {
+                var previous = (S.DefaultRecipientKeyId, S.SchemaVersion);
+                (S.DefaultRecipientKeyId, S.SchemaVersion) = (chosen, CurrentSchemaVersion);
+                try
+                {
+                    await WriteSealedAsync(CancellationToken.None);
+                }
+                catch
+                {
+                    (S.DefaultRecipientKeyId, S.SchemaVersion) = previous;
+                    throw;
+                }
+
+                return chosen;
+            },
+            cancellationToken,
+            AuditActors.System);
+    }
+
     private async Task WriteSealedAsync(CancellationToken cancellationToken)
     {
         var (version, authenticator) = (S.RecordVersion, S.Authenticator);

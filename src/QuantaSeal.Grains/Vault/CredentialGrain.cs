@@ -5,6 +5,7 @@ using QuantaSeal.Abstractions.Envelopes;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Crypto.Envelope;
 using QuantaSeal.Crypto.KeyWrap;
 using QuantaSeal.Grains.Audit;
 using QuantaSeal.Grains.Hosting;
@@ -192,7 +193,17 @@ internal sealed partial class CredentialGrain(
         if (!S.UsedBy.Contains(integrationId, StringComparer.Ordinal))
         {
             S.UsedBy.Add(integrationId);
-            await state.WriteStateAsync(cancellationToken);
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch
+            {
+                // Keep memory equal to storage: an attach that was not stored did not happen (else a later delete would
+                // be refused as "in use" by an integration that never took the credential).
+                S.UsedBy.Remove(integrationId);
+                throw;
+            }
         }
 
         return ToInfo();
@@ -200,15 +211,28 @@ internal sealed partial class CredentialGrain(
 
     public async Task DetachAsync(string integrationId, CancellationToken cancellationToken = default)
     {
-        if (S.UsedBy.Remove(integrationId))
+        var index = S.UsedBy.IndexOf(integrationId);
+        if (index >= 0)
         {
-            await state.WriteStateAsync(cancellationToken);
+            S.UsedBy.RemoveAt(index);
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch
+            {
+                // Likewise: a detach that was not stored did not happen.
+                S.UsedBy.Insert(index, integrationId);
+                throw;
+            }
         }
     }
 
     public async Task<SealedEnvelope> UnsealAsync(string? recipientKeyId, CancellationToken cancellationToken = default)
     {
-        var subject = Subject(AuditActions.VaultUnseal);
+        // Bound to its request: the event records, and the envelope signs, the hash of the credential id (a client that
+        // asked for one credential cannot be handed another's values).
+        var subject = Subject(AuditActions.VaultUnseal) with { RequestSha256 = EnvelopeRequestHash.ForUnseal(CredentialId) };
         await RequireExistsAsync(subject);
         var sealer = GrainFactory.GetGrain<IEnvelopeSealerGrain>(S.TenantId!);
 
@@ -226,7 +250,9 @@ internal sealed partial class CredentialGrain(
         try
         {
             // The sealer is a stateless worker, so this call stays in this silo: the values never cross the network.
-            return await sealer.SealAsync(new EnvelopeRequest(recipient.RecipientKeyId, auditEventId, true, plaintext, MaterialVersion: material.KeyVersion), CancellationToken.None);
+            return await sealer.SealAsync(
+                new EnvelopeRequest(recipient.RecipientKeyId, auditEventId, true, plaintext, MaterialVersion: material.KeyVersion, RequestSha256: subject.RequestSha256),
+                CancellationToken.None);
         }
         catch (NoRecipientKeyException ex)
         {

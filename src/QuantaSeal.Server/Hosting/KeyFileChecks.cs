@@ -45,6 +45,13 @@ internal static class KeyFileChecks
     public static string? OperatorKeyProblem(string operatorKey)
     {
         ArgumentNullException.ThrowIfNull(operatorKey);
+        if (operatorKey.StartsWith(Grains.Security.ApiKeyFormat.LivePrefix, StringComparison.Ordinal)
+            || operatorKey.StartsWith(Grains.Security.ApiKeyFormat.TestPrefix, StringComparison.Ordinal))
+        {
+            // The console (and any client) tells the two kinds of key apart by these prefixes.
+            return $"it starts with a tenant API key prefix ('{Grains.Security.ApiKeyFormat.LivePrefix}' or '{Grains.Security.ApiKeyFormat.TestPrefix}').";
+        }
+
         if (operatorKey.Length < MinOperatorKeyLength)
         {
             return $"it has {operatorKey.Length} characters, at least {MinOperatorKeyLength} are required.";

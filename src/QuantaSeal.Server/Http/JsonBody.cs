@@ -27,12 +27,11 @@ internal static class JsonBody
         {
             // Buffered (the body is already bounded by the server's request size limit) so that every string in it
             // can be checked for valid Unicode before any of it is used (see JsonTextCheck). The buffer may hold
-            // credential values, so it is wiped once parsed; JsonElement members own a copy.
-            using var copy = new MemoryStream(request.ContentLength is > 0 and <= 1024 * 1024 ? (int)request.ContentLength.Value : 0);
+            // credential values, so every copy of it is wiped (ReadWipedAsync); JsonElement members own a copy.
+            var (bytes, length) = await ReadWipedAsync(request.Body, request.ContentLength, System.Buffers.ArrayPool<byte>.Shared, cancellationToken);
             try
             {
-                await request.Body.CopyToAsync(copy, cancellationToken);
-                var buffer = copy.GetBuffer().AsMemory(0, (int)copy.Length);
+                var buffer = bytes.AsMemory(0, length);
                 if (JsonTextCheck.FindInvalidString(buffer.Span) is { } badField)
                 {
                     return (null, Problems.Validation(badField, $"'{badField}' must be valid Unicode text (UTF-8, no unpaired surrogates)."));
@@ -51,7 +50,8 @@ internal static class JsonBody
             }
             finally
             {
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(copy.GetBuffer());
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes.AsSpan(0, length));
+                System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
             }
         }
         catch (JsonException ex)
@@ -61,6 +61,45 @@ internal static class JsonBody
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, TooLarge());
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="body"/> to its end into a buffer rented from <paramref name="pool"/> (the caller wipes and
+    /// returns it). A buffer outgrown on the way is wiped before it goes back to the pool, so no copy of a credential
+    /// is left behind in memory, whether or not the length was announced (chunked bodies).
+    /// </summary>
+    internal static async Task<(byte[] Buffer, int Length)> ReadWipedAsync(Stream body, long? announcedLength, System.Buffers.ArrayPool<byte> pool, CancellationToken cancellationToken)
+    {
+        var buffer = pool.Rent(announcedLength is > 0 and <= 1024 * 1024 ? (int)announcedLength.Value + 1 : 4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = pool.Rent(checked(buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+                    pool.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+            }
+        }
+        catch
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+            pool.Return(buffer);
+            throw;
         }
     }
 

@@ -48,7 +48,7 @@ internal static class JsonTextCheck
                         break;
                     case JsonTokenType.String:
                         Advance(frames);
-                        if (!IsValidText(ref reader, out _))
+                        if (!IsValidValue(ref reader))
                         {
                             return Render(frames, withLastName: true);
                         }
@@ -66,6 +66,42 @@ internal static class JsonTextCheck
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A string value is checked in a scratch buffer that is wiped afterwards, never as a <see cref="string"/>: the
+    /// value may be a credential, and a string copy of it could not be wiped.
+    /// </summary>
+    private static bool IsValidValue(ref Utf8JsonReader reader)
+    {
+        // Unescaping never yields more UTF-16 code units than the raw bytes it came from.
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        char[]? rented = null;
+        var chars = length <= 256 ? stackalloc char[256] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            int written;
+            try
+            {
+                written = reader.CopyString(chars);
+            }
+            catch (InvalidOperationException)
+            {
+                // Invalid UTF-8 or an escape that decodes to an unpaired surrogate.
+                return false;
+            }
+
+            var text = chars[..written];
+            return text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0 || IsWellFormedUtf16(text);
+        }
+        finally
+        {
+            chars.Clear();
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     private static bool IsValidText(ref Utf8JsonReader reader, out string? value)
@@ -91,7 +127,7 @@ internal static class JsonTextCheck
         return true;
     }
 
-    private static bool IsWellFormedUtf16(string value)
+    private static bool IsWellFormedUtf16(ReadOnlySpan<char> value)
     {
         for (var i = 0; i < value.Length; i++)
         {

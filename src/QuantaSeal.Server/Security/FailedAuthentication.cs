@@ -12,7 +12,6 @@ namespace QuantaSeal.Server.Security;
 /// </summary>
 internal sealed class FailedAuthentication : IDisposable
 {
-    private const int MaxTrackedAddresses = 100_000;
     private static readonly object ThrottledKey = new();
     private readonly ConcurrentDictionary<IPAddress, Bucket> _buckets = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownKeys = new(StringComparer.Ordinal);
@@ -49,20 +48,49 @@ internal sealed class FailedAuthentication : IDisposable
     public void RecordFailure(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (_buckets.Count >= MaxTrackedAddresses)
+        var address = Address(http);
+        var now = _timeProvider.GetUtcNow();
+        if (!_buckets.ContainsKey(address) && _buckets.Count >= _options.FailedAuthTrackedAddresses)
         {
-            // Bounded memory: forget the addresses whose bucket has refilled (they are indistinguishable from new ones).
-            var now = _timeProvider.GetUtcNow();
-            foreach (var (address, full) in _buckets)
+            MakeRoom(now);
+        }
+
+        _buckets.GetOrAdd(address, _ => new Bucket(_options.FailedAuthBurst, now)).Take(now, _options);
+    }
+
+    /// <summary>Addresses whose budget is tracked now (never more than <see cref="RateLimitOptions.FailedAuthTrackedAddresses"/>).</summary>
+    internal int TrackedAddresses => _buckets.Count;
+
+    /// <summary>
+    /// Bounded memory under a flood from many addresses. First the addresses whose bucket has refilled go (they are
+    /// indistinguishable from new ones); if that frees nothing, the tenth with the most tokens left goes, so the
+    /// addresses that spent their budget stay throttled and the cost of a sweep is spread over many failures.
+    /// </summary>
+    private void MakeRoom(DateTimeOffset now)
+    {
+        foreach (var (address, bucket) in _buckets)
+        {
+            if (bucket.IsFull(now, _options))
             {
-                if (full.IsFull(now, _options))
-                {
-                    _buckets.TryRemove(address, out _);
-                }
+                _buckets.TryRemove(address, out _);
             }
         }
 
-        _buckets.GetOrAdd(Address(http), _ => new Bucket(_options.FailedAuthBurst, _timeProvider.GetUtcNow())).Take(_timeProvider.GetUtcNow(), _options);
+        var excess = _buckets.Count - _options.FailedAuthTrackedAddresses + 1;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        var evict = Math.Max(excess, _options.FailedAuthTrackedAddresses / 10);
+        foreach (var (address, _) in _buckets
+                     .Select(pair => (pair.Key, Tokens: pair.Value.Tokens(now, _options)))
+                     .OrderByDescending(pair => pair.Tokens)
+                     .Take(evict)
+                     .ToList())
+        {
+            _buckets.TryRemove(address, out _);
+        }
     }
 
     /// <summary>The Retry-After of a throttled request, or <see langword="null"/> when it was not throttled.</summary>
@@ -172,6 +200,15 @@ internal sealed class FailedAuthentication : IDisposable
             {
                 Refill(now, options);
                 return _tokens >= 1 ? TimeSpan.Zero : options.Period * ((1 - _tokens) / options.FailedAuthPerSecond);
+            }
+        }
+
+        public double Tokens(DateTimeOffset now, RateLimitOptions options)
+        {
+            lock (_lock)
+            {
+                Refill(now, options);
+                return _tokens;
             }
         }
 

@@ -47,4 +47,11 @@ internal sealed class RateLimitOptions
     /// <summary>Most unknown key ids remembered at once (the cache never grows past this).</summary>
     [Range(16, 10_000_000)]
     public int UnknownKeyCacheSize { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most client addresses (IPv6: /64s) whose failed-authentication budget is tracked at once. When full, refilled
+    /// budgets are forgotten first, then the least-spent tenth: the addresses that failed most stay throttled.
+    /// </summary>
+    [Range(16, 10_000_000)]
+    public int FailedAuthTrackedAddresses { get; set; } = 100_000;
 }

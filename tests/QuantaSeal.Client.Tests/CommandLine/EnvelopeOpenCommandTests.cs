@@ -8,21 +8,14 @@ namespace QuantaSeal.Client.Tests.CommandLine;
 /// <summary><c>quantaseal envelope open</c>, in-process through the real command tree.</summary>
 public sealed class EnvelopeOpenCommandTests : IDisposable
 {
-    private readonly TenantFixture _tenant = new();
-    private readonly TempDirectory _dir = new();
-    private readonly KeyFiles _keys;
-
-    public EnvelopeOpenCommandTests()
-    {
-        _keys = _tenant.WriteKeyFiles(_dir);
-    }
+    private readonly TenantWorkspace _workspace = new();
 
     [Fact]
     public async Task Open_PrintsPlaintextAndExitsZero_WhenEnvelopeIsIntact()
     {
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, _keys));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, _workspace.Keys));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(Encoding.UTF8.GetString(TenantFixture.Payload), result.StandardOutput);
@@ -32,7 +25,7 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_ReadsEnvelopeFromStandardInput_WhenPathIsDash()
     {
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs("-", _keys), Encoding.UTF8.GetBytes(_tenant.Seal().ToJson()));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs("-", _workspace.Keys), Encoding.UTF8.GetBytes(_workspace.Tenant.Seal().ToJson()));
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(Encoding.UTF8.GetString(TenantFixture.Payload), result.StandardOutput);
@@ -42,8 +35,8 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     public async Task Open_AcceptsFilesWithByteOrderMark()
     {
         var bom = new byte[] { 0xEF, 0xBB, 0xBF };
-        var envelope = _dir.Write("envelope.json", [.. bom, .. Encoding.UTF8.GetBytes(_tenant.Seal().ToJson())]);
-        var keys = _keys with { HmacKey = _dir.Write("hmac-bom.b64", [.. bom, .. Encoding.ASCII.GetBytes(Convert.ToBase64String(_tenant.Hmac) + "\r\n")]) };
+        var envelope = _workspace.Dir.Write("envelope.json", [.. bom, .. Encoding.UTF8.GetBytes(_workspace.Tenant.Seal().ToJson())]);
+        var keys = _workspace.Keys with { HmacKey = _workspace.Dir.Write("hmac-bom.b64", [.. bom, .. Encoding.ASCII.GetBytes(Convert.ToBase64String(_workspace.Tenant.Hmac) + "\r\n")]) };
 
         var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, keys));
 
@@ -53,9 +46,9 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_AcceptsExpandedRecipientKey()
     {
-        using var expanded = MlKem768KeyPair.FromSeed(Convert.FromBase64String(_tenant.Recipient.ExportSeedBase64()));
-        var keys = _keys with { RecipientPrivateKey = _dir.WriteBase64("recipient-expanded.b64", expanded.ExportExpandedPrivateKey()) };
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        using var expanded = MlKem768KeyPair.FromSeed(Convert.FromBase64String(_workspace.Tenant.Recipient.ExportSeedBase64()));
+        var keys = _workspace.Keys with { RecipientPrivateKey = _workspace.Dir.WriteBase64("recipient-expanded.b64", expanded.ExportExpandedPrivateKey()) };
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
         var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, keys));
 
@@ -65,10 +58,10 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_AcceptsMatchingKeyIdAndTenant()
     {
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
         var result = await CliHarness.RunInProcessAsync(
-            CliHarness.OpenArgs(envelope, _keys, "--key-id", TenantFixture.SigningKeyId, "--tenant-id", TenantFixture.TenantId));
+            CliHarness.OpenArgs(envelope, _workspace.Keys, "--key-id", TenantFixture.SigningKeyId, "--tenant-id", TenantFixture.TenantId));
 
         Assert.Equal(0, result.ExitCode);
     }
@@ -76,12 +69,12 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_Rejects_WhenHmacTampered_WithExitTwoAndEmptyStdout()
     {
-        var envelope = _tenant.Seal();
+        var envelope = _workspace.Tenant.Seal();
         var hmac = StrictBase64.Decode(envelope.Signature.HmacSignature);
         hmac[^1] ^= 1;
-        var path = _dir.Write("envelope.json", (envelope with { Signature = envelope.Signature with { HmacSignature = StrictBase64.Encode(hmac) } }).ToJson());
+        var path = _workspace.Dir.Write("envelope.json", (envelope with { Signature = envelope.Signature with { HmacSignature = StrictBase64.Encode(hmac) } }).ToJson());
 
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(path, _keys));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(path, _workspace.Keys));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.StandardOutput);
@@ -91,9 +84,9 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_Rejects_WhenKeyIdDiffersFromEnvelope()
     {
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, _keys, "--key-id", "sk_other"));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, _workspace.Keys, "--key-id", "sk_other"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.StandardOutput);
@@ -103,9 +96,9 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_Rejects_WhenTenantIsNotTheExpectedOne()
     {
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, _keys, "--tenant-id", "ten_other"));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, _workspace.Keys, "--tenant-id", "ten_other"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("TenantMismatch", result.StandardError, StringComparison.Ordinal);
@@ -115,8 +108,8 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     public async Task Open_Rejects_WhenRecipientKeyIsWrong()
     {
         using var other = new TenantFixture();
-        var keys = _keys with { RecipientPrivateKey = _dir.Write("other.b64", other.Recipient.ExportSeedBase64()) };
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var keys = _workspace.Keys with { RecipientPrivateKey = _workspace.Dir.Write("other.b64", other.Recipient.ExportSeedBase64()) };
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
         var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, keys));
 
@@ -131,9 +124,9 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [InlineData("<html>502 Bad Gateway</html>")]
     public async Task Open_Rejects_WhenFileIsNotAnEnvelope(string content)
     {
-        var path = _dir.Write("envelope.json", content);
+        var path = _workspace.Dir.Write("envelope.json", content);
 
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(path, _keys));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(path, _workspace.Keys));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Empty(result.StandardOutput);
@@ -143,7 +136,7 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_ExitsOne_WhenEnvelopeFileIsMissing()
     {
-        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(_dir.File("missing.json"), _keys));
+        var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(_workspace.Dir.File("missing.json"), _workspace.Keys));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(result.StandardOutput);
@@ -154,8 +147,8 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     public async Task Open_ExitsOne_WithoutEchoingKey_WhenKeyFileHasWrongLength()
     {
         var secretLooking = Convert.ToBase64String(Enumerable.Repeat((byte)0x5A, 48).ToArray());
-        var keys = _keys with { HmacKey = _dir.Write("hmac-bad.b64", secretLooking) };
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var keys = _workspace.Keys with { HmacKey = _workspace.Dir.Write("hmac-bad.b64", secretLooking) };
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
         var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, keys));
 
@@ -168,8 +161,8 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
     [Fact]
     public async Task Open_ExitsOne_WhenKeyFileIsNotBase64()
     {
-        var keys = _keys with { SigningPublicKey = _dir.Write("signing-bad.b64", "-----BEGIN PUBLIC KEY-----") };
-        var envelope = _dir.Write("envelope.json", _tenant.Seal().ToJson());
+        var keys = _workspace.Keys with { SigningPublicKey = _workspace.Dir.Write("signing-bad.b64", "-----BEGIN PUBLIC KEY-----") };
+        var envelope = _workspace.Dir.Write("envelope.json", _workspace.Tenant.Seal().ToJson());
 
         var result = await CliHarness.RunInProcessAsync(CliHarness.OpenArgs(envelope, keys));
 
@@ -205,9 +198,5 @@ public sealed class EnvelopeOpenCommandTests : IDisposable
         Assert.Contains("--recipient-key", result.StandardOutput, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        _dir.Dispose();
-        _tenant.Dispose();
-    }
+    public void Dispose() => _workspace.Dispose();
 }

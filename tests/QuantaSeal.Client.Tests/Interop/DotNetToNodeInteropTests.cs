@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using QuantaSeal.Client.Tests.CommandLine;
 using QuantaSeal.Client.Tests.Infrastructure;
 using QuantaSeal.Crypto.Encoding;
 using QuantaSeal.Crypto.Envelope;
@@ -10,10 +8,8 @@ namespace QuantaSeal.Client.Tests.Interop;
 /// <summary>
 /// Envelopes sealed by the C# sealer open with the independent Node.js implementation (tests/interop/open.mjs), and tampered ones are rejected by it.
 /// </summary>
-public sealed class DotNetToNodeInteropTests(NodeInterop node) : IClassFixture<NodeInterop>, IDisposable
+public sealed class DotNetToNodeInteropTests(NodeInterop node) : InteropTests(node)
 {
-    private InteropSession Session { get; } = new(node);
-
     [Fact]
     public async Task CSharpSealedEnvelope_OpensWithNode()
     {
@@ -90,18 +86,7 @@ public sealed class DotNetToNodeInteropTests(NodeInterop node) : IClassFixture<N
     [Fact]
     public async Task CSharpSealedEnvelope_SignedWithAnotherContext_IsRejectedByNode()
     {
-        var envelope = Session.Tenant.Seal();
-        var m = EnvelopeSignedBytes.Build(
-            envelope.Encrypted.TenantId,
-            envelope.Encrypted.RecipientKeyId,
-            envelope.Encrypted.Algorithm,
-            StrictBase64.Decode(envelope.Encrypted.CiphertextKem),
-            StrictBase64.Decode(envelope.Encrypted.Nonce),
-            StrictBase64.Decode(envelope.Encrypted.CiphertextData),
-            envelope.AuditEventId,
-            envelope.Success);
-        var resigned = envelope with { Signature = envelope.Signature with { PqcSignature = StrictBase64.Encode(Session.Tenant.Signing.Sign(m, "QuantaSeal/v1/other")) } };
-        var path = Session.Dir.Write("envelope.json", resigned.ToJson());
+        var path = Session.Dir.Write("envelope.json", Resigned("QuantaSeal/v1/other").ToJson());
 
         var result = await Session.OpenWithNodeAsync(path);
 
@@ -113,6 +98,19 @@ public sealed class DotNetToNodeInteropTests(NodeInterop node) : IClassFixture<N
     public async Task CSharpSignedBytesEncoder_AgreesWithNode_OnResignedEnvelope()
     {
         // Re-signing with the right context through the public encoder must satisfy Node: same m on both sides.
+        var path = Session.Dir.Write("envelope.json", Resigned(EnvelopeConstants.SignatureContext).ToJson());
+
+        var result = await Session.OpenWithNodeAsync(path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    /// <summary>
+    /// A freshly sealed envelope whose ML-DSA signature is replaced by one over the v1 signed bytes, built by the public
+    /// encoder, under <paramref name="context"/>.
+    /// </summary>
+    private HybridEnvelope Resigned(string context)
+    {
         var envelope = Session.Tenant.Seal();
         var m = EnvelopeSignedBytes.Build(
             envelope.Encrypted.TenantId,
@@ -123,13 +121,6 @@ public sealed class DotNetToNodeInteropTests(NodeInterop node) : IClassFixture<N
             StrictBase64.Decode(envelope.Encrypted.CiphertextData),
             envelope.AuditEventId,
             envelope.Success);
-        var resigned = envelope with { Signature = envelope.Signature with { PqcSignature = StrictBase64.Encode(Session.Tenant.Signing.Sign(m, EnvelopeConstants.SignatureContext)) } };
-        var path = Session.Dir.Write("envelope.json", resigned.ToJson());
-
-        var result = await Session.OpenWithNodeAsync(path);
-
-        Assert.True(result.ExitCode == 0, result.ToString());
+        return envelope with { Signature = envelope.Signature with { PqcSignature = StrictBase64.Encode(Session.Tenant.Signing.Sign(m, context)) } };
     }
-
-    public void Dispose() => Session.Dispose();
 }

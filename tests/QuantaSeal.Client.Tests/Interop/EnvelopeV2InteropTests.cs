@@ -12,20 +12,19 @@ namespace QuantaSeal.Client.Tests.Interop;
 /// their signed binding and extras are what it reports, tampered extras are rejected by it, and Node-sealed v2
 /// envelopes open with the SDK and the CLI under the binding checks.
 /// </summary>
-public sealed class EnvelopeV2InteropTests(NodeInterop node) : IClassFixture<NodeInterop>, IDisposable
+public sealed class EnvelopeV2InteropTests(NodeInterop node) : InteropTests(node)
 {
     private static readonly DateTimeOffset IssuedAt = new(2026, 12, 7, 23, 20, 0, 500, TimeSpan.Zero);
     private static readonly string RequestHash = EnvelopeRequestHash.ForProxy("int_01JINTEROP", "list_users", """{"limit":2}""");
     private static readonly Dictionary<string, string> Limits = new(StringComparer.Ordinal) { ["limit"] = "600", ["remaining"] = "599", ["reset"] = "1796688000" };
 
-    private InteropSession Session { get; } = new(node);
 
     [Theory]
     [InlineData("success")]
     [InlineData("upstream-error")]
     public async Task GoldenVectorV2_IsReproducedByNode_ByteForByte(string vectorName)
     {
-        var expected = (string)VectorEntry(vectorName)["expected"]!["envelope_json"]!;
+        var expected = (string)InteropSession.VectorEntry(RepoPaths.GoldenVectorV2, vectorName)["expected"]!["envelope_json"]!;
 
         var result = await Session.Node.RunAsync("seal.mjs", ["--vector", RepoPaths.GoldenVectorV2, "--vector-name", vectorName]);
 
@@ -38,15 +37,15 @@ public sealed class EnvelopeV2InteropTests(NodeInterop node) : IClassFixture<Nod
     [InlineData("upstream-error")]
     public async Task GoldenVectorV2_OpensWithNode_UnderTheBindingChecks(string vectorName)
     {
-        var vector = VectorEntry(vectorName);
+        var vector = InteropSession.VectorEntry(RepoPaths.GoldenVectorV2, vectorName);
         var inputs = vector["inputs"]!;
         var expected = vector["expected"]!;
         var envelope = Session.Dir.Write("vector.json", (string)expected["envelope_json"]!);
-        var keys = VectorKeys(inputs, expected);
+        var keys = Session.VectorKeys(vector);
         var now = DateTimeOffset.Parse((string)inputs["issued_at"]!, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(30).ToString("O");
 
-        var result = await OpenWithNodeAsync(envelope, keys, "--request-sha256", (string)expected["request_sha256"]!, "--max-age", "60", "--now", now);
-        var stale = await OpenWithNodeAsync(envelope, keys, "--max-age", "60", "--now", DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture).AddHours(1).ToString("O"));
+        var result = await Session.OpenWithNodeAsync(envelope, keys, "--request-sha256", (string)expected["request_sha256"]!, "--max-age", "60", "--now", now);
+        var stale = await Session.OpenWithNodeAsync(envelope, keys, "--max-age", "60", "--now", DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture).AddHours(1).ToString("O"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal((string)inputs["plaintext_utf8"]!, result.StandardOutputText);
@@ -60,7 +59,7 @@ public sealed class EnvelopeV2InteropTests(NodeInterop node) : IClassFixture<Nod
         var envelope = Session.Tenant.SealV2(RequestHash, IssuedAt, nextCursor: "00u-next", rateLimit: Limits);
         var path = Session.Dir.Write("envelope.json", envelope.ToJson());
 
-        var result = await OpenWithNodeAsync(path, Session.Keys(), "--request-sha256", RequestHash, "--show-binding");
+        var result = await Session.OpenWithNodeAsync(path, Session.Keys(), "--request-sha256", RequestHash, "--show-binding");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(TenantFixture.Payload, result.StandardOutput);
@@ -131,22 +130,6 @@ public sealed class EnvelopeV2InteropTests(NodeInterop node) : IClassFixture<Nod
         Assert.Contains("OutsideTimeWindow", refused.StandardError, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Session.Dispose();
-
-    private static JsonNode VectorEntry(string name) =>
-        JsonNode.Parse(File.ReadAllText(RepoPaths.GoldenVectorV2))!["vectors"]!.AsArray().Single(v => (string)v!["name"]! == name)!;
-
-    private KeyFiles VectorKeys(JsonNode inputs, JsonNode expected) => new(
-        Session.Dir.Write("vector-signing.b64", (string)expected["signing_public_key"]!),
-        Session.Dir.Write("vector-hmac.b64", (string)inputs["hmac_key"]!),
-        Session.Dir.Write("vector-recipient.b64", (string)inputs["recipient_kem_seed"]!),
-        Session.Dir.Write("vector-recipient-public.b64", (string)expected["recipient_public_key"]!),
-        Session.Dir.Write("vector-signing-seed.b64", (string)inputs["signing_seed"]!));
-
-    private Task<ProcessResult> OpenWithNodeAsync(string envelopePath, KeyFiles keys, params string[] extra) =>
-        Session.Node.RunAsync(
-            "open.mjs",
-            [envelopePath, "--signing-key", keys.SigningPublicKey, "--hmac-key", keys.HmacKey, "--recipient-key", keys.RecipientPrivateKey, .. extra]);
 
     private Task<string> SealV2WithNodeAsync(DateTimeOffset issuedAt) =>
         Session.SealWithNodeAsync(

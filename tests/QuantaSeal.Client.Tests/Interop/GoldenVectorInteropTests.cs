@@ -1,25 +1,18 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using QuantaSeal.Client.Tests.CommandLine;
 using QuantaSeal.Client.Tests.Infrastructure;
-using QuantaSeal.Crypto.Encoding;
-using QuantaSeal.Crypto.Envelope;
 
 namespace QuantaSeal.Client.Tests.Interop;
 
 /// <summary>
 /// The pinned golden vector (tests/QuantaSeal.Crypto.Tests/Vectors/envelope-v1.json) is reproduced byte for byte and opened by the independent Node.js implementation.
 /// </summary>
-public sealed class GoldenVectorInteropTests(NodeInterop node) : IClassFixture<NodeInterop>, IDisposable
+public sealed class GoldenVectorInteropTests(NodeInterop node) : InteropTests(node)
 {
-    private InteropSession Session { get; } = new(node);
-
     [Theory]
     [InlineData("success")]
     [InlineData("upstream-error")]
     public async Task GoldenVector_IsReproducedByNode_ByteForByte(string vectorName)
     {
-        var expected = (string)InteropSession.GoldenVectorEntry(vectorName)["expected"]!["envelope_json"]!;
+        var expected = (string)InteropSession.VectorEntry(RepoPaths.GoldenVector, vectorName)["expected"]!["envelope_json"]!;
 
         var result = await Session.Node.RunAsync("seal.mjs", ["--vector", RepoPaths.GoldenVector, "--vector-name", vectorName]);
 
@@ -32,22 +25,15 @@ public sealed class GoldenVectorInteropTests(NodeInterop node) : IClassFixture<N
     [InlineData("upstream-error")]
     public async Task GoldenVector_OpensWithNode(string vectorName)
     {
-        var vector = InteropSession.GoldenVectorEntry(vectorName);
+        var vector = InteropSession.VectorEntry(RepoPaths.GoldenVector, vectorName);
         var inputs = vector["inputs"]!;
         var expected = vector["expected"]!;
         var envelope = Session.Dir.Write("vector.json", (string)expected["envelope_json"]!);
-        var keys = new KeyFiles(
-            Session.Dir.Write("vector-signing.b64", (string)expected["signing_public_key"]!),
-            Session.Dir.Write("vector-hmac.b64", (string)inputs["hmac_key"]!),
-            Session.Dir.Write("vector-recipient.b64", (string)inputs["recipient_kem_seed"]!),
-            Session.Dir.Write("vector-recipient-public.b64", (string)expected["recipient_public_key"]!),
-            Session.Dir.Write("vector-signing-seed.b64", (string)inputs["signing_seed"]!));
+        var keys = Session.VectorKeys(vector);
 
         var result = await Session.OpenWithNodeAsync(envelope, keys);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal((string)inputs["plaintext_utf8"]!, result.StandardOutputText);
     }
-
-    public void Dispose() => Session.Dispose();
 }

@@ -10,18 +10,30 @@ internal sealed class InteropSession(NodeInterop node) : IDisposable
 {
     public NodeInterop Node { get; } = node;
 
-    public TenantFixture Tenant { get; } = new();
+    private readonly TenantWorkspace _workspace = new();
 
-    public TempDirectory Dir { get; } = new();
+    public TenantFixture Tenant => _workspace.Tenant;
 
-    public void Dispose()
+    public TempDirectory Dir => _workspace.Dir;
+
+    public void Dispose() => _workspace.Dispose();
+
+    /// <summary>The vector called <paramref name="name"/> in a vector file (<see cref="RepoPaths.GoldenVector"/>, <see cref="RepoPaths.GoldenVectorV2"/>).</summary>
+    public static JsonNode VectorEntry(string file, string name) =>
+        JsonNode.Parse(File.ReadAllText(file))!["vectors"]!.AsArray().Single(v => (string)v!["name"]! == name)!;
+
+    /// <summary>The vector's keys, written to this session's directory.</summary>
+    public KeyFiles VectorKeys(JsonNode vector)
     {
-        Dir.Dispose();
-        Tenant.Dispose();
+        var inputs = vector["inputs"]!;
+        var expected = vector["expected"]!;
+        return new KeyFiles(
+            Dir.Write("vector-signing.b64", (string)expected["signing_public_key"]!),
+            Dir.Write("vector-hmac.b64", (string)inputs["hmac_key"]!),
+            Dir.Write("vector-recipient.b64", (string)inputs["recipient_kem_seed"]!),
+            Dir.Write("vector-recipient-public.b64", (string)expected["recipient_public_key"]!),
+            Dir.Write("vector-signing-seed.b64", (string)inputs["signing_seed"]!));
     }
-
-    public static JsonNode GoldenVectorEntry(string name) =>
-        JsonNode.Parse(File.ReadAllText(RepoPaths.GoldenVector))!["vectors"]!.AsArray().Single(v => (string)v!["name"]! == name)!;
 
     public static HybridEnvelope TamperField(HybridEnvelope envelope, string field)
     {
@@ -51,7 +63,7 @@ internal sealed class InteropSession(NodeInterop node) : IDisposable
         };
     }
 
-    public KeyFiles Keys() => Tenant.WriteKeyFiles(Dir);
+    public KeyFiles Keys() => _workspace.Keys;
 
     public async Task<string> SealWithNodeAsync(byte[] payload, params string[] extra)
     {
@@ -74,11 +86,14 @@ internal sealed class InteropSession(NodeInterop node) : IDisposable
         return result.StandardOutputText;
     }
 
-    public Task<ProcessResult> OpenWithNodeAsync(string envelopePath, KeyFiles? keys = null)
+    /// <param name="envelopePath">The envelope to open.</param>
+    /// <param name="keys">The keys to open it with; this session's tenant keys when null.</param>
+    /// <param name="extra">More arguments for open.mjs (binding checks, <c>--show-binding</c>).</param>
+    public Task<ProcessResult> OpenWithNodeAsync(string envelopePath, KeyFiles? keys = null, params string[] extra)
     {
         keys ??= Keys();
         return Node.RunAsync(
             "open.mjs",
-            [envelopePath, "--signing-key", keys.SigningPublicKey, "--hmac-key", keys.HmacKey, "--recipient-key", keys.RecipientPrivateKey]);
+            [envelopePath, "--signing-key", keys.SigningPublicKey, "--hmac-key", keys.HmacKey, "--recipient-key", keys.RecipientPrivateKey, .. extra]);
     }
 }

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using QuantaSeal.Client.Tests.CommandLine;
 using QuantaSeal.Client.Tests.Infrastructure;
-using QuantaSeal.Crypto.Encoding;
 using QuantaSeal.Crypto.Envelope;
 
 namespace QuantaSeal.Client.Tests.Interop;
@@ -10,10 +9,8 @@ namespace QuantaSeal.Client.Tests.Interop;
 /// <summary>
 /// Envelopes sealed by the independent Node.js implementation (tests/interop/seal.mjs) open with the SDK and the CLI.
 /// </summary>
-public sealed class NodeToDotNetInteropTests(NodeInterop node) : IClassFixture<NodeInterop>, IDisposable
+public sealed class NodeToDotNetInteropTests(NodeInterop node) : InteropTests(node)
 {
-    private InteropSession Session { get; } = new(node);
-
     [Fact]
     public async Task NodeSealedEnvelope_OpensWithSdk()
     {
@@ -81,6 +78,4 @@ public sealed class NodeToDotNetInteropTests(NodeInterop node) : IClassFixture<N
 
         Assert.Equal(EnvelopeRejectionReason.SignatureInvalid, ex.Reason);
     }
-
-    public void Dispose() => Session.Dispose();
 }

@@ -122,16 +122,34 @@ public sealed class SdkEnvelopeBindingTests(SdkServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Echo_IsAV2Envelope_WithAnEmptyRequestHash_ThatOpensWithinTheWindow()
+    public async Task Echo_IsBoundToThePayloadSent_AndItsRequestHashIsTheOneTheAuditEventRecords()
     {
         using var tenant = await fixture.NewTenantAsync(Ct);
+        var expectedHash = EnvelopeRequestHash.ForEcho("""{"ping":1}""");
 
         var envelope = await tenant.Client.EchoAsync(new { ping = 1 }, cancellationToken: Ct);
-        var opened = tenant.Opener.Open(envelope, tenant.Opener.Expectations(EnvelopeRequestHash.None));
+        var opened = tenant.Opener.Open(envelope, tenant.Opener.Expectations(expectedHash));
 
         Assert.Equal(2, envelope.Version);
-        Assert.Equal(string.Empty, opened.Verified.RequestSha256);
+        Assert.Equal(expectedHash, opened.Verified.RequestSha256);
         Assert.Equal("""{"ping":1}""", Encoding.UTF8.GetString(opened.Plaintext));
+        Assert.Equal(expectedHash, await AuditedRequestHashAsync(tenant.Client, envelope.AuditEventId));
+    }
+
+    [Fact]
+    public async Task Echo_RejectsAnAnswerToAnotherEcho()
+    {
+        using var tenant = await fixture.NewTenantAsync(Ct);
+        string? answerToA = null;
+        using var recorder = new AnswerRewriter(body => answerToA = body, "/envelopes/echo");
+        await Client(tenant, recorder).EchoAsync(new { ping = "a" }, cancellationToken: Ct);
+        using var replay = new AnswerRewriter(_ => answerToA!, "/envelopes/echo");
+
+        // Echo B gets echo A's genuine, correctly signed answer: it would "prove" keys against a payload never sent.
+        var ex = await Assert.ThrowsAsync<EnvelopeVerificationException>(
+            () => Client(tenant, replay).EchoAsync(new { ping = "b" }, cancellationToken: Ct));
+
+        Assert.Equal(EnvelopeRejectionReason.RequestMismatch, ex.Reason);
     }
 
     private QuantaSealClient Client(SdkTenant tenant, AnswerRewriter rewriter) =>
@@ -172,13 +190,13 @@ public sealed class SdkEnvelopeBindingTests(SdkServerFixture fixture) : IClassFi
         return recorded;
     }
 
-    /// <summary>Stands between the SDK and the server and rewrites the proxy's answer body (a man in the middle, or a cache).</summary>
-    private sealed class AnswerRewriter(Func<string, string> rewrite) : DelegatingHandler
+    /// <summary>Stands between the SDK and the server and rewrites one endpoint's answer body (a man in the middle, or a cache).</summary>
+    private sealed class AnswerRewriter(Func<string, string> rewrite, string path = "/proxy/outbound") : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            if (request.RequestUri?.AbsolutePath.EndsWith("/proxy/outbound", StringComparison.Ordinal) != true)
+            if (request.RequestUri?.AbsolutePath.EndsWith(path, StringComparison.Ordinal) != true)
             {
                 return response;
             }

@@ -189,27 +189,16 @@ public sealed class Auth0ErrorTests
         Assert.Equal(0, Auth0TestHost.Body(search).GetArrayLength());
     }
 
-    [Fact]
-    public async Task Execute_ServerError_IsNotRetried_ForDeleteUser()
+    [Theory]
+    [InlineData("delete_user", """{"user_id":"auth0|665000000000000000019919"}""", 503)]
+    [InlineData("update_user", """{"user_id":"auth0|665000000000000000019919","changes":{"name":"x"}}""", 500)]
+    public async Task Execute_ServerError_IsNotRetried_ForAnUnsafeWrite(string operation, string payload, int status)
     {
         await using var host = await Auth0TestHost.StartAsync();
-        var token = await host.TokenAsync("delete_user");
-        host.Emulator.FailNext(1, 503);
+        var token = await host.TokenAsync(operation);
+        host.Emulator.FailNext(1, status);
 
-        var response = await host.ExecuteAsync("delete_user", """{"user_id":"auth0|665000000000000000019919"}""", token);
-
-        Assert.Equal(UpstreamOutcome.ServerError, response.Outcome);
-        Assert.Equal(1, host.Emulator.ManagementRequestCount);
-    }
-
-    [Fact]
-    public async Task Execute_ServerError_IsNotRetried_ForUpdateUser()
-    {
-        await using var host = await Auth0TestHost.StartAsync();
-        var token = await host.TokenAsync("update_user");
-        host.Emulator.FailNext(1, 500);
-
-        var response = await host.ExecuteAsync("update_user", """{"user_id":"auth0|665000000000000000019919","changes":{"name":"x"}}""", token);
+        var response = await host.ExecuteAsync(operation, payload, token);
 
         Assert.Equal(UpstreamOutcome.ServerError, response.Outcome);
         Assert.Equal(1, host.Emulator.ManagementRequestCount);
@@ -222,12 +211,7 @@ public sealed class Auth0ErrorTests
         // make the token request itself time out.
         await using var normal = await Auth0TestHost.StartAsync();
         var token = await normal.TokenAsync("get_users");
-        await using var host = await Auth0TestHost.StartAsync(o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            o.TotalTimeout = TimeSpan.FromSeconds(2);
-            o.MaxRetries = 1;
-        }, shared: normal.Emulator);
+        await using var host = await Auth0TestHost.StartAsync(UpstreamLimits.Of(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(2), maxRetries: 1), shared: normal.Emulator);
         host.Emulator.Latency = TimeSpan.FromSeconds(30);
         var watch = Stopwatch.StartNew();
 
@@ -247,11 +231,7 @@ public sealed class Auth0ErrorTests
     {
         await using var normal = await Auth0TestHost.StartAsync();
         var token = await normal.TokenAsync("create_user");
-        await using var host = await Auth0TestHost.StartAsync(o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromSeconds(1);
-            o.TotalTimeout = TimeSpan.FromSeconds(3);
-        }, shared: normal.Emulator);
+        await using var host = await Auth0TestHost.StartAsync(UpstreamLimits.Of(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)), shared: normal.Emulator);
         host.Emulator.Latency = TimeSpan.FromSeconds(30);
 
         var response = await host.ExecuteAsync("create_user", """{"connection":"Username-Password-Authentication","email":"slow@example.com","password":"long enough password"}""", token);
@@ -263,12 +243,7 @@ public sealed class Auth0ErrorTests
     [Fact]
     public async Task AcquireToken_AgainstASlowTokenEndpoint_TimesOut()
     {
-        await using var host = await Auth0TestHost.StartAsync(o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            o.TotalTimeout = TimeSpan.FromSeconds(1);
-            o.MaxRetries = 1;
-        });
+        await using var host = await Auth0TestHost.StartAsync(UpstreamLimits.Of(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), maxRetries: 1));
         host.Emulator.Latency = TimeSpan.FromSeconds(30);
 
         var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => host.TokenAsync("get_users"));

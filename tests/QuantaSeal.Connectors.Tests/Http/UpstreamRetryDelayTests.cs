@@ -27,88 +27,57 @@ public sealed class UpstreamRetryDelayTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Management429_WithOnlyTheResetHeader2sAhead_IsRetriedOnce_AfterThatDelay()
-    {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ => RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(2))));
-        await using var services = Services(clock, stub);
-
-        var pending = Client(services, ConnectorHttpClients.Management).GetAsync(Users, Ct);
-        var delays = await clock.WaitForTimersAsync(1, AttemptTimeout, Ct);
-        clock.Advance(TimeSpan.FromSeconds(2));
-        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-
-        Assert.Equal([TimeSpan.FromSeconds(2)], delays);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, stub.Attempts);
-    }
+    public Task Management429_WithOnlyTheResetHeader2sAhead_IsRetriedOnce_AfterThatDelay() =>
+        AssertRetriedOnceAfterAsync(
+            TimeSpan.FromSeconds(2),
+            () => RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(2))),
+            ConnectorHttpClients.Management,
+            http => http.GetAsync(Users, Ct));
 
     [Fact]
-    public async Task TokenPost429_WithOnlyOktasResetHeader2sAhead_IsRetriedOnce_AfterThatDelay()
-    {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ => RateLimited(reset: (UpstreamRetryAfter.OktaResetHeader, Start.AddSeconds(2))));
-        await using var services = Services(clock, stub);
-
-        var pending = Client(services, ConnectorHttpClients.Token).PostAsync(OktaToken, Form(), Ct);
-        var delays = await clock.WaitForTimersAsync(1, AttemptTimeout, Ct);
-        clock.Advance(TimeSpan.FromSeconds(2));
-        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-
-        Assert.Equal([TimeSpan.FromSeconds(2)], delays);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, stub.Attempts);
-    }
+    public Task TokenPost429_WithOnlyOktasResetHeader2sAhead_IsRetriedOnce_AfterThatDelay() =>
+        AssertRetriedOnceAfterAsync(
+            TimeSpan.FromSeconds(2),
+            () => RateLimited(reset: (UpstreamRetryAfter.OktaResetHeader, Start.AddSeconds(2))),
+            ConnectorHttpClients.Token,
+            http => http.PostAsync(OktaToken, Form(), Ct));
 
     [Fact]
     public async Task Management429_WithTheResetFarBeyondTheMaximum_IsNotRetried_TheCallerGetsThe429()
     {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ => RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(60))));
-        await using var services = Services(clock, stub);
+        await using var pipeline = new Pipeline(() => RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(60))));
 
-        using var response = await Client(services, ConnectorHttpClients.Management).GetAsync(Users, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var response = await pipeline.SendAsync(ConnectorHttpClients.Management, http => http.GetAsync(Users, Ct));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(60), UpstreamRetryAfter.Delay(response, clock.GetUtcNow()));
-        Assert.Equal(1, stub.Attempts);
-        Assert.Empty(clock.TimersShorterThan(AttemptTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(60), UpstreamRetryAfter.Delay(response, pipeline.Clock.GetUtcNow()));
+        Assert.Equal(1, pipeline.Stub.Attempts);
+        Assert.Empty(pipeline.Clock.TimersShorterThan(AttemptTimeout));
     }
 
     [Fact]
-    public async Task Management429_RetryAfterWinsOverTheResetHeader_ReadOnTheInjectedClock()
-    {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ =>
-        {
-            var response = RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(4)));
-            response.Headers.RetryAfter = new RetryConditionHeaderValue(Start.AddSeconds(1));
-            return response;
-        });
-        await using var services = Services(clock, stub);
-
-        var pending = Client(services, ConnectorHttpClients.Management).GetAsync(Users, Ct);
-        var delays = await clock.WaitForTimersAsync(1, AttemptTimeout, Ct);
-        clock.Advance(TimeSpan.FromSeconds(1));
-        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-
-        Assert.Equal([TimeSpan.FromSeconds(1)], delays);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, stub.Attempts);
-    }
+    public Task Management429_RetryAfterWinsOverTheResetHeader_ReadOnTheInjectedClock() =>
+        AssertRetriedOnceAfterAsync(
+            TimeSpan.FromSeconds(1),
+            () =>
+            {
+                var response = RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(4)));
+                response.Headers.RetryAfter = new RetryConditionHeaderValue(Start.AddSeconds(1));
+                return response;
+            },
+            ConnectorHttpClients.Management,
+            http => http.GetAsync(Users, Ct));
 
     [Fact]
     public async Task Management503_WithARetryAfterBeyondTheMaximum_IsNotRetried_TheCallerGetsIt()
     {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ => Unavailable(TimeSpan.FromSeconds(60)));
-        await using var services = Services(clock, stub);
+        await using var pipeline = new Pipeline(() => Unavailable(TimeSpan.FromSeconds(60)));
 
-        using var response = await Client(services, ConnectorHttpClients.Management).GetAsync(Users, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var response = await pipeline.SendAsync(ConnectorHttpClients.Management, http => http.GetAsync(Users, Ct));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.RetryAfter?.Delta);
-        Assert.Equal(1, stub.Attempts);
+        Assert.Equal(1, pipeline.Stub.Attempts);
     }
 
     [Theory]
@@ -116,53 +85,82 @@ public sealed class UpstreamRetryDelayTests
     [InlineData(503)]
     public async Task ManagementPost_WithAShortWait_IsStillNotRetried(int status)
     {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ => status == 429
+        await using var pipeline = new Pipeline(() => status == 429
             ? RateLimited(reset: (UpstreamRetryAfter.Auth0ResetHeader, Start.AddSeconds(1)))
             : Unavailable(TimeSpan.FromSeconds(1)));
-        await using var services = Services(clock, stub);
 
-        using var response = await Client(services, ConnectorHttpClients.Management)
-            .PostAsync(Users, new StringContent("{}"), Ct)
-            .WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var response = await pipeline.SendAsync(ConnectorHttpClients.Management, http => http.PostAsync(Users, new StringContent("{}"), Ct));
 
         Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal(1, stub.Attempts);
+        Assert.Equal(1, pipeline.Stub.Attempts);
     }
 
     [Fact]
     public async Task SingleUseTokenPost429_WithAShortReset_IsStillNotRetried()
     {
-        var clock = new RecordingTimeProvider(Start);
-        var stub = new StubHandler(_ => RateLimited(reset: (UpstreamRetryAfter.OktaResetHeader, Start.AddSeconds(1))));
-        await using var services = Services(clock, stub);
+        await using var pipeline = new Pipeline(() => RateLimited(reset: (UpstreamRetryAfter.OktaResetHeader, Start.AddSeconds(1))));
         using var request = new HttpRequestMessage(HttpMethod.Post, OktaToken) { Content = Form() };
         request.Options.Set(ConnectorHttpClients.SingleUse, true);
 
-        using var response = await Client(services, ConnectorHttpClients.Token).SendAsync(request, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var response = await pipeline.SendAsync(ConnectorHttpClients.Token, http => http.SendAsync(request, Ct));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Equal(1, stub.Attempts);
+        Assert.Equal(1, pipeline.Stub.Attempts);
     }
 
-    private static ServiceProvider Services(TimeProvider clock, StubHandler stub)
+    /// <summary>
+    /// The upstream answers the first attempt with <paramref name="first"/>: the pipeline arms exactly one retry timer
+    /// of <paramref name="delay"/>, and once the fake clock passes it the second attempt's 200 reaches the caller.
+    /// </summary>
+    private static async Task AssertRetriedOnceAfterAsync(TimeSpan delay, Func<HttpResponseMessage> first, string client, Func<HttpClient, Task<HttpResponseMessage>> send)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton(clock);
-        services.AddQuantaSealConnectors(o =>
-        {
-            o.AttemptTimeout = AttemptTimeout;
-            o.TotalTimeout = TimeSpan.FromSeconds(60);
-        });
+        await using var pipeline = new Pipeline(first);
 
-        // The production handler stack and pipelines, with the stub in place of the socket handler.
-        services.AddHttpClient(ConnectorHttpClients.Management).ConfigurePrimaryHttpMessageHandler(() => stub);
-        services.AddHttpClient(ConnectorHttpClients.Token).ConfigurePrimaryHttpMessageHandler(() => stub);
-        return services.BuildServiceProvider();
+        var pending = send(pipeline.Client(client));
+        var delays = await pipeline.Clock.WaitForTimersAsync(1, AttemptTimeout, Ct);
+        pipeline.Clock.Advance(delay);
+        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal([delay], delays);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, pipeline.Stub.Attempts);
     }
 
-    private static HttpClient Client(ServiceProvider services, string name) =>
-        services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+    /// <summary>
+    /// The production handler stack and pipelines (<see cref="ConnectorServiceCollectionExtensions.AddQuantaSealConnectors"/>)
+    /// on a fake clock, with a stub in place of the socket handler.
+    /// </summary>
+    private sealed class Pipeline : IAsyncDisposable
+    {
+        private readonly ServiceProvider _services;
+
+        public Pipeline(Func<HttpResponseMessage> first)
+        {
+            Stub = new StubHandler(first);
+            var services = new ServiceCollection();
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddQuantaSealConnectors(o =>
+            {
+                o.AttemptTimeout = AttemptTimeout;
+                o.TotalTimeout = TimeSpan.FromSeconds(60);
+            });
+            services.AddHttpClient(ConnectorHttpClients.Management).ConfigurePrimaryHttpMessageHandler(() => Stub);
+            services.AddHttpClient(ConnectorHttpClients.Token).ConfigurePrimaryHttpMessageHandler(() => Stub);
+            _services = services.BuildServiceProvider();
+        }
+
+        public RecordingTimeProvider Clock { get; } = new(Start);
+
+        public StubHandler Stub { get; }
+
+        public HttpClient Client(string name) => _services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+
+        /// <summary>Sends through the named client; an answer that needs no retry comes without the clock moving.</summary>
+        public Task<HttpResponseMessage> SendAsync(string client, Func<HttpClient, Task<HttpResponseMessage>> send) =>
+            send(Client(client)).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        public ValueTask DisposeAsync() => _services.DisposeAsync();
+    }
 
     private static FormUrlEncodedContent Form() => new([new("grant_type", "client_credentials")]);
 
@@ -182,13 +180,13 @@ public sealed class UpstreamRetryDelayTests
     }
 
     /// <summary>Answers the first attempt with <paramref name="first"/>, later ones with 200; counts the attempts.</summary>
-    private sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> first) : HttpMessageHandler
+    private sealed class StubHandler(Func<HttpResponseMessage> first) : HttpMessageHandler
     {
         private int _attempts;
 
         public int Attempts => Volatile.Read(ref _attempts);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(Interlocked.Increment(ref _attempts) == 1 ? first(request) : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}") });
+            Task.FromResult(Interlocked.Increment(ref _attempts) == 1 ? first() : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}") });
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using QuantaSeal.Connectors.Tests.Catalog;
+using QuantaSeal.Connectors.Tests.Http;
 
 namespace QuantaSeal.Connectors.Tests.Okta;
 
@@ -102,11 +103,7 @@ public sealed class OktaConnectorErrorTests
     [Fact]
     public async Task SlowUpstream_TimesOut_WithoutHanging()
     {
-        await using var h = await OktaHarness.StartAsync(upstream: o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            o.TotalTimeout = TimeSpan.FromSeconds(1);
-        });
+        await using var h = await OktaHarness.StartAsync(upstream: UpstreamLimits.Of(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1)));
         var token = await h.TokenAsync(h.ApiToken);
         h.Emulator.Latency = TimeSpan.FromSeconds(30);
         var clock = Stopwatch.StartNew();
@@ -122,11 +119,7 @@ public sealed class OktaConnectorErrorTests
     [Fact]
     public async Task SlowTokenEndpoint_TimesOut_AsUpstreamCallException()
     {
-        await using var h = await OktaHarness.StartAsync(upstream: o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            o.TotalTimeout = TimeSpan.FromSeconds(1);
-        });
+        await using var h = await OktaHarness.StartAsync(upstream: UpstreamLimits.Of(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1)));
         h.Emulator.Latency = TimeSpan.FromSeconds(30);
 
         var ex = await Assert.ThrowsAsync<UpstreamCallException>(() => h.TokenAsync(h.ServiceApp(), "list_users"));

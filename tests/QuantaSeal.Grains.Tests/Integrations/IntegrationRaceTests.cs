@@ -1,6 +1,7 @@
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Proxy;
 using QuantaSeal.Abstractions.Tenants;
+using QuantaSeal.Abstractions.Vault;
 using QuantaSeal.Grains.Tenants;
 
 namespace QuantaSeal.Grains.Tests.Integrations;
@@ -92,6 +93,24 @@ public sealed class IntegrationRaceTests(IntegrationClusterFixture fixture)
         Assert.Equal(["get_users"], info!.AllowedOperations);
         Assert.Equal(otherCredential, info.CredentialId);
         Assert.Equal(ProxyErrorTypes.OperationNotAllowed, denied.ErrorType);
+    }
+
+    [Fact]
+    public async Task AFailedAttachWrite_LeavesTheCredentialUnused_InMemoryAsInStorage()
+    {
+        var setup = await fixture.CreateAsync(new ScriptedConnector.Scenario(), ["get_users"], Ct);
+        var otherCredential = Ids.New("cred_");
+        await fixture.SealAsync(setup.TenantId, otherCredential, setup.ClientId, "secret-b", 1, create: true, Ct);
+        var credential = fixture.As(setup.TenantId).GetGrain<ICredentialGrain>(otherCredential);
+
+        // The integration moves to the other credential; that credential's attach write fails.
+        var gate = GatedGrainStorage.HoldNextWrite(GrainId.Create("qs.credential", otherCredential), fail: true);
+        gate.Open();
+        await Assert.ThrowsAnyAsync<Exception>(() => Integration(setup).UpdateAsync(new UpdateIntegrationCommand(null, null, otherCredential), Ct));
+
+        var info = await credential.GetAsync(Ct);
+        Assert.DoesNotContain(setup.IntegrationId, info!.UsedBy);
+        Assert.Equal(setup.CredentialId, (await Integration(setup).GetAsync(Ct))!.CredentialId);
     }
 
     [Fact]

@@ -80,9 +80,7 @@ public sealed class ClusterKeyCheckTests
         var servers = dirs.Select(dir => ServerProcess.Launch(
         [
             "--storage", "postgres", "--connection-string", db.ConnectionString, "--role", "silo",
-            "--operator-key-file", Path.Combine(dir, "operator.key"), "--master-key-file", Path.Combine(dir, "master.key"),
-            "--silo-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. ServerProcess.NodeArgs(dir),
             "--QuantaSeal:ClusterId=split",
         ])).ToArray();
         try

@@ -212,19 +212,14 @@ public sealed class ClusterProcessTests
 
         public async Task AddIntegrationAsync(QuantaSealClient sdk, CancellationToken cancellationToken)
         {
-            var credential = await sdk.SealCredentialAsync("oauth2_client", new
-            {
-                client_id = auth0.ClientId,
-                client_secret = auth0.ClientSecret,
-                domain = auth0.BaseUri.Authority,
-                audience = auth0.Audience,
-            }, cancellationToken: cancellationToken);
-            _changes.Add(("vault.seal", credential.CredentialId));
-            var integration = await sdk.CreateIntegrationAsync("auth0", "cluster", auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users"], cancellationToken);
-            _changes.Add(("integration.create", integration.IntegrationId));
+            // Each step is recorded as soon as it is acknowledged: a silo may be killed between the two.
+            var credentialId = await sdk.SealAuth0ClientAsync(auth0, cancellationToken);
+            _changes.Add(("vault.seal", credentialId));
+            var integrationId = await sdk.CreateAuth0IntegrationAsync(auth0, "cluster", credentialId, ["get_users"], cancellationToken);
+            _changes.Add(("integration.create", integrationId));
             lock (_integrations)
             {
-                _integrations.Add(integration.IntegrationId);
+                _integrations.Add(integrationId);
             }
         }
 

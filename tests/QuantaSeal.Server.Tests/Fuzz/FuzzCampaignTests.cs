@@ -7,7 +7,6 @@ using QuantaSeal.Client;
 using QuantaSeal.Client.Encryption;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.Envelope;
-using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Server.Tests.Hardening;
 using QuantaSeal.Server.Tests.Infrastructure;
 
@@ -29,36 +28,17 @@ public sealed class FuzzCampaignTests(FuzzCampaignTests.Fixture fixture, ITestOu
 
     private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("QUANTASEAL_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Environment.TickCount;
 
-    /// <summary>A server with the rate limits lifted (the campaign sends thousands of bad keys) and the Auth0 emulator.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    /// <summary>A server with the rate limits lifted (the campaign sends thousands of bad keys) and the emulators.</summary>
+    public sealed class Fixture() : EmulatorServerFixture(new Dictionary<string, string?>
     {
-        public QuantaSealServer Server { get; } = new("memory", settings: new Dictionary<string, string?>
-        {
-            ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
-            ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:02",
-            ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:04",
-            ["QuantaSeal:RateLimit:FailedAuthPerSecond"] = "1000000",
-            ["QuantaSeal:RateLimit:FailedAuthBurst"] = "1000000",
-            ["QuantaSeal:RateLimit:AnonymousPerSecond"] = "1000000",
-            ["QuantaSeal:RateLimit:AnonymousBurst"] = "1000000",
-            ["QuantaSeal:RateLimit:PerKeyPerSecond"] = "1000000",
-            ["QuantaSeal:RateLimit:PerKeyBurst"] = "1000000",
-        });
-
-        public Auth0Emulator Auth0 { get; private set; } = null!;
-
-        public async ValueTask InitializeAsync()
-        {
-            Server.StartServer();
-            Auth0 = await Auth0Emulator.StartAsync();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Auth0.DisposeAsync();
-            await Server.DisposeAsync();
-        }
-    }
+        ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:04",
+        ["QuantaSeal:RateLimit:FailedAuthPerSecond"] = "1000000",
+        ["QuantaSeal:RateLimit:FailedAuthBurst"] = "1000000",
+        ["QuantaSeal:RateLimit:AnonymousPerSecond"] = "1000000",
+        ["QuantaSeal:RateLimit:AnonymousBurst"] = "1000000",
+        ["QuantaSeal:RateLimit:PerKeyPerSecond"] = "1000000",
+        ["QuantaSeal:RateLimit:PerKeyBurst"] = "1000000",
+    });
 
     [Fact]
     public async Task MutatedRequests_ToEveryEndpoint_NeverGet5xx_AlwaysGetProblems_AndLeakNoSecret()

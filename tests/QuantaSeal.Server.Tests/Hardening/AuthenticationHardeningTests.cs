@@ -9,35 +9,25 @@ namespace QuantaSeal.Server.Tests.Hardening;
 /// Issue 13 findings 2, 6 (failed operator authentication) and 7 (recovery), through the real front door. The
 /// failed-authentication budget is set low here (burst 5, refilled once an hour) so the limit is reached by a handful of requests.
 /// </summary>
-public sealed class AuthenticationHardeningTests : IAsyncLifetime
+public sealed class AuthenticationHardeningTests() : ServerPerTest(new Dictionary<string, string?>
 {
-    private readonly QuantaSealServer _server = new("memory", settings: new Dictionary<string, string?>
-    {
-        ["QuantaSeal:RateLimit:FailedAuthPerSecond"] = "1",
-        ["QuantaSeal:RateLimit:FailedAuthBurst"] = "5",
+    ["QuantaSeal:RateLimit:FailedAuthPerSecond"] = "1",
+    ["QuantaSeal:RateLimit:FailedAuthBurst"] = "5",
 
-        // One token an hour: the test never sees a refill, however slow the machine.
-        ["QuantaSeal:RateLimit:Period"] = "01:00:00",
-    });
-
+    // One token an hour: the test never sees a refill, however slow the machine.
+    ["QuantaSeal:RateLimit:Period"] = "01:00:00",
+})
+{
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        _server.StartServer();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>A well-formed key whose id exists nowhere.</summary>
     private static string RandomKey() => QuantaSeal.Grains.Security.ApiKeyFormat.Generate("live").Key;
 
-    private IEnumerable<string> Rejections => _server.Logs.Lines.Where(l => l.Contains("API key rejected", StringComparison.Ordinal));
+    private IEnumerable<string> Rejections => Server.Logs.Lines.Where(l => l.Contains("API key rejected", StringComparison.Ordinal));
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? apiKey = null, string? operatorKey = null, string? json = null)
     {
-        using var http = _server.Http();
+        using var http = Server.Http();
         using var request = new HttpRequestMessage(method, path);
         if (apiKey is not null)
         {
@@ -106,23 +96,23 @@ public sealed class AuthenticationHardeningTests : IAsyncLifetime
             statuses.Add(response.StatusCode);
         }
 
-        using var evenTheRightKey = await SendAsync(HttpMethod.Post, "/api/v2/tenants", operatorKey: _server.OperatorKey, json: "{\"name\":\"x\"}");
+        using var evenTheRightKey = await SendAsync(HttpMethod.Post, "/api/v2/tenants", operatorKey: Server.OperatorKey, json: "{\"name\":\"x\"}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.TooManyRequests, evenTheRightKey.StatusCode);
-        Assert.Contains(_server.Logs.Lines, l => l.Contains("Operator authentication refused", StringComparison.Ordinal));
-        Assert.DoesNotContain(_server.Logs.Lines, l => l.Contains("qs_op_wrong", StringComparison.Ordinal));
+        Assert.Contains(Server.Logs.Lines, l => l.Contains("Operator authentication refused", StringComparison.Ordinal));
+        Assert.DoesNotContain(Server.Logs.Lines, l => l.Contains("qs_op_wrong", StringComparison.Ordinal));
     }
     [Fact]
     public async Task OperatorRecovery_IssuesAWorkingAdminKey_AndRecordsItInTheTenantsChain()
     {
-        var tenant = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "locked-out", cancellationToken: Ct);
+        var tenant = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "locked-out", cancellationToken: Ct);
 
         using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: "qs_op_not-the-key", json: "{}");
-        var recovered = await _server.Sdk(null).RecoverAdminKeyAsync(_server.OperatorKey, tenant.TenantId, cancellationToken: Ct);
+        var recovered = await Server.Sdk(null).RecoverAdminKeyAsync(Server.OperatorKey, tenant.TenantId, cancellationToken: Ct);
         using var withNewKey = await SendAsync(HttpMethod.Get, "/api/v2/tenant/api-keys", apiKey: recovered.ApiKey);
-        var events = await new QuantaSeal.Server.Tests.Audit.AuditTrail(_server).SettledAsync(tenant.TenantId, recovered.ApiKey, 4, Ct);
+        var events = await new QuantaSeal.Server.Tests.Audit.AuditTrail(Server).SettledAsync(tenant.TenantId, recovered.ApiKey, 4, Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withNewKey.StatusCode);
@@ -139,14 +129,14 @@ public sealed class AuthenticationHardeningTests : IAsyncLifetime
     [InlineData("""{"name":"rescue","environment":"prod"}""", "environment")]
     public async Task OperatorRecovery_WithABadNameOrEnvironment_Is400_AndRecordsOneDeniedEvent_AndIssuesNoKey(string json, string field)
     {
-        var tenant = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "locked-out", cancellationToken: Ct);
-        var trail = new QuantaSeal.Server.Tests.Audit.AuditTrail(_server);
+        var tenant = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "locked-out", cancellationToken: Ct);
+        var trail = new QuantaSeal.Server.Tests.Audit.AuditTrail(Server);
         var before = await trail.SettledAsync(tenant.TenantId, tenant.ApiKey, 1, Ct);
 
-        using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: _server.OperatorKey, json: json);
+        using var refused = await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenant.TenantId}/recovery-admin-key", operatorKey: Server.OperatorKey, json: json);
         var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement;
         var denied = await trail.SingleNewAsync(tenant.TenantId, tenant.ApiKey, before, Ct);
-        var keys = await _server.Sdk(tenant.ApiKey).ListApiKeysAsync(Ct);
+        var keys = await Server.Sdk(tenant.ApiKey).ListApiKeysAsync(Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(field, problem.GetProperty("field").GetString());
@@ -158,7 +148,7 @@ public sealed class AuthenticationHardeningTests : IAsyncLifetime
     [Fact]
     public async Task RevokingTheLastAdminKey_Is400_AndTheKeyKeepsWorking()
     {
-        var tenant = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "careful", cancellationToken: Ct);
+        var tenant = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "careful", cancellationToken: Ct);
 
         using var revoke = await SendAsync(HttpMethod.Delete, $"/api/v2/tenant/api-keys/{tenant.ApiKeyId}", apiKey: tenant.ApiKey);
         var problem = JsonDocument.Parse(await revoke.Content.ReadAsStringAsync(Ct)).RootElement;

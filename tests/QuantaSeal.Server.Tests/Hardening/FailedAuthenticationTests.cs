@@ -12,8 +12,34 @@ public sealed class FailedAuthenticationTests
     private static DefaultHttpContext From(string address) =>
         new() { Connection = { RemoteIpAddress = IPAddress.Parse(address) } };
 
-    private static FailedAuthentication Create(FakeTimeProvider time, int burst = 3) =>
-        new(Options.Create(new RateLimitOptions { FailedAuthBurst = burst, FailedAuthPerSecond = 1, Period = TimeSpan.FromHours(1), UnknownKeyCacheSize = 16 }), time);
+    private static FailedAuthentication Create(FakeTimeProvider time, int burst = 3, int trackedAddresses = 100_000) =>
+        new(Options.Create(new RateLimitOptions
+        {
+            FailedAuthBurst = burst, FailedAuthPerSecond = 1, Period = TimeSpan.FromHours(1), UnknownKeyCacheSize = 16, FailedAuthTrackedAddresses = trackedAddresses,
+        }), time);
+
+    [Fact]
+    public void AFloodFromManyAddresses_NeverTracksMoreThanTheCap_AndTheAddressesThatSpentTheirBudgetStayThrottled()
+    {
+        var time = new FakeTimeProvider();
+        using var failures = Create(time, burst: 3, trackedAddresses: 20);
+        var attacker = From("198.51.100.1");
+        for (var i = 0; i < 3; i++)
+        {
+            failures.RecordFailure(attacker);
+        }
+
+        // 1,000 other addresses fail once each (none of their buckets refills within the hour-long period).
+        var most = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            failures.RecordFailure(From($"2001:db8:{i / 256:x}:{i % 256:x}::1"));
+            most = Math.Max(most, failures.TrackedAddresses);
+        }
+
+        Assert.True(most <= 20, $"tracked {most} addresses, cap 20");
+        Assert.True(failures.IsThrottled(attacker));
+    }
 
     [Fact]
     public void AnAddress_IsThrottled_OnceItsBudgetIsSpent_AndOthersAreNot()

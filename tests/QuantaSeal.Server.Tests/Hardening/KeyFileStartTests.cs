@@ -11,15 +11,6 @@ public sealed class KeyFileStartTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string[] MemoryArgs(string dir) =>
-    [
-        "--storage", "memory",
-        "--operator-key-file", Path.Combine(dir, "operator.key"),
-        "--master-key-file", Path.Combine(dir, "master.key"),
-        "--silo-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--gateway-port", ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-    ];
-
     private static string WriteFile(string dir, string name, string content, UnixFileMode mode)
     {
         var path = Path.Combine(dir, name);
@@ -37,7 +28,7 @@ public sealed class KeyFileStartTests
         var dir = Directory.CreateTempSubdirectory("qs-keys-").FullName;
         WriteFile(dir, "operator.key", "qs_op_weakweakweak", WorldReadable);
 
-        await using var server = ServerProcess.Launch(MemoryArgs(dir));
+        await using var server = ServerProcess.Launch(ServerProcess.MemoryArgs(dir));
         var exit = await server.WaitForExitAsync(Ct);
 
         Assert.Equal(2, exit);
@@ -53,7 +44,7 @@ public sealed class KeyFileStartTests
         WriteFile(dir, "operator.key", StrongOperatorKey, Private);
         WriteFile(dir, "master.key", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 3)).ToArray()), WorldReadable);
 
-        await using var server = ServerProcess.Launch(MemoryArgs(dir));
+        await using var server = ServerProcess.Launch(ServerProcess.MemoryArgs(dir));
         var exit = await server.WaitForExitAsync(Ct);
 
         Assert.Equal(2, exit);
@@ -65,6 +56,9 @@ public sealed class KeyFileStartTests
     [InlineData("qs_op_weakweakweak", false)]
     [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)]
     [InlineData("qs_op_abababababababababababababababab", false)]
+    [InlineData("qs_live_" + StrongOperatorKey, false)]
+    [InlineData("qs_test_" + StrongOperatorKey, false)]
+    [InlineData("no-prefix-" + StrongOperatorKey, true)]
     [InlineData(StrongOperatorKey, true)]
     public void OperatorKeyStrength(string key, bool acceptable) =>
         Assert.Equal(acceptable, KeyFileChecks.OperatorKeyProblem(key) is null);

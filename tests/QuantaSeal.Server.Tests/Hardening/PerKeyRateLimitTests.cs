@@ -4,28 +4,18 @@ using QuantaSeal.Server.Tests.Infrastructure;
 namespace QuantaSeal.Server.Tests.Hardening;
 
 /// <summary>Issue 13 finding 2: authenticated traffic is limited per API key (burst 3 here, refilled once an hour).</summary>
-public sealed class PerKeyRateLimitTests : IAsyncLifetime
+public sealed class PerKeyRateLimitTests() : ServerPerTest(new Dictionary<string, string?>
 {
-    private readonly QuantaSealServer _server = new("memory", settings: new Dictionary<string, string?>
-    {
-        ["QuantaSeal:RateLimit:PerKeyPerSecond"] = "1",
-        ["QuantaSeal:RateLimit:PerKeyBurst"] = "3",
-        ["QuantaSeal:RateLimit:Period"] = "01:00:00",
-    });
-
+    ["QuantaSeal:RateLimit:PerKeyPerSecond"] = "1",
+    ["QuantaSeal:RateLimit:PerKeyBurst"] = "3",
+    ["QuantaSeal:RateLimit:Period"] = "01:00:00",
+})
+{
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public ValueTask InitializeAsync()
-    {
-        _server.StartServer();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<HttpResponseMessage> GetTenantAsync(string apiKey)
     {
-        using var http = _server.Http();
+        using var http = Server.Http();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/tenant");
         request.Headers.Add("X-API-Key", apiKey);
         return await http.SendAsync(request, Ct);
@@ -34,8 +24,8 @@ public sealed class PerKeyRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task AKeyOverItsBudget_Gets429WithRetryAfter_WhileAnotherKeyIsServed()
     {
-        var a = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "a", cancellationToken: Ct);
-        var b = await _server.Sdk(null).CreateTenantAsync(_server.OperatorKey, "b", cancellationToken: Ct);
+        var a = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "a", cancellationToken: Ct);
+        var b = await Server.Sdk(null).CreateTenantAsync(Server.OperatorKey, "b", cancellationToken: Ct);
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {

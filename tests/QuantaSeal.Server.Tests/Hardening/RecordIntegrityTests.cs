@@ -188,12 +188,79 @@ public sealed class RecordIntegrityTests(RecordIntegrityTests.PostgresServerFixt
             Assert.Contains(upgraded.Logs.Lines, l => l.Contains($"Refused stored api_key record {tenant.ApiKeyId} (authenticator missing)", StringComparison.Ordinal));
         }
 
-        var exit = await ServerCommands.TryRunAsync(["seal-records", "--connection-string", db.ConnectionString, "--master-key-file", Path.Combine(dir, "master.key")]);
+        string[] sealRecords = ["seal-records", "--connection-string", db.ConnectionString, "--master-key-file", Path.Combine(dir, "master.key")];
+
+        // A node still running (the membership table shows it alive) could write an older copy over a sealed row: refused.
+        await ExecuteAsync(db.ConnectionString, """
+            INSERT INTO orleans_membership_version (deployment_id, version) VALUES ('legacy-check', 1) ON CONFLICT DO NOTHING;
+            INSERT INTO orleans_membership (deployment_id, address, port, generation, silo_name, host_name, status, proxy_port, start_time, i_am_alive_time)
+            VALUES ('legacy-check', '10.0.0.9', 11111, 1, 'silo-left-running', 'node-9', 3, 30000, now(), now());
+            """);
+        using var refusedOut = new StringWriter();
+        using var refusedErr = new StringWriter();
+        var refusedExit = await ServerCommands.TryRunAsync(sealRecords, refusedOut, refusedErr, _ => null, Ct);
+        await using (var stillRefusing = new QuantaSealServer("postgres", db.ConnectionString, dir))
+        {
+            using var stillRefused = await stillRefusing.Http().SendAsync(TenantRequest(tenant.ApiKey), Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, stillRefused.StatusCode);
+        }
+
+        Assert.Equal(3, refusedExit);
+        Assert.Contains("silo-left-running on node-9", refusedErr.ToString(), StringComparison.Ordinal);
+
+        // Once the node is stopped (its row no longer active), the step runs.
+        await ExecuteAsync(db.ConnectionString, "UPDATE orleans_membership SET status = 6 WHERE deployment_id = 'legacy-check'");
+        var exit = await ServerCommands.TryRunAsync(sealRecords);
 
         Assert.Equal(0, exit);
         await using var sealedServer = new QuantaSealServer("postgres", db.ConnectionString, dir);
         var info = await sealedServer.Sdk(tenant.ApiKey).GetTenantAsync(Ct);
         Assert.Equal(tenant.TenantId, info.TenantId);
+    }
+
+    [Fact]
+    public async Task ASchemaMigrationThatChoosesTheDefaultRecipientKey_IsRecordedInTheChain()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync(migrate: false, Ct);
+        var dir = Directory.CreateTempSubdirectory("qs-schema0-").FullName;
+        TenantCreation tenant;
+        string recipientKeyId;
+        await using (var first = new QuantaSealServer("postgres", db.ConnectionString, dir))
+        {
+            tenant = await first.Sdk(null).CreateTenantAsync(first.OperatorKey, "schema0", cancellationToken: Ct);
+            using var recipient = MlKem768KeyPair.Generate();
+            recipientKeyId = (await first.Sdk(tenant.ApiKey).RegisterRecipientKeyAsync(recipient, "r", Ct)).RecipientKeyId;
+        }
+
+        // A tenant row as a version before schema 1 left it (no explicit default recipient key), sealed by the upgrade step.
+        await ExecuteAsync(db.ConnectionString, """
+            UPDATE orleans_grain_state
+            SET payload = (payload - 'authenticator' - 'record_version' - 'default_recipient_key_id') || '{"schema_version":0}'::jsonb
+            WHERE state_name = 'qs.tenant/tenant'
+            """);
+        Assert.Equal(0, await ServerCommands.TryRunAsync(["seal-records", "--connection-string", db.ConnectionString, "--master-key-file", Path.Combine(dir, "master.key")]));
+
+        await using var upgraded = new QuantaSealServer("postgres", db.ConnectionString, dir);
+        using var response = await upgraded.Http().SendAsync(TenantRequest(tenant.ApiKey), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // The migration's choice is in the tenant's chain: intent and outcome, actor system, the chosen key as object.
+        JsonArray? events = null;
+        await WaitUntil.TrueAsync(
+            async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "api/v2/audit/events?action=tenant.recipient_key.default");
+                request.Headers.Add("X-API-Key", tenant.ApiKey);
+                using var list = await upgraded.Http().SendAsync(request, Ct);
+                events = JsonNode.Parse(await list.Content.ReadAsStringAsync(Ct))!["items"]!.AsArray();
+                return events.Count >= 2;
+            },
+            TimeSpan.FromSeconds(30),
+            () => "the migration's events in the chain",
+            Ct);
+        Assert.All(events!, e => Assert.Equal("system", (string?)e!["actor"]));
+        Assert.All(events!, e => Assert.Equal(recipientKeyId, (string?)e!["object_id"]));
+        Assert.Equal(["attempted", "success"], events!.Select(e => (string?)e!["outcome"]).Order(StringComparer.Ordinal));
     }
 
     private async Task<(string TenantId, string ApiKey, string AdminApiKeyId)> CreateTenantAsync()

@@ -8,17 +8,34 @@ namespace QuantaSeal.Server.Tests.Infrastructure;
 
 /// <summary>
 /// The real server (in-memory storage, real HTTP) allowed to reach the local Auth0 and Okta emulators over loopback
-/// (<c>--upstream-allow http://127.0.0.1:*</c>), with short upstream time limits so failure tests stay fast.
+/// (<c>--upstream-allow http://127.0.0.1:*</c>), with short upstream time limits so failure tests stay fast. A test
+/// class that needs other server settings derives a fixture that passes them (they win over these defaults).
 /// </summary>
-public sealed class EmulatorServerFixture : IAsyncLifetime
+public class EmulatorServerFixture : IAsyncLifetime
 {
-    public QuantaSealServer Server { get; } = new("memory", settings: new Dictionary<string, string?>
+    public EmulatorServerFixture()
+        : this(new Dictionary<string, string?>())
     {
-        ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
-        ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:02",
-        ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:06",
-        ["QuantaSeal:Upstream:MaxRetries"] = "2",
-    });
+    }
+
+    protected EmulatorServerFixture(IReadOnlyDictionary<string, string?> settings)
+    {
+        var merged = new Dictionary<string, string?>
+        {
+            ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
+            ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:02",
+            ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:06",
+            ["QuantaSeal:Upstream:MaxRetries"] = "2",
+        };
+        foreach (var (key, value) in settings)
+        {
+            merged[key] = value;
+        }
+
+        Server = new QuantaSealServer("memory", settings: merged);
+    }
+
+    public QuantaSealServer Server { get; }
 
     public Auth0Emulator Auth0 { get; private set; } = null!;
 
@@ -36,6 +53,7 @@ public sealed class EmulatorServerFixture : IAsyncLifetime
         await Auth0.DisposeAsync();
         await Okta.DisposeAsync();
         await Server.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>

@@ -64,6 +64,18 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What every test node is given: its key files in <paramref name="dir"/>, and free silo and gateway ports.</summary>
+    public static string[] NodeArgs(string dir) =>
+    [
+        "--operator-key-file", Path.Combine(dir, "operator.key"),
+        "--master-key-file", Path.Combine(dir, "master.key"),
+        "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
+
+    /// <summary>An in-memory node (the quick trial) keeping its key files in <paramref name="dir"/>.</summary>
+    public static string[] MemoryArgs(string dir) => ["--storage", "memory", .. NodeArgs(dir)];
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -10,7 +10,7 @@ namespace QuantaSeal.Server.Tests.Operations;
 /// only, behind the operator key; the public listener does not serve them whatever the Host header says, and the
 /// management listener serves nothing of the API.
 /// </summary>
-public sealed class ManagementListenerTests(ManagementListenerTests.Server fixture) : IClassFixture<ManagementListenerTests.Server>
+public sealed class ManagementListenerTests(MemoryServerFixture fixture) : IClassFixture<MemoryServerFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -20,8 +20,8 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
     [InlineData("dashboard/ClusterStats")]
     public async Task PublicListener_DoesNotServeOperationsEndpoints(string path)
     {
-        using var http = fixture.Instance.Http();
-        http.DefaultRequestHeaders.Add("X-Operator-Key", fixture.Instance.OperatorKey);
+        using var http = fixture.Server.Http();
+        http.DefaultRequestHeaders.Add("X-Operator-Key", fixture.Server.OperatorKey);
 
         using var response = await http.GetAsync(path, Ct);
 
@@ -31,10 +31,10 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
     [Fact]
     public async Task PublicListener_WithTheManagementPortInTheHostHeader_StillDoesNotServeMetrics()
     {
-        using var http = fixture.Instance.Http();
+        using var http = fixture.Server.Http();
         using var request = new HttpRequestMessage(HttpMethod.Get, "metrics");
-        request.Headers.Host = $"127.0.0.1:{fixture.Instance.ManagementPort}";
-        request.Headers.Add("X-Operator-Key", fixture.Instance.OperatorKey);
+        request.Headers.Host = $"127.0.0.1:{fixture.Server.ManagementPort}";
+        request.Headers.Add("X-Operator-Key", fixture.Server.OperatorKey);
 
         using var response = await http.SendAsync(request, Ct);
 
@@ -44,8 +44,8 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
     [Fact]
     public async Task ManagementListener_WithoutOrWithAWrongKey_Answers401_WithABasicChallenge()
     {
-        using var anonymous = fixture.Instance.Management(withOperatorKey: false);
-        using var wrong = fixture.Instance.Management(withOperatorKey: false);
+        using var anonymous = fixture.Server.Management(withOperatorKey: false);
+        using var wrong = fixture.Server.Management(withOperatorKey: false);
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "qs_op_" + new string('x', 43));
 
         using var none = await anonymous.GetAsync("metrics", Ct);
@@ -64,8 +64,8 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
     [InlineData("basic")]
     public async Task ManagementListener_WithTheOperatorKey_ServesMetrics(string how)
     {
-        using var http = fixture.Instance.Management(withOperatorKey: how == "header");
-        var key = fixture.Instance.OperatorKey;
+        using var http = fixture.Server.Management(withOperatorKey: how == "header");
+        var key = fixture.Server.OperatorKey;
         http.DefaultRequestHeaders.Authorization = how switch
         {
             "bearer" => new AuthenticationHeaderValue("Bearer", key),
@@ -74,7 +74,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
         };
 
         // Something for QuantaSeal's meters to count (a tenant's creation publishes audit events).
-        await fixture.Instance.Sdk(null).CreateTenantAsync(key, "metered", cancellationToken: Ct);
+        await fixture.Server.Sdk(null).CreateTenantAsync(key, "metered", cancellationToken: Ct);
 
         using var response = await http.GetAsync("metrics", Ct);
 
@@ -85,7 +85,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
     [Fact]
     public async Task ManagementListener_ServesHealth_ButNotTheApi()
     {
-        using var http = fixture.Instance.Management();
+        using var http = fixture.Server.Management();
 
         using var health = await http.GetAsync("healthz", Ct);
         using var api = await http.GetAsync("api/v2/tenants/me", Ct);
@@ -99,7 +99,7 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
     [Fact]
     public async Task Dashboard_WithTheOperatorKey_ShowsTheCluster_ButNeverGrainStateOrLiveLogs()
     {
-        using var http = fixture.Instance.Management();
+        using var http = fixture.Server.Management();
 
         using var page = await http.GetAsync("dashboard/", Ct);
         using var cluster = await http.GetAsync("dashboard/ClusterStats", Ct);
@@ -112,19 +112,5 @@ public sealed class ManagementListenerTests(ManagementListenerTests.Server fixtu
         Assert.Contains("silo", await cluster.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.Forbidden, state.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, trace.StatusCode);
-    }
-
-    /// <summary>One memory-mode server for the class.</summary>
-    public sealed class Server : IAsyncLifetime
-    {
-        public QuantaSealServer Instance { get; } = new("memory");
-
-        public ValueTask InitializeAsync()
-        {
-            Instance.StartServer();
-            return ValueTask.CompletedTask;
-        }
-
-        public async ValueTask DisposeAsync() => await Instance.DisposeAsync();
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using QuantaSeal.Client.Encryption;
@@ -29,26 +28,14 @@ public sealed class TracingTests
         var tenant = await server.Sdk(null).CreateTenantAsync(server.OperatorKey, "traced", cancellationToken: Ct);
         var sdk = server.Sdk(tenant.ApiKey);
         await sdk.RegisterRecipientKeyAsync(RecipientKey.Generate(), cancellationToken: Ct);
-        var credential = await sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = auth0.ClientId,
-            client_secret = auth0.ClientSecret,
-            domain = auth0.BaseUri.Authority,
-            audience = auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await sdk.CreateIntegrationAsync("auth0", "traced", auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users"], Ct);
+        var (_, integrationId) = await sdk.AddAuth0IntegrationAsync(auth0, "traced", ["get_users"], Ct);
 
         var traceId = ActivityTraceId.CreateRandom();
         using var http = server.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v2/proxy/outbound")
-        {
-            Content = JsonContent.Create(new { integration_id = integration.IntegrationId, operation = "get_users", payload = new { per_page = 1 } }),
-        };
-        request.Headers.Add("X-API-Key", tenant.ApiKey);
         // The caller's own trace: its HTTP client sends the W3C traceparent of this activity.
         using (new Activity("caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
         {
-            using var response = await http.SendAsync(request, Ct);
+            using var response = await http.SendProxyAsync(tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
             response.EnsureSuccessStatusCode();
         }
 

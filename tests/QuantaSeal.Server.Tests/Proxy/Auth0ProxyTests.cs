@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Server.Tests.Audit;
@@ -21,15 +20,8 @@ public sealed class Auth0ProxyTests(EmulatorServerFixture fixture) : IClassFixtu
     private async Task<(TenantSession Session, string IntegrationId)> IntegrationAsync(params string[] allowed)
     {
         var session = await fixture.NewTenantAsync(Ct);
-        var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = fixture.Auth0.ClientId,
-            client_secret = fixture.Auth0.ClientSecret,
-            domain = fixture.Auth0.BaseUri.Authority,
-            audience = fixture.Auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, allowed.Length == 0 ? AllOperations : allowed, Ct);
-        return (session, integration.IntegrationId);
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "acme", allowed.Length == 0 ? AllOperations : allowed, Ct);
+        return (session, integrationId);
     }
 
     private static JsonElement Open(TenantSession session, QuantaSeal.Client.Proxy.ProxyResponse response)
@@ -206,13 +198,8 @@ public sealed class Auth0ProxyTests(EmulatorServerFixture fixture) : IClassFixtu
         try
         {
             using var http = fixture.Server.Http();
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-            {
-                Content = JsonContent.Create(new { integration_id = integrationId, operation = "get_users", payload = new { per_page = 1 } }),
-            };
-            request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-            using var response = await http.SendAsync(request, Ct);
+            using var response = await http.SendProxyAsync(session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
             var text = await response.Content.ReadAsStringAsync(Ct);
 
             Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Server.Tests.Infrastructure;
 
@@ -160,13 +159,8 @@ public sealed class OktaProxyTests(EmulatorServerFixture fixture) : IClassFixtur
         try
         {
             using var http = fixture.Server.Http();
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-            {
-                Content = JsonContent.Create(new { integration_id = integrationId, operation = "list_users", payload = new { limit = 1 } }),
-            };
-            request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-            using var response = await http.SendAsync(request, Ct);
+            using var response = await http.SendProxyAsync(session.Tenant.ApiKey, integrationId, "list_users", new { limit = 1 }, Ct);
             var text = await response.Content.ReadAsStringAsync(Ct);
 
             Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);

@@ -4,13 +4,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using QuantaSeal.Crypto.Envelope;
 using QuantaSeal.Server.Tests.Infrastructure;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Server.Tests.Proxy;
 
 /// <summary>
 /// Issue 13 finding 10, on the wire: the proxy answers with an envelope v2 whose <c>request_sha256</c> is the hash of
 /// the request exactly as it arrived and whose <c>paging</c>, <c>rate_limit</c> and <c>error</c> are the signed ones; the
-/// problem document of an upstream failure carries the same members; the echo and the unseal are v2 too.
+/// problem document of an upstream failure carries the same members; the echo and the unseal are v2 too, each bound to its own request.
 /// </summary>
 public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClassFixture<EmulatorServerFixture>
 {
@@ -40,10 +41,8 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
     public async Task UpstreamFailure_ProblemDocument_CarriesTheEnvelopeV2_WithItsSignedError()
     {
         var session = await fixture.NewTenantAsync(Ct);
-        var credential = await session.Sdk.SealCredentialAsync(
-            "oauth2_client", new { client_id = fixture.Auth0.ClientId, client_secret = fixture.Auth0.ClientSecret, audience = fixture.Auth0.Audience }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "acme", fixture.Auth0.BaseUri.AbsoluteUri.TrimEnd('/'), credential.CredentialId, ["get_user"], Ct);
-        var request = $$$"""{"integration_id":"{{{integration.IntegrationId}}}","operation":"get_user","payload":{"user_id":"auth0|nobody"}}""";
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "acme", ["get_user"], Ct);
+        var request = $$$"""{"integration_id":"{{{integrationId}}}","operation":"get_user","payload":{"user_id":"auth0|nobody"}}""";
 
         var (status, body) = await PostProxyAsync(session, request);
 
@@ -52,7 +51,7 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
         Assert.Equal(2, (int)root["version"]!);
         var verified = session.Opener.Verify(
             HybridEnvelope.FromJson(body),
-            session.Opener.Expectations(EnvelopeRequestHash.ForProxy(integration.IntegrationId, "get_user", """{"user_id":"auth0|nobody"}""")));
+            session.Opener.Expectations(EnvelopeRequestHash.ForProxy(integrationId, "get_user", """{"user_id":"auth0|nobody"}""")));
         Assert.False(verified.Success);
         Assert.Equal((string)root["error"]!["type"]!, verified.Error!.Type);
         Assert.Equal((string)root["error"]!["message"]!, verified.Error.Message);
@@ -60,7 +59,30 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Unseal_AnswersV2_WithAnEmptyRequestHash()
+    public async Task Echo_AnswersV2_BoundToThePayloadTextAsSent_AndTheAuditEventRecordsTheSameHash()
+    {
+        var session = await fixture.NewTenantAsync(Ct);
+        // Odd spacing on purpose, as for the proxy: the hash covers the payload's text as sent.
+        const string PayloadText = "{ \"ping\" :  [1, 2] }";
+        using var http = fixture.Server.Http();
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/v2/tenant/envelopes/echo")
+        {
+            Content = new StringContent($$"""{"payload":{{PayloadText}}}""", Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Add("X-API-Key", session.Tenant.ApiKey);
+
+        using var response = await http.SendAsync(message, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"envelope.echo\n{PayloadText}")));
+        var opened = session.Opener.Open(HybridEnvelope.FromJson(body), session.Opener.Expectations(expectedHash));
+        Assert.Equal("""{"ping":[1,2]}""", Encoding.UTF8.GetString(opened.Plaintext));
+        Assert.Equal(expectedHash, await RecordedRequestHashAsync(session, opened.Verified.AuditEventId));
+    }
+
+    [Fact]
+    public async Task Unseal_AnswersV2_BoundToTheCredentialId_AndTheAuditEventRecordsTheSameHash()
     {
         var session = await fixture.NewTenantAsync(Ct);
         var credential = await session.Sdk.SealCredentialAsync("api_key", new { api_token = "test-token-not-secret" }, cancellationToken: Ct);
@@ -72,9 +94,38 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
         var body = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var opened = session.Opener.Open(HybridEnvelope.FromJson(body), session.Opener.Expectations(EnvelopeRequestHash.None));
+        var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"vault.unseal\n{credential.CredentialId}")));
+        var opened = session.Opener.Open(HybridEnvelope.FromJson(body), session.Opener.Expectations(expectedHash));
         Assert.Equal(2, opened.Verified.Version);
         Assert.Contains("test-token-not-secret", Encoding.UTF8.GetString(opened.Plaintext), StringComparison.Ordinal);
+        Assert.Equal(expectedHash, await RecordedRequestHashAsync(session, opened.Verified.AuditEventId));
+        // Another credential's unseal answer does not pass for this one.
+        var other = await session.Sdk.SealCredentialAsync("api_key", new { api_token = "other-token-not-secret" }, cancellationToken: Ct);
+        var ex = Assert.Throws<EnvelopeVerificationException>(
+            () => session.Opener.Verify(HybridEnvelope.FromJson(body), session.Opener.Expectations(EnvelopeRequestHash.ForUnseal(other.CredentialId))));
+        Assert.Equal(EnvelopeRejectionReason.RequestMismatch, ex.Reason);
+    }
+
+    private static async Task<string?> RecordedRequestHashAsync(TenantSession session, string eventId)
+    {
+        string? recorded = null;
+        await WaitUntil.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    recorded = (await session.Sdk.GetAuditEventAsync(eventId, Ct)).Event.RequestSha256;
+                    return true;
+                }
+                catch (QuantaSeal.Client.QuantaSealApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"audit event {eventId} in the chain",
+            Ct);
+        return recorded;
     }
 
     private async Task<string> OktaIntegrationAsync(TenantSession session)

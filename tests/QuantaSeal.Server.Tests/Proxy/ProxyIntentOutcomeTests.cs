@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Crypto.Audit;
-using QuantaSeal.Emulators.Auth0;
 using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 using QuantaSeal.Tests.Shared;
@@ -14,31 +12,12 @@ namespace QuantaSeal.Server.Tests.Proxy;
 /// A server whose proxied calls have a short time budget (<c>QuantaSeal:Upstream:CallBudget</c> = 5 s) and its own
 /// Auth0 emulator, whose latency and stalled bodies the tests change.
 /// </summary>
-public sealed class ProxyBudgetFixture : IAsyncLifetime
+public sealed class ProxyBudgetFixture() : EmulatorServerFixture(new Dictionary<string, string?>
 {
-
-    public QuantaSealServer Server { get; } = new("memory", settings: new Dictionary<string, string?>
-    {
-        ["QuantaSeal:UpstreamAllow:0"] = "http://127.0.0.1:*",
-        ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:10",
-        ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:20",
-        ["QuantaSeal:Upstream:CallBudget"] = "00:00:05",
-    });
-
-    public Auth0Emulator Auth0 { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Server.StartServer();
-        Auth0 = await Auth0Emulator.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Auth0.DisposeAsync();
-        await Server.DisposeAsync();
-    }
-}
+    ["QuantaSeal:Upstream:AttemptTimeout"] = "00:00:10",
+    ["QuantaSeal:Upstream:TotalTimeout"] = "00:00:20",
+    ["QuantaSeal:Upstream:CallBudget"] = "00:00:05",
+});
 
 /// <summary>
 /// DESIGN §7, no side effect without its event, and one time budget below the grain-call limit: a proxied write
@@ -65,7 +44,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
             // Act: send a delete, wait until the emulator holds it, then hang up (curl -m 1).
             using var client = fixture.Server.Http();
             using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            var call = SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|gone" }, hangUp.Token);
+            var call = client.SendProxyAsync(session.Tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|gone" }, hangUp.Token);
             await WaitUntilAsync(() => fixture.Auth0.Requests.Any(r => r.Method == "DELETE"));
             await hangUp.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
@@ -100,7 +79,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
         try
         {
             using var client = fixture.Server.Http();
-            response = await SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
+            response = await client.SendProxyAsync(session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
         }
         finally
         {
@@ -118,7 +97,7 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
             // marker call's event shows the chain has caught up: the slow call left exactly its one event.
             await WaitUntilAsync(() => fixture.Auth0.StalledAbandoned > abandonedBefore);
             using var client = fixture.Server.Http();
-            using var marker = await SendProxyAsync(client, session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
+            using var marker = await client.SendProxyAsync(session.Tenant.ApiKey, integrationId, "get_users", new { per_page = 1 }, Ct);
             Assert.Equal(HttpStatusCode.OK, marker.StatusCode);
             var added = await WaitForNewAsync(trail, session, before, 2);
             var slow = Assert.Single(added, e => e.EventId == eventId);
@@ -129,42 +108,17 @@ public sealed class ProxyIntentOutcomeTests(ProxyBudgetFixture fixture) : IClass
 
     private async Task<(TenantSession Session, string IntegrationId)> IntegrationAsync()
     {
-        var session = await NewTenantAsync();
-        var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = fixture.Auth0.ClientId,
-            client_secret = fixture.Auth0.ClientSecret,
-            audience = fixture.Auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "budget", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users", "delete_user"], Ct);
+        var session = await fixture.NewTenantAsync(Ct);
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "budget", ["get_users", "delete_user"], Ct);
 
         // Warm the token so the calls under test only wait on the management call.
-        var warm = await session.Sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct);
+        var warm = await session.Sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct);
         Assert.True(warm.Success, $"Warm-up: {warm.StatusCode} {warm.ErrorType} {warm.ErrorMessage}");
 
         // The warm-up's event is chained before a test reads the chain, so it never counts as the test's own.
         var trail = new AuditTrail(fixture.Server);
         await WaitUntilAsync(async () => (await trail.ReadAsync(session.Tenant.TenantId, session.Tenant.ApiKey, Ct)).Any(e => e.EventId == warm.AuditEventId));
-        return (session, integration.IntegrationId);
-    }
-
-    private async Task<TenantSession> NewTenantAsync()
-    {
-        var tenant = await fixture.Server.Sdk(null).CreateTenantAsync(fixture.Server.OperatorKey, "budget", cancellationToken: Ct);
-        var sdk = fixture.Server.Sdk(tenant.ApiKey);
-        using var recipient = QuantaSeal.Client.Encryption.RecipientKey.Generate();
-        await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
-        return new TenantSession(tenant, sdk, null!);
-    }
-
-    private static Task<HttpResponseMessage> SendProxyAsync(HttpClient client, string apiKey, string integrationId, string operation, object payload, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-        {
-            Content = JsonContent.Create(new Dictionary<string, object> { ["integration_id"] = integrationId, ["operation"] = operation, ["payload"] = payload }),
-        };
-        request.Headers.Add("X-API-Key", apiKey);
-        return client.SendAsync(request, cancellationToken);
+        return (session, integrationId);
     }
 
     private static async Task<IReadOnlyList<AuditRecord>> WaitForNewAsync(AuditTrail trail, TenantSession session, IReadOnlyList<AuditRecord> before, int count)

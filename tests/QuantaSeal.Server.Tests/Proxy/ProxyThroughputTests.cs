@@ -12,15 +12,14 @@ public sealed class ProxyThroughputTests(EmulatorServerFixture fixture) : IClass
     {
         const int calls = 10;
         var session = await fixture.NewTenantAsync(Ct);
-        var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new { client_id = fixture.Auth0.ClientId, client_secret = fixture.Auth0.ClientSecret, audience = fixture.Auth0.Audience }, cancellationToken: Ct);
-        var integration = await session.Sdk.CreateIntegrationAsync("auth0", "slow", fixture.Auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users"], Ct);
-        Assert.True((await session.Sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)).Success);
+        var (_, integrationId) = await session.Sdk.AddAuth0IntegrationAsync(fixture.Auth0, "slow", ["get_users"], Ct);
+        Assert.True((await session.Sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)).Success);
         // The emulator answers only once all calls are in flight together: calls queued one behind another would
         // each wait out the server's upstream timeout and fail. No clock is read.
         fixture.Auth0.HoldUntilOverlapping(calls);
         try
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, calls).Select(_ => session.Sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)));
+            var results = await Task.WhenAll(Enumerable.Range(0, calls).Select(_ => session.Sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)));
 
             Assert.All(results, r => Assert.True(r.Success, r.ErrorType));
         }

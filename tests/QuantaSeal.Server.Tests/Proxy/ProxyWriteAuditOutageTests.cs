@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -59,30 +58,14 @@ public sealed class ProxyWriteAuditOutageTests : IAsyncLifetime
         var sdk = new QuantaSealClient(http, tenant.ApiKey);
         using var recipient = MlKem768KeyPair.Generate();
         await sdk.RegisterRecipientKeyAsync(recipient, cancellationToken: Ct);
-        var credential = await sdk.SealCredentialAsync("oauth2_client", new
-        {
-            client_id = _auth0.ClientId,
-            client_secret = _auth0.ClientSecret,
-            audience = _auth0.Audience,
-        }, cancellationToken: Ct);
-        var integration = await sdk.CreateIntegrationAsync("auth0", "w", _auth0.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["get_users", "delete_user"], Ct);
+        var (_, integrationId) = await sdk.AddAuth0IntegrationAsync(_auth0, "w", ["get_users", "delete_user"], Ct);
 
         // The token is warm, so the only request the write could cause is the DELETE itself.
-        Assert.True((await sdk.ProxyAsync(integration.IntegrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)).Success);
+        Assert.True((await sdk.ProxyAsync(integrationId, "get_users", new { per_page = 1 }, cancellationToken: Ct)).Success);
         _auth0.ClearRequests();
         _publisher.TakeDown(tenant.TenantId);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
-        {
-            Content = JsonContent.Create(new Dictionary<string, object>
-            {
-                ["integration_id"] = integration.IntegrationId,
-                ["operation"] = "delete_user",
-                ["payload"] = new { user_id = "auth0|kept" },
-            }),
-        };
-        request.Headers.Add("X-API-Key", tenant.ApiKey);
-        using var response = await http.SendAsync(request, Ct);
+        using var response = await http.SendProxyAsync(tenant.ApiKey, integrationId, "delete_user", new { user_id = "auth0|kept" }, Ct);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

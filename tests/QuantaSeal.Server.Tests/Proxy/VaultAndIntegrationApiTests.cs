@@ -13,6 +13,7 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <param name="body">Serialised as JSON, unless it is already <see cref="HttpContent"/> (a body sent as written).</param>
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string apiKey, object? body = null)
     {
         using var http = fixture.Server.Http();
@@ -20,12 +21,20 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
         request.Headers.Add("X-API-Key", apiKey);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
         }
 
         using var response = await http.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>POSTs <paramref name="json"/> as written, then counts what the tenant's list at <paramref name="listPath"/> holds.</summary>
+    private async Task<(HttpStatusCode Status, JsonElement Body, int Listed)> PostThenListAsync(TenantSession session, string path, string json, string listPath)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Post, path, session.Tenant.ApiKey, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var (_, list) = await SendAsync(HttpMethod.Get, listPath, session.Tenant.ApiKey);
+        return (status, body, list.GetProperty("data").GetArrayLength());
     }
 
     /// <summary>The tenant's audit events (read through the audit API) once at least <paramref name="atLeast"/> arrived.</summary>
@@ -64,17 +73,12 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
     public async Task Seal_BadValues_Is400NamingTheField_AndStoresNothing(string body, string field)
     {
         var session = await fixture.NewTenantAsync(Ct);
-        using var http = fixture.Server.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/vault/seal") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-        using var response = await http.SendAsync(request, Ct);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
-        var (_, list) = await SendAsync(HttpMethod.Get, "/api/v2/vault/credentials", session.Tenant.ApiKey);
+        var (status, problem, listed) = await PostThenListAsync(session, "/api/v2/vault/seal", body, "/api/v2/vault/credentials");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(field, problem.GetProperty("field").GetString());
-        Assert.Equal(0, list.GetProperty("data").GetArrayLength());
+        Assert.Equal(0, listed);
     }
 
     [Fact]
@@ -146,17 +150,12 @@ public sealed class VaultAndIntegrationApiTests(EmulatorServerFixture fixture) :
     {
         var session = await fixture.NewTenantAsync(Ct);
         var credential = await session.Sdk.SealCredentialAsync("oauth2_client", new { client_id = "x", client_secret = "y" }, cancellationToken: Ct);
-        using var http = fixture.Server.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/integrations") { Content = new StringContent(template.Replace("CRED", credential.CredentialId, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-        using var response = await http.SendAsync(request, Ct);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
-        var (_, list) = await SendAsync(HttpMethod.Get, "/api/v2/integrations", session.Tenant.ApiKey);
+        var (status, problem, listed) = await PostThenListAsync(session, "/api/v2/integrations", template.Replace("CRED", credential.CredentialId, StringComparison.Ordinal), "/api/v2/integrations");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(field, problem.GetProperty("field").GetString());
-        Assert.Equal(0, list.GetProperty("data").GetArrayLength());
+        Assert.Equal(0, listed);
     }
 
     [Fact]

@@ -39,6 +39,47 @@ internal sealed partial class LegacyRecordSealer(IKeyWrapProvider keyWrap, ILogg
         WHERE grain_key = @grain_key AND version = @version
         """;
 
+    /// <summary>
+    /// How recently a silo must have written its "I am alive" time to count as running. Orleans writes it every
+    /// <c>IAmAliveTablePublishTimeout</c> (5 minutes by default); twice that covers a silo between two writes.
+    /// </summary>
+    internal static readonly TimeSpan LiveSiloWindow = TimeSpan.FromMinutes(10);
+
+    private const string LiveSilosSql = """
+        SELECT silo_name, host_name, address, port, i_am_alive_time
+        FROM orleans_membership
+        WHERE status = 3 AND i_am_alive_time > now() - @window
+        ORDER BY silo_name, address, port
+        """;
+
+    /// <summary>
+    /// The silos the membership table shows as active with an "I am alive" time inside <see cref="LiveSiloWindow"/>:
+    /// nodes that are probably still running (a silo killed without a shutdown stays listed until the window passes).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> FindLiveSilosAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        await using var connection = new NpgsqlConnection(PostgresConnectionStrings.WithSafeTimeouts(connectionString));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(LiveSilosSql, connection);
+        command.Parameters.AddWithValue("window", LiveSiloWindow);
+        var live = new List<string>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                live.Add($"{reader.GetString(0)} on {reader.GetString(1)} ({reader.GetString(2)}:{reader.GetInt32(3)}, alive at {reader.GetFieldValue<DateTimeOffset>(4):u})");
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No clustering schema: no silo has ever joined through this database.
+        }
+
+        return live;
+    }
+
     /// <summary>The stored state names of the authenticated kinds (grain type / state name).</summary>
     internal const string ApiKeyStateName = "qs.apikey/apikey";
 

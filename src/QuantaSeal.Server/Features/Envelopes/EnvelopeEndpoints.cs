@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Envelopes;
+using QuantaSeal.Crypto.Envelope;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Server.Audit;
 using QuantaSeal.Server.Http;
@@ -65,7 +66,9 @@ internal static class EnvelopeEndpoints
         // refuses with one denied event.
         try
         {
-            var sealedEnvelope = await grains.GetGrain<IEnvelopeSealerGrain>(CallerContext.From(http.User).TenantId).EchoAsync(body.RecipientKeyId, plaintext, cancellationToken);
+            // Bound to the request: the payload's JSON text exactly as it was sent (docs/envelope-v2.md, "Request hash").
+            var requestHash = EnvelopeRequestHash.ForEcho(body.Payload.GetRawText());
+            var sealedEnvelope = await grains.GetGrain<IEnvelopeSealerGrain>(CallerContext.From(http.User).TenantId).EchoAsync(body.RecipientKeyId, plaintext, requestHash, cancellationToken);
             return TypedResults.Text(sealedEnvelope.Json, "application/json");
         }
         catch (NoRecipientKeyException ex)

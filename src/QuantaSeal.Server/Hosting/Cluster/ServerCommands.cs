@@ -11,13 +11,17 @@ namespace QuantaSeal.Server.Hosting.Cluster;
 /// <c>deploy/scripts/cluster.sh</c>), <c>migrate [--check] [--connection-string CS]</c> (apply, or only check,
 /// deploy/sql without starting a node; the connection string may come from <c>QuantaSeal__ConnectionString</c> instead,
 /// which keeps its password out of the process list) and
-/// <c>seal-records --connection-string CS --master-key-file PATH [--service-id ID]</c> (the one-time upgrade step that
-/// authenticates records written before records were authenticated; docs/hardening.md).
+/// <c>seal-records --connection-string CS --master-key-file PATH [--service-id ID] [--force]</c> (the one-time upgrade
+/// step that authenticates records written before records were authenticated; refused while the membership table shows
+/// a node alive, unless forced; docs/hardening.md).
 /// </summary>
 internal static class ServerCommands
 {
     /// <summary>The environment variable <c>migrate</c> reads the connection string from when none is given.</summary>
     internal const string ConnectionStringVariable = "QuantaSeal__ConnectionString";
+
+    private const string SealRecordsUsage =
+        "usage: QuantaSeal.Server seal-records --connection-string CS --master-key-file PATH [--service-id ID] [--force]   (every node stopped)";
 
     private const string MigrateUsage = "usage: QuantaSeal.Server migrate [--check] [--connection-string CS]  (or set QuantaSeal__ConnectionString)";
 
@@ -46,10 +50,12 @@ internal static class ServerCommands
                 return 2;
             case ["migrate", .. var rest]:
                 return await MigrateAsync(rest, stdout, stderr, environment, cancellationToken);
-            case ["seal-records", "--connection-string", var cs, "--master-key-file", var keyFile, .. var rest] when rest is [] or ["--service-id", _]:
-                return await SealRecordsAsync(cs, keyFile, rest is [_, var serviceId] ? serviceId : new ServerOptions().ServiceId, stdout, stderr);
+            case ["seal-records", "--connection-string", var cs, "--master-key-file", var keyFile, .. var rest]
+                when rest is [] or ["--force"] or ["--service-id", _] or ["--service-id", _, "--force"]:
+                return await SealRecordsAsync(
+                    cs, keyFile, rest is ["--service-id", var serviceId, ..] ? serviceId : new ServerOptions().ServiceId, rest is [.., "--force"], stdout, stderr, cancellationToken);
             case ["seal-records", ..]:
-                await stderr.WriteLineAsync("usage: QuantaSeal.Server seal-records --connection-string CS --master-key-file PATH [--service-id ID]   (every node stopped)");
+                await stderr.WriteLineAsync(SealRecordsUsage);
                 return 2;
             default:
                 return null;
@@ -115,8 +121,26 @@ internal static class ServerCommands
         }
     }
 
-    private static async Task<int> SealRecordsAsync(string connectionString, string masterKeyFile, string serviceId, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> SealRecordsAsync(
+        string connectionString, string masterKeyFile, string serviceId, bool force, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        // seal-records vouches for whatever the rows hold, and a running node could write an older copy over a sealed
+        // row: refuse while the membership table shows a node alive, unless the operator knows better (a node killed
+        // without a shutdown stays listed for LiveSiloWindow).
+        var live = await LegacyRecordSealer.FindLiveSilosAsync(connectionString, cancellationToken);
+        if (live.Count > 0 && !force)
+        {
+            await stderr.WriteLineAsync(
+                $"seal-records: refused: {live.Count} node(s) look alive in the membership table (an \"I am alive\" time within the last {LegacyRecordSealer.LiveSiloWindow.TotalMinutes:0} minutes):");
+            foreach (var silo in live)
+            {
+                await stderr.WriteLineAsync("  " + silo);
+            }
+
+            await stderr.WriteLineAsync("Stop every node and run it again; add --force only if you know they are stopped (e.g. killed without a shutdown).");
+            return 3;
+        }
+
         using var factory = LoggerFactory.Create(l => l.AddConsole());
         LocalKeyWrapProvider keyWrap;
         try
@@ -131,7 +155,7 @@ internal static class ServerCommands
 
         using (keyWrap)
         {
-            var sealedCount = await new LegacyRecordSealer(keyWrap, factory.CreateLogger("QuantaSeal.SealRecords")).SealAsync(connectionString, serviceId);
+            var sealedCount = await new LegacyRecordSealer(keyWrap, factory.CreateLogger("QuantaSeal.SealRecords")).SealAsync(connectionString, serviceId, cancellationToken);
             await stdout.WriteLineAsync($"seal-records: {sealedCount} record(s) of service '{serviceId}' sealed");
         }
 
