@@ -25,7 +25,7 @@ public sealed partial class QuantaSealClient
     /// </summary>
     /// <param name="query">Filters; its <see cref="AuditEventQuery.Cursor"/>, if set, is where to start.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
-    public async IAsyncEnumerable<AuditEvent> EnumerateAuditEventsAsync(AuditEventQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<AuditRecord> EnumerateAuditEventsAsync(AuditEventQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var next = query ?? new AuditEventQuery();
         while (true)

@@ -1,23 +1,6 @@
-namespace QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.Audit;
 
-/// <summary>A chained event as stored: the event, its seq and its chain hash (lower-case hex).</summary>
-[GenerateSerializer, Immutable, Alias("qs.AuditEventRecord")]
-public sealed record AuditEventRecord(
-    [property: Id(0)] string EventId,
-    [property: Id(1)] string TenantId,
-    [property: Id(2)] long Seq,
-    [property: Id(3)] DateTimeOffset Timestamp,
-    [property: Id(4)] string Actor,
-    [property: Id(5)] string Action,
-    [property: Id(6)] string? IntegrationId,
-    [property: Id(7)] string? Operation,
-    [property: Id(8)] string Outcome,
-    [property: Id(9)] int? UpstreamStatus,
-    [property: Id(10)] string? RequestSha256,
-    [property: Id(11)] long? LatencyMs,
-    [property: Id(12)] string? ObjectId,
-    [property: Id(13)] string Hash,
-    [property: Id(14)] string? AttemptEventId = null);
+namespace QuantaSeal.Abstractions.Audit;
 
 /// <summary>A signed checkpoint: <c>{tenant_id, seq, hash, timestamp}</c> signed with ML-DSA-65 by <see cref="KeyId"/>.</summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditCheckpointInfo")]
@@ -51,7 +34,7 @@ public sealed record AuditEventQuery(
 /// <summary>A page of events; <see cref="NextAfterSeq"/> is set when more may follow.</summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditEventPage")]
 public sealed record AuditEventPage(
-    [property: Id(0)] IReadOnlyList<AuditEventRecord> Items,
+    [property: Id(0)] IReadOnlyList<AuditRecord> Items,
     [property: Id(1)] long? NextAfterSeq);
 
 /// <summary>
@@ -60,9 +43,9 @@ public sealed record AuditEventPage(
 /// </summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditEventProof")]
 public sealed record AuditEventProof(
-    [property: Id(0)] AuditEventRecord Event,
+    [property: Id(0)] AuditRecord Event,
     [property: Id(1)] string PreviousHash,
-    [property: Id(2)] IReadOnlyList<AuditEventRecord> Following,
+    [property: Id(2)] IReadOnlyList<AuditRecord> Following,
     [property: Id(3)] AuditCheckpointInfo? Checkpoint);
 
 /// <summary>The result of walking a chain.</summary>

@@ -1,3 +1,5 @@
+using QuantaSeal.Crypto.Audit;
+
 namespace QuantaSeal.Abstractions.Audit;
 
 /// <summary>
@@ -31,7 +33,7 @@ public interface IAuditReaderGrain : IGrainWithStringKey
 
     /// <summary>Events with <c>seq</c> in [<paramref name="fromSeq"/>, <paramref name="toSeq"/>], at most <paramref name="limit"/>, in seq order.</summary>
     [Alias("ReadRange")]
-    Task<IReadOnlyList<AuditEventRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Checkpoints with seq after <paramref name="afterSeq"/>, oldest first.</summary>
     [Alias("ListCheckpoints")]

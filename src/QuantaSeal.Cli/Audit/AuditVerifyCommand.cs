@@ -82,7 +82,7 @@ internal static class AuditVerifyCommand
         return CliExitCodes.Rejected;
     }
 
-    private static AuditExportHeader Read(string path, Func<TextReader> open, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
+    private static AuditExportHeader Read(string path, Func<TextReader> open, Action<AuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
     {
         try
         {

@@ -7,7 +7,7 @@ namespace QuantaSeal.Client.Audit;
 /// <summary>The answer of <c>GET /api/v2/audit/events/{id}</c>: the event and its inclusion proof.</summary>
 /// <param name="Event">The event.</param>
 /// <param name="Proof">Its inclusion proof.</param>
-public sealed record AuditEventWithProof(AuditEvent Event, AuditInclusionProofDetails Proof)
+public sealed record AuditEventWithProof(AuditRecord Event, AuditInclusionProofDetails Proof)
 {
     /// <summary>
     /// Checks, with only the tenant's public keys, that <see cref="Event"/> is in the chain that the signed checkpoint
@@ -31,9 +31,9 @@ public sealed record AuditEventWithProof(AuditEvent Event, AuditInclusionProofDe
         }
 
         return AuditInclusionProof.Verify(
-            Event.ToChainedRecord(),
+            Event,
             Proof.PreviousHash,
-            [.. Proof.Following.Select(e => e.ToChainedRecord())],
+            Proof.Following,
             Proof.Checkpoint.ToCheckpoint(),
             signingKeys);
     }

@@ -11,7 +11,7 @@ public static class AuditChainVerifier
     /// <summary>Verifies <paramref name="records"/> (ordered as stored) against <paramref name="checkpoints"/>.</summary>
     public static AuditVerification Verify(
         string tenantId,
-        IEnumerable<ChainedAuditRecord> records,
+        IEnumerable<AuditRecord> records,
         IEnumerable<AuditCheckpoint> checkpoints,
         IReadOnlyDictionary<string, byte[]> signingPublicKeys)
     {

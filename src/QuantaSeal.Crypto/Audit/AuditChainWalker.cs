@@ -92,7 +92,7 @@ public sealed class AuditChainWalker
     /// checkpoint failures are reported by <see cref="Complete"/>.
     /// </remarks>
     /// <exception cref="InvalidOperationException"><see cref="Complete"/> was already called.</exception>
-    public bool Add(ChainedAuditRecord record)
+    public bool Add(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (_result is not null)
@@ -105,22 +105,21 @@ public sealed class AuditChainWalker
             return false;
         }
 
-        var (auditRecord, storedHash) = record;
-        if (!string.Equals(auditRecord.TenantId, _tenantId, StringComparison.Ordinal))
+        if (!string.Equals(record.TenantId, _tenantId, StringComparison.Ordinal))
         {
-            return Fail($"seq {auditRecord.Seq} belongs to another tenant.");
+            return Fail($"seq {record.Seq} belongs to another tenant.");
         }
 
-        if (auditRecord.Seq != _expected)
+        if (record.Seq != _expected)
         {
-            return auditRecord.Seq > _expected
-                ? Fail($"seq {_expected} is missing (found seq {auditRecord.Seq} next): a row was deleted or the rows were reordered.")
-                : Fail($"found seq {auditRecord.Seq} where seq {_expected} belongs: a row was inserted, duplicated or reordered.");
+            return record.Seq > _expected
+                ? Fail($"seq {_expected} is missing (found seq {record.Seq} next): a row was deleted or the rows were reordered.")
+                : Fail($"found seq {record.Seq} where seq {_expected} belongs: a row was inserted, duplicated or reordered.");
         }
 
-        var hash = AuditHashChain.Next(_previous, auditRecord);
+        var hash = AuditHashChain.Next(_previous, record);
         var hashHex = Convert.ToHexStringLower(hash);
-        if (!string.Equals(hashHex, storedHash, StringComparison.Ordinal))
+        if (!string.Equals(hashHex, record.Hash, StringComparison.Ordinal))
         {
             return Fail($"seq {_expected} does not match its hash: the event or its hash was changed.");
         }

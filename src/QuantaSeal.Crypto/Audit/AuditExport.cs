@@ -38,11 +38,11 @@ public static class AuditExport
     }
 
     /// <summary>An event line: <c>{"type":"event",</c> + the canonical members + <c>,"hash":"…"}</c>.</summary>
-    public static string EventLine(ChainedAuditRecord chained)
+    public static string EventLine(AuditRecord record)
     {
-        ArgumentNullException.ThrowIfNull(chained);
-        var canonical = System.Text.Encoding.UTF8.GetString(AuditCanonicalJson.Serialize(chained.Record));
-        return "{\"type\":\"event\"," + canonical[1..^1] + ",\"hash\":\"" + chained.HashHex + "\"}";
+        ArgumentNullException.ThrowIfNull(record);
+        var canonical = System.Text.Encoding.UTF8.GetString(AuditCanonicalJson.Serialize(record));
+        return "{\"type\":\"event\"," + canonical[1..^1] + ",\"hash\":\"" + record.Hash + "\"}";
     }
 
     /// <summary>A checkpoint line.</summary>
@@ -62,9 +62,9 @@ public static class AuditExport
 
     /// <summary>Parses an export.</summary>
     /// <exception cref="FormatException">A line is not valid; the message names the line number.</exception>
-    public static (string TenantId, IReadOnlyList<ChainedAuditRecord> Events, IReadOnlyList<AuditCheckpoint> Checkpoints) Read(TextReader reader)
+    public static (string TenantId, IReadOnlyList<AuditRecord> Events, IReadOnlyList<AuditCheckpoint> Checkpoints) Read(TextReader reader)
     {
-        var events = new List<ChainedAuditRecord>();
+        var events = new List<AuditRecord>();
         var checkpoints = new List<AuditCheckpoint>();
         var tenantId = Read(reader, events.Add, checkpoints.Add);
         return (tenantId, events, checkpoints);
@@ -77,15 +77,15 @@ public static class AuditExport
     /// </summary>
     /// <returns>The tenant id of the header line.</returns>
     /// <exception cref="FormatException">A line is not valid, or there is no header line; the message names the line number.</exception>
-    public static string Read(TextReader reader, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint) =>
+    public static string Read(TextReader reader, Action<AuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint) =>
         ReadWithHeader(reader, onEvent, onCheckpoint).TenantId;
 
     /// <summary>
-    /// As <see cref="Read(TextReader, Action{ChainedAuditRecord}?, Action{AuditCheckpoint}?)"/>, and returns what the
+    /// As <see cref="Read(TextReader, Action{AuditRecord}?, Action{AuditCheckpoint}?)"/>, and returns what the
     /// header says: the tenant and, when the server reported it, the completeness (null in exports that predate it).
     /// </summary>
     /// <exception cref="FormatException">A line is not valid, or there is no header line; the message names the line number.</exception>
-    public static AuditExportHeader ReadWithHeader(TextReader reader, Action<ChainedAuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
+    public static AuditExportHeader ReadWithHeader(TextReader reader, Action<AuditRecord>? onEvent, Action<AuditCheckpoint>? onCheckpoint)
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? tenantId = null;
@@ -99,7 +99,7 @@ public static class AuditExport
                 continue;
             }
 
-            ChainedAuditRecord? chained = null;
+            AuditRecord? chained = null;
             AuditCheckpoint? checkpoint = null;
             try
             {
@@ -125,12 +125,10 @@ public static class AuditExport
 
                         break;
                     case "event":
-                        chained = new ChainedAuditRecord(
-                            new AuditRecord(
-                                Req(e, "event_id"), Req(e, "tenant_id"), Num(e, "seq")!.Value, Time(Req(e, "timestamp")), Req(e, "actor"), Req(e, "action"),
-                                Str(e, "integration_id"), Str(e, "operation"), Req(e, "outcome"), (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
-                                Num(e, "latency_ms"), Str(e, "object_id"), OptionalStr(e, "attempt_event_id")),
-                            Req(e, "hash"));
+                        chained = new AuditRecord(
+                            Req(e, "event_id"), Req(e, "tenant_id"), Num(e, "seq")!.Value, Time(Req(e, "timestamp")), Req(e, "actor"), Req(e, "action"),
+                            Str(e, "integration_id"), Str(e, "operation"), Req(e, "outcome"), (int?)Num(e, "upstream_status"), Str(e, "request_sha256"),
+                            Num(e, "latency_ms"), Str(e, "object_id"), OptionalStr(e, "attempt_event_id"), Req(e, "hash"));
                         break;
                     case "checkpoint":
                         checkpoint = new AuditCheckpoint(Req(e, "tenant_id"), Num(e, "seq")!.Value, Req(e, "hash"), Time(Req(e, "timestamp")), Req(e, "key_id"), Convert.FromBase64String(Req(e, "signature")));

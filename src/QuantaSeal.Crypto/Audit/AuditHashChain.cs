@@ -9,7 +9,19 @@ public static class AuditHashChain
     /// <summary>The previous hash of seq 1.</summary>
     public static byte[] Genesis => new byte[32];
 
-    /// <summary>The hash of <paramref name="record"/> following <paramref name="previousHash"/>.</summary>
+    /// <summary>
+    /// Chains <paramref name="record"/> after <paramref name="hash"/>: on return <paramref name="hash"/> holds the hash
+    /// at the record's seq, and the record returned carries it as <see cref="AuditRecord.Hash"/>.
+    /// </summary>
+    /// <param name="hash">The previous hash (32 bytes) in, the record's hash out.</param>
+    /// <param name="record">The event; its <see cref="AuditRecord.Hash"/> is not covered and is replaced.</param>
+    public static AuditRecord Link(Span<byte> hash, AuditRecord record)
+    {
+        Next(hash, record, hash);
+        return record with { Hash = Convert.ToHexStringLower(hash) };
+    }
+
+    /// <summary>The hash of <paramref name="record"/> following <paramref name="previousHash"/> (its <see cref="AuditRecord.Hash"/> is not covered).</summary>
     public static byte[] Next(ReadOnlySpan<byte> previousHash, AuditRecord record)
     {
         var hash = new byte[32];

@@ -20,9 +20,9 @@ public static class AuditInclusionProof
     /// <param name="checkpoint">The signed checkpoint that covers <paramref name="target"/>.</param>
     /// <param name="signingPublicKeys">The tenant's ML-DSA-65 signing public keys by key id.</param>
     public static AuditInclusionProofResult Verify(
-        ChainedAuditRecord target,
+        AuditRecord target,
         string previousHashHex,
-        IReadOnlyList<ChainedAuditRecord> following,
+        IReadOnlyList<AuditRecord> following,
         AuditCheckpoint checkpoint,
         IReadOnlyDictionary<string, byte[]> signingPublicKeys)
     {
@@ -32,8 +32,8 @@ public static class AuditInclusionProof
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(signingPublicKeys);
 
-        var tenantId = target.Record.TenantId;
-        var seq = target.Record.Seq;
+        var tenantId = target.TenantId;
+        var seq = target.Seq;
         if (!string.Equals(checkpoint.TenantId, tenantId, StringComparison.Ordinal))
         {
             return Fail($"the event belongs to tenant {tenantId} but the checkpoint to tenant {checkpoint.TenantId}.");
@@ -55,14 +55,14 @@ public static class AuditInclusionProof
             return Fail("seq 1 must follow 32 zero bytes, but previous_hash is something else.");
         }
 
-        previous = AuditHashChain.Next(previous, target.Record);
-        if (!string.Equals(Convert.ToHexStringLower(previous), target.HashHex, StringComparison.Ordinal))
+        previous = AuditHashChain.Next(previous, target);
+        if (!string.Equals(Convert.ToHexStringLower(previous), target.Hash, StringComparison.Ordinal))
         {
             return Fail(Invariant($"seq {seq} does not match its hash: the event, its hash or previous_hash was changed."));
         }
 
         var lastSeq = seq;
-        var lastHash = target.HashHex;
+        var lastHash = target.Hash;
         foreach (var next in following)
         {
             if (next is null)
@@ -70,20 +70,20 @@ public static class AuditInclusionProof
                 return Fail(Invariant($"the proof has an empty entry after seq {lastSeq}."));
             }
 
-            if (!string.Equals(next.Record.TenantId, tenantId, StringComparison.Ordinal))
+            if (!string.Equals(next.TenantId, tenantId, StringComparison.Ordinal))
             {
-                return Fail(Invariant($"seq {next.Record.Seq} in the proof belongs to another tenant."));
+                return Fail(Invariant($"seq {next.Seq} in the proof belongs to another tenant."));
             }
 
-            if (next.Record.Seq != lastSeq + 1)
+            if (next.Seq != lastSeq + 1)
             {
-                return Fail(Invariant($"the proof jumps from seq {lastSeq} to seq {next.Record.Seq}: the following events must be contiguous."));
+                return Fail(Invariant($"the proof jumps from seq {lastSeq} to seq {next.Seq}: the following events must be contiguous."));
             }
 
-            previous = AuditHashChain.Next(previous, next.Record);
-            lastSeq = next.Record.Seq;
+            previous = AuditHashChain.Next(previous, next);
+            lastSeq = next.Seq;
             lastHash = Convert.ToHexStringLower(previous);
-            if (!string.Equals(lastHash, next.HashHex, StringComparison.Ordinal))
+            if (!string.Equals(lastHash, next.Hash, StringComparison.Ordinal))
             {
                 return Fail(Invariant($"seq {lastSeq} in the proof does not match its hash: the event or its hash was changed."));
             }

@@ -1,8 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace QuantaSeal.Crypto.Audit;
 
 /// <summary>
-/// One audit event as chained (DESIGN §7). Field order here is the canonical order; see <see cref="AuditCanonicalJson"/>.
+/// One event of a tenant's audit chain (DESIGN §7): every canonical member plus its chain hash. The one type for a
+/// chained event, from the store through the grain contracts and the API's JSON to the SDK and the offline verifier.
 /// </summary>
+/// <remarks>
+/// Member order here is the canonical order; <see cref="AuditCanonicalJson"/> covers every member except
+/// <see cref="Hash"/>. The attributes define the API's JSON form (docs/audit-chain.md): snake_case names, absent values
+/// as explicit nulls, the timestamp in the canonical text form, <c>hash</c>, then <c>attempt_event_id</c> only when set.
+/// </remarks>
 /// <param name="EventId"><c>aud_</c> + ULID.</param>
 /// <param name="TenantId">Tenant.</param>
 /// <param name="Seq">Position in the tenant's chain, from 1, without gaps.</param>
@@ -20,18 +28,23 @@ namespace QuantaSeal.Crypto.Audit;
 /// For an outcome event, the id of the <c>attempted</c> (intent) event it completes; null otherwise. Part of the
 /// canonical form only when set, so every event recorded before it existed hashes as it always did.
 /// </param>
+/// <param name="Hash">
+/// The chain hash at <paramref name="Seq"/> (lower-case hex) as stored or received: what a verifier compares with the
+/// hash it recomputes. Empty (the default) on an event not chained yet; <see cref="AuditHashChain.Link"/> sets it.
+/// </param>
 public sealed record AuditRecord(
-    string EventId,
-    string TenantId,
-    long Seq,
-    DateTimeOffset Timestamp,
-    string Actor,
-    string Action,
-    string? IntegrationId,
-    string? Operation,
-    string Outcome,
-    int? UpstreamStatus,
-    string? RequestSha256,
-    long? LatencyMs,
-    string? ObjectId,
-    string? AttemptEventId = null);
+    [property: JsonPropertyName("event_id")] string EventId,
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName("seq")] long Seq,
+    [property: JsonPropertyName("timestamp"), JsonConverter(typeof(AuditTimestampJsonConverter))] DateTimeOffset Timestamp,
+    [property: JsonPropertyName("actor")] string Actor,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("integration_id"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? IntegrationId,
+    [property: JsonPropertyName("operation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Operation,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("upstream_status"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? UpstreamStatus,
+    [property: JsonPropertyName("request_sha256"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RequestSha256,
+    [property: JsonPropertyName("latency_ms"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LatencyMs,
+    [property: JsonPropertyName("object_id"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ObjectId,
+    [property: JsonPropertyName("attempt_event_id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonPropertyOrder(1)] string? AttemptEventId = null,
+    [property: JsonPropertyName("hash")] string Hash = "");

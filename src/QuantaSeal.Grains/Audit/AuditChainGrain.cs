@@ -212,8 +212,8 @@ internal sealed partial class AuditChainGrain(
         {
             var records = Chain(head, accepted);
             var last = records[^1];
-            var checkpoint = last.Record.Seq - head.CheckpointSeq >= options.Value.CheckpointEveryEvents
-                ? await TrySignAsync(last.Record.Seq, last.HashHex, cancellationToken)
+            var checkpoint = last.Seq - head.CheckpointSeq >= options.Value.CheckpointEveryEvents
+                ? await TrySignAsync(last.Seq, last.Hash, cancellationToken)
                 : null;
             if (checkpoint is null && !_tailReminderRegistered
                 && (_tailReminderFailedAt is not { } failedAt || timeProvider.GetUtcNow() - failedAt >= options.Value.CheckpointInterval))
@@ -227,7 +227,7 @@ internal sealed partial class AuditChainGrain(
             try
             {
                 await store.AppendAsync(TenantId, records, checkpoint, cancellationToken);
-                _head = head = new AuditChainHead(last.Record.Seq, Convert.FromHexString(last.HashHex), checkpoint?.Seq ?? head.CheckpointSeq);
+                _head = head = new AuditChainHead(last.Seq, Convert.FromHexString(last.Hash), checkpoint?.Seq ?? head.CheckpointSeq);
                 if (checkpoint is not null)
                 {
                     _lastCheckpointAt = checkpoint.Timestamp;
@@ -268,18 +268,16 @@ internal sealed partial class AuditChainGrain(
         }
     }
 
-    private static List<ChainedAuditRecord> Chain(AuditChainHead head, List<AuditEvent> events)
+    private static List<AuditRecord> Chain(AuditChainHead head, List<AuditEvent> events)
     {
-        var records = new List<ChainedAuditRecord>(events.Count);
-        var previous = head.Hash;
+        var records = new List<AuditRecord>(events.Count);
+        var hash = head.Hash.ToArray();
         var seq = head.Seq;
         foreach (var e in events)
         {
-            var record = new AuditRecord(
-                e.EventId, e.TenantId, ++seq, AuditMapping.ToMilliseconds(e.Timestamp), e.Actor, e.Action, e.IntegrationId, e.Operation,
-                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId);
-            previous = AuditHashChain.Next(previous, record);
-            records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
+            records.Add(AuditHashChain.Link(hash, new AuditRecord(
+                e.EventId, e.TenantId, ++seq, AuditCanonicalJson.Normalize(e.Timestamp), e.Actor, e.Action, e.IntegrationId, e.Operation,
+                e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId)));
         }
 
         return records;
@@ -324,7 +322,7 @@ internal sealed partial class AuditChainGrain(
         try
         {
             var key = await GetSigningKeyAsync(cancellationToken);
-            var timestamp = AuditMapping.ToMilliseconds(timeProvider.GetUtcNow());
+            var timestamp = AuditCanonicalJson.Normalize(timeProvider.GetUtcNow());
             var signature = AuditCheckpointSigning.Sign(key.KeyPair, TenantId, seq, hashHex, timestamp);
             return new AuditCheckpoint(TenantId, seq, hashHex, timestamp, key.KeyId, signature);
         }

@@ -28,7 +28,7 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
         var limit = Math.Clamp(query.Limit, 1, MaxLimit);
         // One row more than asked tells whether another page exists.
         var rows = await store.QueryAsync(TenantId, query with { Limit = limit + 1 }, cancellationToken);
-        var items = rows.Take(limit).Select(AuditMapping.ToInfo).ToList();
+        var items = rows.Take(limit).ToList();
         return new AuditEventPage(items, rows.Count > limit ? items[^1].Seq : null);
     }
 
@@ -40,7 +40,7 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
             return null;
         }
 
-        var seq = found.Record.Seq;
+        var seq = found.Seq;
         var checkpoint = await store.FindCheckpointAsync(TenantId, seq, cancellationToken);
         if (checkpoint is null)
         {
@@ -51,14 +51,14 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
 
         var previousHash = seq == 1
             ? Convert.ToHexStringLower(AuditHashChain.Genesis)
-            : (await store.ReadRangeAsync(TenantId, seq - 1, seq - 1, 1, cancellationToken)).Single().HashHex;
+            : (await store.ReadRangeAsync(TenantId, seq - 1, seq - 1, 1, cancellationToken)).Single().Hash;
         var following = checkpoint is null || checkpoint.Seq == seq
             ? []
             : await store.ReadRangeAsync(TenantId, seq + 1, checkpoint.Seq, (int)(checkpoint.Seq - seq), cancellationToken);
         return new AuditEventProof(
-            AuditMapping.ToInfo(found),
+            found,
             previousHash,
-            [.. following.Select(AuditMapping.ToInfo)],
+            following,
             checkpoint is null ? null : AuditMapping.ToInfo(checkpoint));
     }
 
@@ -74,13 +74,13 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
 
         var keys = await GrainFactory.GetGrain<ITenantGrain>(TenantId).GetPublicKeysAsync(cancellationToken);
         var signingKeys = keys.SigningKeys.ToDictionary(k => k.KeyId, k => k.PublicKey, StringComparer.Ordinal);
-        IReadOnlyList<ChainedAuditRecord> rows = state.NextSeq > upTo ? [] : await store.ReadRangeAsync(TenantId, state.NextSeq, upTo, pageSize, cancellationToken);
-        var last = rows.Count < pageSize || rows[^1].Record.Seq >= upTo;
+        IReadOnlyList<AuditRecord> rows = state.NextSeq > upTo ? [] : await store.ReadRangeAsync(TenantId, state.NextSeq, upTo, pageSize, cancellationToken);
+        var last = rows.Count < pageSize || rows[^1].Seq >= upTo;
 
         // The checkpoints this page reaches (its seq range), or on the last page every one left up to the bound. A
         // consistent page has at most pageSize distinct seqs, so pageSize + 1 checkpoints always include the first one
         // beyond the chain's end when there is one (a cut tail); an inconsistent page fails on its records anyway.
-        var checkpointsTo = last ? upTo : rows[^1].Record.Seq;
+        var checkpointsTo = last ? upTo : rows[^1].Seq;
         var checkpoints = await store.ListCheckpointsAsync(TenantId, state.NextSeq - 1, pageSize + 1, cancellationToken);
         var walker = new AuditChainWalker(TenantId, checkpoints.Where(c => c.Seq <= checkpointsTo), signingKeys, state);
         if (rows.All(walker.Add) && !last)
@@ -108,11 +108,8 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
         return new AuditCompleteness(dead.Events, dead.UnattributedMessages);
     }
 
-    public async Task<IReadOnlyList<AuditEventRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default)
-    {
-        var rows = await store.ReadRangeAsync(TenantId, fromSeq, toSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
-        return [.. rows.Select(AuditMapping.ToInfo)];
-    }
+    public Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default) =>
+        store.ReadRangeAsync(TenantId, fromSeq, toSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
 
     public async Task<IReadOnlyList<AuditCheckpointInfo>> ListCheckpointsAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
     {

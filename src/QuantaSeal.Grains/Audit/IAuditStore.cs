@@ -18,7 +18,7 @@ public interface IAuditStore
     /// nothing.
     /// </summary>
     /// <exception cref="AuditAppendConflictException">An event id is already chained, or a seq is taken.</exception>
-    Task AppendAsync(string tenantId, IReadOnlyList<ChainedAuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default);
+    Task AppendAsync(string tenantId, IReadOnlyList<AuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default);
 
     /// <summary>Which of <paramref name="eventIds"/> are already chained (in any tenant).</summary>
     Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default);
@@ -27,13 +27,13 @@ public interface IAuditStore
     Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default);
 
     /// <summary>Events with seq in [<paramref name="fromSeq"/>, <paramref name="toSeq"/>] in seq order, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<ChainedAuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Events matching <paramref name="query"/>, at most <c>query.Limit</c>.</summary>
-    Task<IReadOnlyList<ChainedAuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>One event of the tenant by id, or null.</summary>
-    Task<ChainedAuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default);
+    Task<AuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default);
 
     /// <summary>Checkpoints after <paramref name="afterSeq"/>, oldest first.</summary>
     Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default);

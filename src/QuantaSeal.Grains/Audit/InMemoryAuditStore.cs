@@ -10,9 +10,9 @@ namespace QuantaSeal.Grains.Audit;
 public sealed class InMemoryAuditStore : IAuditStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<ChainedAuditRecord>> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<AuditRecord>> _events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<AuditCheckpoint>> _checkpoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ChainedAuditRecord> _byEventId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AuditRecord> _byEventId = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public Task<AuditChainHead> GetHeadAsync(string tenantId, CancellationToken cancellationToken = default)
@@ -24,26 +24,26 @@ public sealed class InMemoryAuditStore : IAuditStore
             var checkpointSeq = checkpoints.Count == 0 ? 0 : checkpoints[^1].Seq;
             return Task.FromResult(events.Count == 0
                 ? new AuditChainHead(0, AuditHashChain.Genesis, checkpointSeq)
-                : new AuditChainHead(events[^1].Record.Seq, Convert.FromHexString(events[^1].HashHex), checkpointSeq));
+                : new AuditChainHead(events[^1].Seq, Convert.FromHexString(events[^1].Hash), checkpointSeq));
         }
     }
 
     /// <inheritdoc/>
-    public Task AppendAsync(string tenantId, IReadOnlyList<ChainedAuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default)
+    public Task AppendAsync(string tenantId, IReadOnlyList<AuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         lock (_gate)
         {
             var events = Events(tenantId);
             var next = events.Count + 1L;
-            foreach (var chained in records)
+            foreach (var record in records)
             {
-                if (_byEventId.ContainsKey(chained.Record.EventId))
+                if (_byEventId.ContainsKey(record.EventId))
                 {
                     throw new AuditAppendConflictException(AuditAppendConflict.DuplicateEvent);
                 }
 
-                if (chained.Record.Seq != next++)
+                if (record.Seq != next++)
                 {
                     throw new AuditAppendConflictException(AuditAppendConflict.SeqTaken);
                 }
@@ -55,10 +55,10 @@ public sealed class InMemoryAuditStore : IAuditStore
                 throw new AuditAppendConflictException(AuditAppendConflict.SeqTaken);
             }
 
-            foreach (var chained in records)
+            foreach (var record in records)
             {
-                events.Add(chained);
-                _byEventId[chained.Record.EventId] = chained;
+                events.Add(record);
+                _byEventId[record.EventId] = record;
             }
 
             if (checkpoint is not null)
@@ -98,44 +98,44 @@ public sealed class InMemoryAuditStore : IAuditStore
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<ChainedAuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<ChainedAuditRecord>>(
-                [.. Events(tenantId).Where(e => e.Record.Seq >= fromSeq && e.Record.Seq <= toSeq).Take(limit)]);
+            return Task.FromResult<IReadOnlyList<AuditRecord>>(
+                [.. Events(tenantId).Where(e => e.Seq >= fromSeq && e.Seq <= toSeq).Take(limit)]);
         }
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<ChainedAuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
-            IEnumerable<ChainedAuditRecord> rows = Events(tenantId);
+            IEnumerable<AuditRecord> rows = Events(tenantId);
             if (query.Descending)
             {
                 rows = rows.Reverse();
             }
 
             rows = rows.Where(e =>
-                (query.From is null || e.Record.Timestamp >= query.From)
-                && (query.To is null || e.Record.Timestamp < query.To)
-                && (query.Action is null || e.Record.Action == query.Action)
-                && (query.IntegrationId is null || e.Record.IntegrationId == query.IntegrationId)
-                && (query.Outcome is null || e.Record.Outcome == query.Outcome)
-                && (query.AfterSeq is not { } after || (query.Descending ? e.Record.Seq < after : e.Record.Seq > after)));
-            return Task.FromResult<IReadOnlyList<ChainedAuditRecord>>([.. rows.Take(query.Limit)]);
+                (query.From is null || e.Timestamp >= query.From)
+                && (query.To is null || e.Timestamp < query.To)
+                && (query.Action is null || e.Action == query.Action)
+                && (query.IntegrationId is null || e.IntegrationId == query.IntegrationId)
+                && (query.Outcome is null || e.Outcome == query.Outcome)
+                && (query.AfterSeq is not { } after || (query.Descending ? e.Seq < after : e.Seq > after)));
+            return Task.FromResult<IReadOnlyList<AuditRecord>>([.. rows.Take(query.Limit)]);
         }
     }
 
     /// <inheritdoc/>
-    public Task<ChainedAuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default)
+    public Task<AuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            return Task.FromResult(_byEventId.TryGetValue(eventId, out var row) && row.Record.TenantId == tenantId ? row : null);
+            return Task.FromResult(_byEventId.TryGetValue(eventId, out var row) && row.TenantId == tenantId ? row : null);
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class InMemoryAuditStore : IAuditStore
         }
     }
 
-    private List<ChainedAuditRecord> Events(string tenantId)
+    private List<AuditRecord> Events(string tenantId)
     {
         if (!_events.TryGetValue(tenantId, out var list))
         {

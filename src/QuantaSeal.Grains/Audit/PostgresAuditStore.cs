@@ -84,7 +84,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         });
 
     /// <inheritdoc/>
-    public async Task AppendAsync(string tenantId, IReadOnlyList<ChainedAuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(string tenantId, IReadOnlyList<AuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0 && checkpoint is null)
@@ -165,7 +165,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         });
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<ChainedAuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             await using var command = _dataSource.CreateCommand(
@@ -178,7 +178,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         });
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<ChainedAuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         return Guard(async () =>
@@ -224,7 +224,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public Task<ChainedAuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default) =>
+    public Task<AuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default) =>
         Guard(async () =>
         {
             await using var command = _dataSource.CreateCommand($"SELECT {EventColumns} FROM audit_events WHERE tenant_id = @tenant AND event_id = @id");
@@ -283,13 +283,13 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private static async Task CopyEventsAsync(NpgsqlConnection connection, string tenantId, IReadOnlyList<ChainedAuditRecord> records, CancellationToken cancellationToken)
+    private static async Task CopyEventsAsync(NpgsqlConnection connection, string tenantId, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(CopySql, cancellationToken).ConfigureAwait(false);
         var hash = new byte[32];
-        foreach (var (r, h) in records)
+        foreach (var r in records)
         {
-            if (!Convert.FromHexString(h, hash, out _, out var written).Equals(System.Buffers.OperationStatus.Done) || written != hash.Length)
+            if (!Convert.FromHexString(r.Hash, hash, out _, out var written).Equals(System.Buffers.OperationStatus.Done) || written != hash.Length)
             {
                 throw new ArgumentException("A chained record's hash is not 32 bytes of hex.", nameof(records));
             }
@@ -323,7 +323,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         where T : struct =>
         value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
 
-    private static NpgsqlBatchCommand AppendCommand(string tenantId, IReadOnlyList<ChainedAuditRecord> records)
+    private static NpgsqlBatchCommand AppendCommand(string tenantId, IReadOnlyList<AuditRecord> records)
     {
         var n = records.Count;
         var seq = new long[n];
@@ -342,7 +342,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         var attemptEventId = new string?[n];
         for (var i = 0; i < n; i++)
         {
-            var (r, h) = records[i];
+            var r = records[i];
             seq[i] = r.Seq;
             eventId[i] = r.EventId;
             occurredAt[i] = r.Timestamp.UtcDateTime;
@@ -355,7 +355,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
             requestSha[i] = r.RequestSha256;
             latency[i] = r.LatencyMs;
             objectId[i] = r.ObjectId;
-            hash[i] = Convert.FromHexString(h);
+            hash[i] = Convert.FromHexString(r.Hash);
             attemptEventId[i] = r.AttemptEventId;
         }
 
@@ -402,28 +402,27 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         parameters.Add(new NpgsqlParameter<byte[]>("signature", checkpoint.Signature));
     }
 
-    private static async Task<IReadOnlyList<ChainedAuditRecord>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AuditRecord>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var rows = new List<ChainedAuditRecord>();
+        var rows = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new ChainedAuditRecord(
-                new AuditRecord(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetInt64(2),
-                    new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    NullableString(reader, 6),
-                    NullableString(reader, 7),
-                    reader.GetString(8),
-                    reader.IsDBNull(9) ? null : reader.GetInt32(9),
-                    NullableString(reader, 10),
-                    reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                    NullableString(reader, 12),
-                    NullableString(reader, 14)),
+            rows.Add(new AuditRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(3), TimeSpan.Zero),
+                reader.GetString(4),
+                reader.GetString(5),
+                NullableString(reader, 6),
+                NullableString(reader, 7),
+                reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetInt32(9),
+                NullableString(reader, 10),
+                reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                NullableString(reader, 12),
+                NullableString(reader, 14),
                 Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(13))));
         }
 

@@ -32,7 +32,7 @@ public sealed class AuditClientTests : IDisposable
         Assert.Equal("2", page.NextCursor);
         Assert.Equal(2, page.Items.Count);
         var first = page.Items[0];
-        Assert.Equal(_chain.Records[0], first.ToChainedRecord());
+        Assert.Equal(_chain.Records[0], first);
         Assert.Equal(AuditJson.T0.AddSeconds(1), first.Timestamp);
         Assert.Equal(200, first.UpstreamStatus);
         Assert.Null(first.RequestSha256);
@@ -40,7 +40,7 @@ public sealed class AuditClientTests : IDisposable
         Assert.Null(second.IntegrationId);
         Assert.Null(second.UpstreamStatus);
         Assert.Equal("cred_x", second.ObjectId);
-        Assert.Equal(_chain.Records[1], second.ToChainedRecord());
+        Assert.Equal(_chain.Records[1], second);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class AuditClientTests : IDisposable
 
         var events = await handler.Client().EnumerateAuditEventsAsync(new AuditEventQuery(Action: "proxy.outbound", Limit: 5), Ct).ToListAsync(Ct);
 
-        Assert.Equal(_chain.Records, events.Select(e => e.ToChainedRecord()));
+        Assert.Equal(_chain.Records, events);
         Assert.Equal(
             ["/api/v2/audit/events?action=proxy.outbound&limit=5", "/api/v2/audit/events?action=proxy.outbound&limit=5&cursor=5", "/api/v2/audit/events?action=proxy.outbound&limit=5&cursor=10"],
             handler.Requests.Select(r => r.PathAndQuery));
@@ -95,9 +95,9 @@ public sealed class AuditClientTests : IDisposable
     {
         var handler = new FakeHttpHandler(_ => FakeHttpHandler.Json(_chain.EventWithProof(seq)));
 
-        var answer = await handler.Client().GetAuditEventAsync(_chain.Records[(int)seq - 1].Record.EventId, Ct);
+        var answer = await handler.Client().GetAuditEventAsync(_chain.Records[(int)seq - 1].EventId, Ct);
 
-        Assert.Equal($"/api/v2/audit/events/{_chain.Records[(int)seq - 1].Record.EventId}", Assert.Single(handler.Requests).PathAndQuery);
+        Assert.Equal($"/api/v2/audit/events/{_chain.Records[(int)seq - 1].EventId}", Assert.Single(handler.Requests).PathAndQuery);
         Assert.Equal(seq, answer.Event.Seq);
         Assert.NotNull(answer.Proof.Checkpoint);
         Assert.Equal(answer.Proof.Checkpoint.Seq - seq, answer.Proof.Following.Count);

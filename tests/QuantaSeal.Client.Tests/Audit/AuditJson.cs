@@ -26,7 +26,7 @@ internal sealed class AuditJson : IDisposable
                 seq % 2 == 0 ? null : "int_01JCLIENTAUDIT00000000000", seq % 2 == 0 ? null : "get_users", "success", seq % 2 == 0 ? null : 200, null, 7, seq % 2 == 0 ? "cred_x" : null,
                 seq % 3 == 0 ? $"aud_01JCLIENTAUDIT{seq - 1:D15}" : null);
             previous = AuditHashChain.Next(previous, record);
-            Records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
+            Records.Add(record with { Hash = Convert.ToHexStringLower(previous) });
             if (checkpointAt.Contains(seq))
             {
                 var hex = Convert.ToHexStringLower(previous);
@@ -36,7 +36,7 @@ internal sealed class AuditJson : IDisposable
         }
     }
 
-    public List<ChainedAuditRecord> Records { get; } = [];
+    public List<AuditRecord> Records { get; } = [];
 
     public List<AuditCheckpoint> Checkpoints { get; } = [];
 
@@ -44,7 +44,7 @@ internal sealed class AuditJson : IDisposable
 
     public byte[] PublicKey => _key.PublicKey.ToArray();
 
-    public static string Event(ChainedAuditRecord record) => "{" + AuditExport.EventLine(record)["{\"type\":\"event\",".Length..];
+    public static string Event(AuditRecord record) => "{" + AuditExport.EventLine(record)["{\"type\":\"event\",".Length..];
 
     public static string Checkpoint(AuditCheckpoint checkpoint) => "{" + AuditExport.CheckpointLine(checkpoint)["{\"type\":\"checkpoint\",".Length..];
 
@@ -52,7 +52,7 @@ internal sealed class AuditJson : IDisposable
     public string EventWithProof(long seq)
     {
         var checkpoint = Checkpoints.Where(c => c.Seq >= seq).MinBy(c => c.Seq);
-        var previous = seq == 1 ? new string('0', 64) : Records[(int)seq - 2].HashHex;
+        var previous = seq == 1 ? new string('0', 64) : Records[(int)seq - 2].Hash;
         var following = checkpoint is null ? [] : Records.Skip((int)seq).Take((int)(checkpoint.Seq - seq));
         var checkpointJson = checkpoint is null ? "null" : Checkpoint(checkpoint);
         return "{\"event\":" + Event(Records[(int)seq - 1]) + ",\"proof\":{\"previous_hash\":\"" + previous + "\",\"following\":[" + string.Join(',', following.Select(Event)) + "],\"checkpoint\":" + checkpointJson + "}}";

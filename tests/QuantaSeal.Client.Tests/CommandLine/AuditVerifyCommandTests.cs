@@ -22,7 +22,7 @@ public sealed class AuditVerifyCommandTests : IDisposable
             var record = new AuditRecord($"aud_{seq:D26}", Tenant, seq, t0.AddSeconds(seq), "ak_x", "proxy.outbound", "int_x", "get_users", "success", 200, null, 5, null);
             previous = AuditHashChain.Next(previous, record);
             var hex = Convert.ToHexStringLower(previous);
-            lines.Add(AuditExport.EventLine(new ChainedAuditRecord(record, hex)));
+            lines.Add(AuditExport.EventLine(record with { Hash = hex }));
             if (checkpointAt.Contains(seq))
             {
                 checkpointLines.Add(AuditExport.CheckpointLine(new AuditCheckpoint(Tenant, seq, hex, t0.AddMinutes(seq), "sk_cli", AuditCheckpointSigning.Sign(key, Tenant, seq, hex, t0.AddMinutes(seq)))));

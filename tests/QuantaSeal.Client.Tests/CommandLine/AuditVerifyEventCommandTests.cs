@@ -29,7 +29,7 @@ public sealed class AuditVerifyEventCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var line = Assert.Single(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"OK {_chain.Records[(int)seq - 1].Record.EventId} (tenant {AuditJson.Tenant}, seq {seq},", line, StringComparison.Ordinal);
+        Assert.StartsWith($"OK {_chain.Records[(int)seq - 1].EventId} (tenant {AuditJson.Tenant}, seq {seq},", line, StringComparison.Ordinal);
         Assert.Contains($"signed by {AuditJson.KeyId}", line, StringComparison.Ordinal);
         Assert.Empty(result.StandardError);
     }

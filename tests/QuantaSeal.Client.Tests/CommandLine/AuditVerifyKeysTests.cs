@@ -33,7 +33,7 @@ public sealed class AuditVerifyKeysTests : IDisposable
             var record = new AuditRecord($"aud_{seq:D26}", Tenant, seq, t0.AddSeconds(seq), "ak_x", "vault.seal", null, null, "success", null, null, 3, "cred_x");
             previous = AuditHashChain.Next(previous, record);
             var hex = Convert.ToHexStringLower(previous);
-            lines.Add(AuditExport.EventLine(new ChainedAuditRecord(record, hex)));
+            lines.Add(AuditExport.EventLine(record with { Hash = hex }));
             if (seq % 10 == 0)
             {
                 var (key, id) = seq == 10 ? (_old, "sk_old") : (_new, "sk_new");

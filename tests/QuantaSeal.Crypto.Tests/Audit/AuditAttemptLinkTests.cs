@@ -51,19 +51,19 @@ public sealed class AuditAttemptLinkTests
     public void Export_WithAnIntentAndItsOutcome_RoundTripsAndVerifies()
     {
         using var key = MlDsa65KeyPair.Generate();
-        var first = new ChainedAuditRecord(Attempted(), Convert.ToHexStringLower(AuditHashChain.Next(AuditHashChain.Genesis, Attempted())));
-        var secondHash = AuditHashChain.Next(Convert.FromHexString(first.HashHex), Outcome());
-        var second = new ChainedAuditRecord(Outcome(), Convert.ToHexStringLower(secondHash));
+        var first = Attempted() with { Hash = Convert.ToHexStringLower(AuditHashChain.Next(AuditHashChain.Genesis, Attempted())) };
+        var secondHash = AuditHashChain.Next(Convert.FromHexString(first.Hash), Outcome());
+        var second = Outcome() with { Hash = Convert.ToHexStringLower(secondHash) };
         var at = T0.AddMinutes(1);
-        var checkpoint = new AuditCheckpoint(Tenant, 2, second.HashHex, at, "sk_test", AuditCheckpointSigning.Sign(key, Tenant, 2, second.HashHex, at));
+        var checkpoint = new AuditCheckpoint(Tenant, 2, second.Hash, at, "sk_test", AuditCheckpointSigning.Sign(key, Tenant, 2, second.Hash, at));
         var text = string.Join('\n', AuditExport.HeaderLine(Tenant, at), AuditExport.EventLine(first), AuditExport.EventLine(second), AuditExport.CheckpointLine(checkpoint));
 
         var (tenantId, events, checkpoints) = AuditExport.Read(new StringReader(text));
         var result = AuditChainVerifier.Verify(tenantId, events, checkpoints, new Dictionary<string, byte[]> { ["sk_test"] = key.PublicKey.ToArray() });
 
         Assert.True(result.Valid, result.Problem);
-        Assert.Null(events[0].Record.AttemptEventId);
-        Assert.Equal(Intent, events[1].Record.AttemptEventId);
+        Assert.Null(events[0].AttemptEventId);
+        Assert.Equal(Intent, events[1].AttemptEventId);
     }
 
     [Fact]

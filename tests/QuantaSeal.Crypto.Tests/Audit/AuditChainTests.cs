@@ -7,32 +7,17 @@ namespace QuantaSeal.Crypto.Tests.Audit;
 
 public sealed class AuditChainTests
 {
-    private const string Tenant = "ten_01JTESTAUDIT0000000000000";
+    private const string Tenant = TestChain.Tenant;
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 15, 0, 0, 123, TimeSpan.Zero);
 
     private static AuditRecord Record(long seq, string action = "proxy.outbound") =>
         new($"aud_{seq:D26}", Tenant, seq, T0.AddSeconds(seq), "ak_01JTESTKEY000000000000000", action, "int_01JTESTINT000000000000000", "get_users", "success", 200, new string('a', 64), 12, null);
 
-    private static (List<ChainedAuditRecord> Chain, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys) Build(int count, params long[] checkpointAt)
+    private static (List<AuditRecord> Chain, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys) Build(int count, params long[] checkpointAt)
     {
         using var key = MlDsa65KeyPair.Generate();
-        var chain = new List<ChainedAuditRecord>();
-        var checkpoints = new List<AuditCheckpoint>();
-        var previous = AuditHashChain.Genesis;
-        for (var seq = 1; seq <= count; seq++)
-        {
-            var record = Record(seq);
-            previous = AuditHashChain.Next(previous, record);
-            var hex = Convert.ToHexStringLower(previous);
-            chain.Add(new ChainedAuditRecord(record, hex));
-            if (checkpointAt.Contains(seq))
-            {
-                var at = T0.AddMinutes(seq);
-                checkpoints.Add(new AuditCheckpoint(Tenant, seq, hex, at, "sk_test", AuditCheckpointSigning.Sign(key, Tenant, seq, hex, at)));
-            }
-        }
-
-        return (chain, checkpoints, new Dictionary<string, byte[]> { ["sk_test"] = key.PublicKey.ToArray() });
+        var built = TestChain.Build(key, count, checkpointAt);
+        return (built.Records, built.Checkpoints, built.Keys);
     }
 
     [Fact]
@@ -125,7 +110,7 @@ public sealed class AuditChainTests
     public void ChangedField_IsDetectedAtItsSeq()
     {
         var (chain, checkpoints, keys) = Build(30, 25);
-        chain[11] = chain[11] with { Record = chain[11].Record with { Outcome = "denied" } };
+        chain[11] = chain[11] with { Outcome = "denied" };
 
         var result = AuditChainVerifier.Verify(Tenant, chain, checkpoints, keys);
 
@@ -156,7 +141,7 @@ public sealed class AuditChainTests
     {
         var (chain, checkpoints, keys) = Build(30, 25);
         var forged = Record(8) with { EventId = "aud_forged", Action = "vault.unseal" };
-        chain.Insert(8, new ChainedAuditRecord(forged, chain[7].HashHex));
+        chain.Insert(8, forged with { Hash = chain[7].Hash });
 
         Assert.Equal(9, AuditChainVerifier.Verify(Tenant, chain, checkpoints, keys).FirstBadSeq);
     }
@@ -177,12 +162,12 @@ public sealed class AuditChainTests
     public void RewrittenRangeWithRecomputedHashes_IsCaughtByTheSignedCheckpoint()
     {
         var (chain, checkpoints, keys) = Build(30, 10, 25);
-        var previous = Convert.FromHexString(chain[13].HashHex);
+        var previous = Convert.FromHexString(chain[13].Hash);
         for (var i = 14; i < chain.Count; i++)
         {
-            var record = i == 14 ? chain[i].Record with { Outcome = "failed" } : chain[i].Record;
+            var record = i == 14 ? chain[i] with { Outcome = "failed" } : chain[i];
             previous = AuditHashChain.Next(previous, record);
-            chain[i] = new ChainedAuditRecord(record, Convert.ToHexStringLower(previous));
+            chain[i] = record with { Hash = Convert.ToHexStringLower(previous) };
         }
 
         var result = AuditChainVerifier.Verify(Tenant, chain, checkpoints, keys);
@@ -197,7 +182,7 @@ public sealed class AuditChainTests
         var (chain, checkpoints, _) = Build(30, 25);
         using var other = MlDsa65KeyPair.Generate();
 
-        var result = AuditChainVerifier.Verify(Tenant, chain, checkpoints, new Dictionary<string, byte[]> { ["sk_test"] = other.PublicKey.ToArray() });
+        var result = AuditChainVerifier.Verify(Tenant, chain, checkpoints, new Dictionary<string, byte[]> { [TestChain.KeyId] = other.PublicKey.ToArray() });
 
         Assert.False(result.Valid);
         Assert.Equal(25, result.FirstBadSeq);

@@ -17,7 +17,7 @@ public sealed class AuditChainWalkerTests : IDisposable
         "forged-signature",
     ];
 
-    private (List<ChainedAuditRecord> Records, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys) Tamper(string how)
+    private (List<AuditRecord> Records, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys) Tamper(string how)
     {
         var (records, checkpoints, keys) = TestChain.Build(_key, 60, 10, 25, 50);
         switch (how)
@@ -25,10 +25,10 @@ public sealed class AuditChainWalkerTests : IDisposable
             case "intact":
                 break;
             case "changed-field":
-                records[11] = records[11] with { Record = records[11].Record with { Outcome = "denied" } };
+                records[11] = records[11] with { Outcome = "denied" };
                 break;
             case "changed-hash":
-                records[30] = records[30] with { HashHex = new string('0', 64) };
+                records[30] = records[30] with { Hash = new string('0', 64) };
                 break;
             case "deleted-row":
                 records.RemoveAt(9);
@@ -37,7 +37,7 @@ public sealed class AuditChainWalkerTests : IDisposable
                 (records[4], records[5]) = (records[5], records[4]);
                 break;
             case "inserted-row":
-                records.Insert(8, new ChainedAuditRecord(TestChain.Record(8) with { EventId = "aud_forged", Action = "vault.unseal" }, records[7].HashHex));
+                records.Insert(8, TestChain.Record(8) with { EventId = "aud_forged", Action = "vault.unseal", Hash = records[7].Hash });
                 break;
             case "duplicated-row":
                 records.Insert(40, records[39]);
@@ -49,12 +49,12 @@ public sealed class AuditChainWalkerTests : IDisposable
                 records.RemoveRange(5, 55);
                 break;
             case "rewritten-range":
-                var previous = Convert.FromHexString(records[13].HashHex);
+                var previous = Convert.FromHexString(records[13].Hash);
                 for (var i = 14; i < records.Count; i++)
                 {
-                    var record = i == 14 ? records[i].Record with { Outcome = "failed" } : records[i].Record;
+                    var record = i == 14 ? records[i] with { Outcome = "failed" } : records[i];
                     previous = AuditHashChain.Next(previous, record);
-                    records[i] = new ChainedAuditRecord(record, Convert.ToHexStringLower(previous));
+                    records[i] = record with { Hash = Convert.ToHexStringLower(previous) };
                 }
 
                 break;
@@ -73,10 +73,10 @@ public sealed class AuditChainWalkerTests : IDisposable
                 checkpoints[1] = TestChain.Sign(_key, 25, new string('f', 64));
                 break;
             case "checkpoint-of-other-tenant":
-                checkpoints[2] = TestChain.Sign(_key, 50, records[49].HashHex, tenant: "ten_other");
+                checkpoints[2] = TestChain.Sign(_key, 50, records[49].Hash, tenant: "ten_other");
                 break;
             case "row-of-other-tenant":
-                records[20] = records[20] with { Record = records[20].Record with { TenantId = "ten_other" } };
+                records[20] = records[20] with { TenantId = "ten_other" };
                 break;
             case "empty-chain":
                 records.Clear();
@@ -148,7 +148,7 @@ public sealed class AuditChainWalkerTests : IDisposable
         Assert.Throws<ArgumentException>(() => new AuditChainWalker(TestChain.Tenant, checkpoints, keys, state));
     }
 
-    private static AuditVerification WalkResumed(List<ChainedAuditRecord> records, List<AuditCheckpoint> checkpoints, Dictionary<string, byte[]> keys, int pageSize)
+    private static AuditVerification WalkResumed(List<AuditRecord> records, List<AuditCheckpoint> checkpoints, Dictionary<string, byte[]> keys, int pageSize)
     {
         var state = AuditWalkState.Start;
         var pages = records.Chunk(pageSize).ToList();
@@ -156,7 +156,7 @@ public sealed class AuditChainWalkerTests : IDisposable
         {
             var page = i < pages.Count ? pages[i] : [];
             var last = i >= pages.Count - 1;
-            var to = last ? long.MaxValue : page[^1].Record.Seq;
+            var to = last ? long.MaxValue : page[^1].Seq;
             var walker = new AuditChainWalker(TestChain.Tenant, checkpoints.Where(c => c.Seq >= state.NextSeq && c.Seq <= to), keys, state);
             if (!page.All(walker.Add) || last)
             {
@@ -206,7 +206,7 @@ public sealed class AuditChainWalkerTests : IDisposable
         var result = walker.Complete();
         Assert.Equal(12, result.FirstBadSeq);
         Assert.Equal(11, result.EventsChecked);
-        Assert.Equal(records[10].HashHex, result.LastHashHex);
+        Assert.Equal(records[10].Hash, result.LastHashHex);
     }
 
     [Fact]
@@ -224,7 +224,7 @@ public sealed class AuditChainWalkerTests : IDisposable
         Assert.True(first.Valid, first.Problem);
         Assert.Equal(3, first.CheckpointsChecked);
         Assert.Equal(60, first.LastSeq);
-        Assert.Equal(records[^1].HashHex, first.LastHashHex);
+        Assert.Equal(records[^1].Hash, first.LastHashHex);
         Assert.Same(first, walker.Complete());
         Assert.Throws<InvalidOperationException>(() => walker.Add(records[0]));
     }
@@ -245,14 +245,14 @@ public sealed class AuditChainWalkerTests : IDisposable
         Assert.Equal(Count, result.EventsChecked);
         Assert.Equal(2, result.CheckpointsChecked);
 
-        IEnumerable<ChainedAuditRecord> Produce()
+        IEnumerable<AuditRecord> Produce()
         {
             var previous = AuditHashChain.Genesis;
             for (var seq = 1; seq <= Count; seq++)
             {
                 var record = TestChain.Record(seq);
                 previous = AuditHashChain.Next(previous, record);
-                yield return new ChainedAuditRecord(record, Convert.ToHexStringLower(previous));
+                yield return record with { Hash = Convert.ToHexStringLower(previous) };
             }
         }
 
@@ -285,7 +285,7 @@ public sealed class AuditChainWalkerTests : IDisposable
             switch (random.Next(5))
             {
                 case 0:
-                    records[i] = records[i] with { Record = records[i].Record with { LatencyMs = random.Next() } };
+                    records[i] = records[i] with { LatencyMs = random.Next() };
                     break;
                 case 1:
                     records.RemoveAt(i);

@@ -18,7 +18,7 @@ public sealed class AuditExportStreamingTests : IDisposable
     public void StreamingRead_HandsOverEveryLineInFileOrder()
     {
         var chain = TestChain.Build(_key, 25, 10, 20);
-        var events = new List<ChainedAuditRecord>();
+        var events = new List<AuditRecord>();
         var checkpoints = new List<AuditCheckpoint>();
 
         var tenant = AuditExport.Read(new StringReader(Export(chain)), events.Add, checkpoints.Add);
@@ -32,7 +32,7 @@ public sealed class AuditExportStreamingTests : IDisposable
     public void TwoPassRead_ThroughTheWalker_VerifiesLikeTheOneShotVerifier()
     {
         var chain = TestChain.Build(_key, 25, 10, 20);
-        chain.Records[14] = chain.Records[14] with { Record = chain.Records[14].Record with { Actor = "ak_forged" } };
+        chain.Records[14] = chain.Records[14] with { Actor = "ak_forged" };
         var text = Export(chain);
 
         var checkpoints = new List<AuditCheckpoint>();

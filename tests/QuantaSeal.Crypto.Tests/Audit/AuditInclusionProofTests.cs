@@ -12,13 +12,13 @@ public sealed class AuditInclusionProofTests : IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    private sealed record Proof(ChainedAuditRecord Target, string PreviousHashHex, List<ChainedAuditRecord> Following, AuditCheckpoint Checkpoint);
+    private sealed record Proof(AuditRecord Target, string PreviousHashHex, List<AuditRecord> Following, AuditCheckpoint Checkpoint);
 
     /// <summary>The proof the server hands out for <paramref name="seq"/>: the events after it up to the first checkpoint covering it.</summary>
     private Proof ProofFor(long seq)
     {
         var checkpoint = _chain.Checkpoints.Where(c => c.Seq >= seq).MinBy(c => c.Seq)!;
-        var previous = seq == 1 ? new string('0', 64) : _chain.Records[(int)seq - 2].HashHex;
+        var previous = seq == 1 ? new string('0', 64) : _chain.Records[(int)seq - 2].Hash;
         return new Proof(_chain.Records[(int)seq - 1], previous, _chain.Records.Skip((int)seq).Take((int)(checkpoint.Seq - seq)).ToList(), checkpoint);
     }
 
@@ -52,7 +52,7 @@ public sealed class AuditInclusionProofTests : IDisposable
     public void ChangedTarget_IsRejected()
     {
         var proof = ProofFor(7);
-        proof = proof with { Target = proof.Target with { Record = proof.Target.Record with { Outcome = "denied" } } };
+        proof = proof with { Target = proof.Target with { Outcome = "denied" } };
 
         AssertRejected(Verify(proof), "seq 7 does not match its hash");
     }
@@ -61,7 +61,7 @@ public sealed class AuditInclusionProofTests : IDisposable
     public void ChangedTargetHash_IsRejected()
     {
         var proof = ProofFor(7);
-        proof = proof with { Target = proof.Target with { HashHex = proof.Following[0].HashHex } };
+        proof = proof with { Target = proof.Target with { Hash = proof.Following[0].Hash } };
 
         AssertRejected(Verify(proof), "seq 7 does not match its hash");
     }
@@ -69,7 +69,7 @@ public sealed class AuditInclusionProofTests : IDisposable
     [Fact]
     public void WrongPreviousHash_IsRejected()
     {
-        var proof = ProofFor(7) with { PreviousHashHex = _chain.Records[0].HashHex };
+        var proof = ProofFor(7) with { PreviousHashHex = _chain.Records[0].Hash };
 
         AssertRejected(Verify(proof), "seq 7 does not match its hash");
     }
@@ -89,11 +89,11 @@ public sealed class AuditInclusionProofTests : IDisposable
     {
         // Even a self-consistent proof is refused if it claims seq 1 follows something.
         var previous = new string('1', 64);
-        var record = _chain.Records[0].Record;
+        var record = _chain.Records[0];
         var hash = Convert.ToHexStringLower(AuditHashChain.Next(Convert.FromHexString(previous), record));
         var checkpoint = TestChain.Sign(_key, 1, hash);
 
-        var result = AuditInclusionProof.Verify(new ChainedAuditRecord(record, hash), previous, [], checkpoint, _chain.Keys);
+        var result = AuditInclusionProof.Verify(record with { Hash = hash }, previous, [], checkpoint, _chain.Keys);
 
         AssertRejected(result, "seq 1 must follow 32 zero bytes");
     }
@@ -102,7 +102,7 @@ public sealed class AuditInclusionProofTests : IDisposable
     public void ChangedFollowingEvent_IsRejected()
     {
         var proof = ProofFor(4);
-        proof.Following[2] = proof.Following[2] with { Record = proof.Following[2].Record with { Actor = "ak_someone_else" } };
+        proof.Following[2] = proof.Following[2] with { Actor = "ak_someone_else" };
 
         AssertRejected(Verify(proof), "seq 7 in the proof does not match its hash");
     }
@@ -129,7 +129,7 @@ public sealed class AuditInclusionProofTests : IDisposable
     public void FollowingEventOfAnotherTenant_IsRejected()
     {
         var proof = ProofFor(4);
-        proof.Following[0] = proof.Following[0] with { Record = proof.Following[0].Record with { TenantId = "ten_other" } };
+        proof.Following[0] = proof.Following[0] with { TenantId = "ten_other" };
 
         AssertRejected(Verify(proof), "belongs to another tenant");
     }
@@ -157,14 +157,14 @@ public sealed class AuditInclusionProofTests : IDisposable
     {
         var proof = ProofFor(4);
         var previous = Convert.FromHexString(proof.PreviousHashHex);
-        var target = proof.Target.Record with { Outcome = "failed" };
+        var target = proof.Target with { Outcome = "failed" };
         previous = AuditHashChain.Next(previous, target);
-        var rewritten = new ChainedAuditRecord(target, Convert.ToHexStringLower(previous));
-        var following = new List<ChainedAuditRecord>();
+        var rewritten = target with { Hash = Convert.ToHexStringLower(previous) };
+        var following = new List<AuditRecord>();
         foreach (var next in proof.Following)
         {
-            previous = AuditHashChain.Next(previous, next.Record);
-            following.Add(next with { HashHex = Convert.ToHexStringLower(previous) });
+            previous = AuditHashChain.Next(previous, next);
+            following.Add(next with { Hash = Convert.ToHexStringLower(previous) });
         }
 
         AssertRejected(Verify(proof with { Target = rewritten, Following = following }), "differs from the hash the checkpoint certifies");

@@ -8,13 +8,13 @@ namespace QuantaSeal.Crypto.Tests.Audit;
 /// </summary>
 internal static class ReferenceChainVerifier
 {
-    public static AuditVerification Verify(string tenantId, IEnumerable<ChainedAuditRecord> records, IEnumerable<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, byte[]> signingPublicKeys)
+    public static AuditVerification Verify(string tenantId, IEnumerable<AuditRecord> records, IEnumerable<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, byte[]> signingPublicKeys)
     {
         var computed = new Dictionary<long, string>();
         var previous = AuditHashChain.Genesis;
         long expected = 1;
         long walked = 0;
-        foreach (var (record, storedHash) in records)
+        foreach (var record in records)
         {
             if (!string.Equals(record.TenantId, tenantId, StringComparison.Ordinal))
             {
@@ -30,7 +30,7 @@ internal static class ReferenceChainVerifier
 
             var hash = AuditHashChain.Next(previous, record);
             var hashHex = Convert.ToHexStringLower(hash);
-            if (!string.Equals(hashHex, storedHash, StringComparison.Ordinal))
+            if (!string.Equals(hashHex, record.Hash, StringComparison.Ordinal))
             {
                 return Fail(expected, $"seq {expected} does not match its hash: the event or its hash was changed.");
             }

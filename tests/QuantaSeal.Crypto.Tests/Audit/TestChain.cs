@@ -4,7 +4,7 @@ using QuantaSeal.Crypto.Keys;
 namespace QuantaSeal.Crypto.Tests.Audit;
 
 /// <summary>A TEST-ONLY chain of audit events with checkpoints signed by a key generated per run.</summary>
-internal sealed record TestChain(List<ChainedAuditRecord> Records, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys)
+internal sealed record TestChain(List<AuditRecord> Records, List<AuditCheckpoint> Checkpoints, Dictionary<string, byte[]> Keys)
 {
     public const string Tenant = "ten_01JTESTAUDITWALK000000000";
     public const string KeyId = "sk_test_walk";
@@ -16,7 +16,7 @@ internal sealed record TestChain(List<ChainedAuditRecord> Records, List<AuditChe
 
     public static TestChain Build(MlDsa65KeyPair key, int count, params long[] checkpointAt)
     {
-        var records = new List<ChainedAuditRecord>();
+        var records = new List<AuditRecord>();
         var checkpoints = new List<AuditCheckpoint>();
         var previous = AuditHashChain.Genesis;
         for (var seq = 1; seq <= count; seq++)
@@ -24,7 +24,7 @@ internal sealed record TestChain(List<ChainedAuditRecord> Records, List<AuditChe
             var record = Record(seq);
             previous = AuditHashChain.Next(previous, record);
             var hex = Convert.ToHexStringLower(previous);
-            records.Add(new ChainedAuditRecord(record, hex));
+            records.Add(record with { Hash = hex });
             if (checkpointAt.Contains(seq))
             {
                 checkpoints.Add(Sign(key, seq, hex));
@@ -41,7 +41,7 @@ internal sealed record TestChain(List<ChainedAuditRecord> Records, List<AuditChe
     }
 
     /// <summary>Feeds <paramref name="records"/> to a walker in pages of <paramref name="pageSize"/>, stopping as a server would.</summary>
-    public static AuditVerification WalkPaged(IReadOnlyList<ChainedAuditRecord> records, IEnumerable<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, byte[]> keys, int pageSize)
+    public static AuditVerification WalkPaged(IReadOnlyList<AuditRecord> records, IEnumerable<AuditCheckpoint> checkpoints, IReadOnlyDictionary<string, byte[]> keys, int pageSize)
     {
         var walker = new AuditChainWalker(Tenant, checkpoints, keys);
         foreach (var page in records.Chunk(pageSize))

@@ -54,7 +54,7 @@ public sealed class AuditChainBoundsTests(AuditChainClusterFixture fixture)
         var checkpoints = await reader.ListCheckpointsAsync(0, 1000, Ct);
         var oneShot = AuditChainVerifier.Verify(
             tenantId,
-            rows.Select(e => new ChainedAuditRecord(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId), e.Hash)),
+            rows,
             checkpoints.Where(c => c.Seq <= total).Select(c => new AuditCheckpoint(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature)),
             await SigningKeysAsync(fixture.Client, tenantId));
         Assert.True(report.Valid, report.Problem);

@@ -128,11 +128,11 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         Assert.Equal(Created + 10, proof.Event.Seq);
         Assert.Equal(proof.Checkpoint.Seq - (Created + 10), proof.Following.Count);
         var checkpoint = ToCheckpoint(proof.Checkpoint);
-        var result = AuditInclusionProof.Verify(ToChained(proof.Event), proof.PreviousHash, [.. proof.Following.Select(ToChained)], checkpoint, keys);
+        var result = AuditInclusionProof.Verify(proof.Event, proof.PreviousHash, proof.Following, checkpoint, keys);
         Assert.True(result.Valid, result.Problem);
 
-        var altered = ToChained(proof.Event with { Outcome = AuditOutcomes.Denied });
-        Assert.False(AuditInclusionProof.Verify(altered, proof.PreviousHash, [.. proof.Following.Select(ToChained)], checkpoint, keys).Valid);
+        var altered = proof.Event with { Outcome = AuditOutcomes.Denied };
+        Assert.False(AuditInclusionProof.Verify(altered, proof.PreviousHash, proof.Following, checkpoint, keys).Valid);
         Assert.Null(await Reader(tenantId).GetWithProofAsync("aud_01JZZZZZZZZZZZZZZZZZZZZZZZ", Ct));
     }
 
@@ -226,7 +226,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         text.Append(AuditExport.HeaderLine(tenantId, DateTimeOffset.UtcNow)).Append('\n');
         foreach (var e in await reader.ReadRangeAsync(1, long.MaxValue, 2000, Ct))
         {
-            text.Append(AuditExport.EventLine(ToChained(e))).Append('\n');
+            text.Append(AuditExport.EventLine(e)).Append('\n');
         }
 
         foreach (var c in await reader.ListCheckpointsAsync(0, 2000, Ct))
@@ -238,7 +238,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
     }
 
     /// <summary>Waits until the chain holds <paramref name="count"/> events and returns them in seq order.</summary>
-    private static async Task<IReadOnlyList<AuditEventRecord>> WaitForChainAsync(IClusterClient client, string tenantId, long count)
+    private static async Task<IReadOnlyList<AuditRecord>> WaitForChainAsync(IClusterClient client, string tenantId, long count)
     {
         TenantCallContext.SetTenant(tenantId);
         var reader = client.GetGrain<IAuditReaderGrain>(tenantId);
@@ -257,9 +257,6 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
 
         throw new TimeoutException($"The chain of {tenantId} holds {seen} of {count} events after 30 s.");
     }
-
-    private static ChainedAuditRecord ToChained(AuditEventRecord e) =>
-        new(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId), e.Hash);
 
     private static AuditCheckpoint ToCheckpoint(AuditCheckpointInfo c) => new(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature);
 }

@@ -3,6 +3,7 @@ using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Integrations;
 using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Abstractions.Vault;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Grains.Tests.Tenants;
@@ -127,7 +128,7 @@ public sealed class GrainOwnedAuditTests(InMemoryAuditClusterFixture fixture)
     }
 
     /// <summary>The change's intent (attempted) and its success outcome, linked, naming the object and the actor.</summary>
-    private static void AssertChange(IReadOnlyList<AuditEventRecord> chain, string action, string objectId, string actor, string? integrationId = null)
+    private static void AssertChange(IReadOnlyList<AuditRecord> chain, string action, string objectId, string actor, string? integrationId = null)
     {
         var intent = Assert.Single(chain, e => e.Action == action && e.ObjectId == objectId && e.Outcome == AuditOutcomes.Attempted);
         var outcome = Assert.Single(chain, e => e.AttemptEventId == intent.EventId);
@@ -158,7 +159,7 @@ public sealed class GrainOwnedAuditTests(InMemoryAuditClusterFixture fixture)
     }
 
     /// <summary>The tenant's chain once it holds <paramref name="count"/> events (delivery is asynchronous), polled against a deadline.</summary>
-    private async Task<IReadOnlyList<AuditEventRecord>> ReadChainAsync(string tenantId, int count)
+    private async Task<IReadOnlyList<AuditRecord>> ReadChainAsync(string tenantId, int count)
     {
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
         while (true)

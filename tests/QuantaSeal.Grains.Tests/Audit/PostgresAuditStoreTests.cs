@@ -29,28 +29,26 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
     }
 
     /// <summary>Chains <paramref name="count"/> events after <paramref name="head"/>; every other one has its optional fields (the intent link included) null.</summary>
-    private List<ChainedAuditRecord> Chain(AuditChainHead head, int count)
+    private List<AuditRecord> Chain(AuditChainHead head, int count)
     {
-        var records = new List<ChainedAuditRecord>(count);
-        var previous = head.Hash;
+        var records = new List<AuditRecord>(count);
+        var hash = head.Hash.ToArray();
         for (var i = 1; i <= count; i++)
         {
             var seq = head.Seq + i;
             var full = seq % 2 == 0;
-            var record = new AuditRecord(
+            records.Add(AuditHashChain.Link(hash, new AuditRecord(
                 "aud_" + Ulid.NewUlid(), _tenant, seq, T0.AddMilliseconds(seq), "key_" + Ulid.NewUlid(), "proxy.outbound",
                 full ? "int_" + Ulid.NewUlid() : null, full ? "get_users" : null, full ? "success" : "denied",
                 full ? 200 : null, full ? new string('c', 64) : null, full ? seq : null, full ? "obj \"quoted\" é" : null,
-                full ? "aud_" + Ulid.NewUlid() : null);
-            previous = AuditHashChain.Next(previous, record);
-            records.Add(new ChainedAuditRecord(record, Convert.ToHexStringLower(previous)));
+                full ? "aud_" + Ulid.NewUlid() : null)));
         }
 
         return records;
     }
 
-    private AuditCheckpoint Checkpoint(ChainedAuditRecord at) =>
-        new(_tenant, at.Record.Seq, at.HashHex, T0.AddMinutes(1), "sk_test", [1, 2, 3]);
+    private AuditCheckpoint Checkpoint(AuditRecord at) =>
+        new(_tenant, at.Seq, at.Hash, T0.AddMinutes(1), "sk_test", [1, 2, 3]);
 
     [Theory]
     [InlineData(1)]
@@ -66,7 +64,7 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
         var stored = await Store.ReadRangeAsync(_tenant, 1, count, 2000, Ct);
         Assert.Equal(records, stored);
         var head = await Store.GetHeadAsync(_tenant, Ct);
-        Assert.Equal((count, records[^1].HashHex, count), (head.Seq, Convert.ToHexStringLower(head.Hash), head.CheckpointSeq));
+        Assert.Equal((count, records[^1].Hash, count), (head.Seq, Convert.ToHexStringLower(head.Hash), head.CheckpointSeq));
         var walker = new AuditChainWalker(_tenant, [], new Dictionary<string, byte[]>());
         Assert.All(stored, r => Assert.True(walker.Add(r)));
     }
@@ -80,13 +78,13 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
         await Store.AppendAsync(_tenant, first, null, Ct);
         var head = await Store.GetHeadAsync(_tenant, Ct);
         var second = Chain(head, batch);
-        second[3] = second[3] with { Record = second[3].Record with { EventId = first[2].Record.EventId } };
+        second[3] = second[3] with { EventId = first[2].EventId };
 
         var conflict = await Assert.ThrowsAsync<AuditAppendConflictException>(() => Store.AppendAsync(_tenant, second, Checkpoint(second[^1]), Ct));
 
         Assert.Equal(AuditAppendConflict.DuplicateEvent, conflict.Conflict);
         Assert.Equal((10L, 0L), ((await Store.GetHeadAsync(_tenant, Ct)).Seq, (await Store.GetHeadAsync(_tenant, Ct)).CheckpointSeq));
-        Assert.Equal([first[2].Record.EventId], await Store.FindExistingAsync([first[2].Record.EventId, second[0].Record.EventId], Ct));
+        Assert.Equal([first[2].EventId], await Store.FindExistingAsync([first[2].EventId, second[0].EventId], Ct));
     }
 
     [Theory]
@@ -117,7 +115,7 @@ public sealed class PostgresAuditStoreTests(PostgresTestDatabase database) : ICl
 
         var head = await Store.GetHeadAsync(_tenant, Ct);
         Assert.Equal((4L, 4L), (head.Seq, head.CheckpointSeq));
-        Assert.Empty(await Store.FindExistingAsync([.. second.Select(r => r.Record.EventId)], Ct));
+        Assert.Empty(await Store.FindExistingAsync([.. second.Select(r => r.EventId)], Ct));
     }
 
     [Fact]

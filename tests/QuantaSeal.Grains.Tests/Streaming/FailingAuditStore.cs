@@ -1,6 +1,7 @@
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Grains.Audit;
+using QuantaSeal.Grains.Tests.Audit;
 
 namespace QuantaSeal.Grains.Tests.Streaming;
 
@@ -8,9 +9,8 @@ namespace QuantaSeal.Grains.Tests.Streaming;
 /// The in-memory chain store with a switch: while <see cref="Failing"/> is set every write (and head read) throws
 /// <see cref="AuditStoreUnavailableException"/>, as the PostgreSQL store does while its database is unreachable.
 /// </summary>
-public sealed class FailingAuditStore : IAuditStore
+public sealed class FailingAuditStore() : DelegatingAuditStore(new InMemoryAuditStore())
 {
-    private readonly InMemoryAuditStore _inner = new();
     private volatile bool _failing;
 
     /// <summary>Whether the store refuses writes now.</summary>
@@ -23,36 +23,18 @@ public sealed class FailingAuditStore : IAuditStore
     /// <summary>The chained event ids of a tenant.</summary>
     public async Task<IReadOnlySet<string>> ChainedIdsAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var records = await _inner.ReadRangeAsync(tenantId, 1, long.MaxValue, int.MaxValue, cancellationToken);
-        return records.Select(r => r.Record.EventId).ToHashSet(StringComparer.Ordinal);
+        var records = await ReadRangeAsync(tenantId, 1, long.MaxValue, int.MaxValue, cancellationToken);
+        return records.Select(r => r.EventId).ToHashSet(StringComparer.Ordinal);
     }
 
-    public Task<AuditChainHead> GetHeadAsync(string tenantId, CancellationToken cancellationToken = default) =>
-        _failing ? Task.FromException<AuditChainHead>(Down()) : _inner.GetHeadAsync(tenantId, cancellationToken);
+    public override Task<AuditChainHead> GetHeadAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        _failing ? Task.FromException<AuditChainHead>(Down()) : base.GetHeadAsync(tenantId, cancellationToken);
 
-    public Task AppendAsync(string tenantId, IReadOnlyList<ChainedAuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default) =>
-        _failing ? Task.FromException(Down()) : _inner.AppendAsync(tenantId, records, checkpoint, cancellationToken);
+    public override Task AppendAsync(string tenantId, IReadOnlyList<AuditRecord> records, AuditCheckpoint? checkpoint, CancellationToken cancellationToken = default) =>
+        _failing ? Task.FromException(Down()) : base.AppendAsync(tenantId, records, checkpoint, cancellationToken);
 
-    public Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyCollection<string> eventIds, CancellationToken cancellationToken = default) =>
-        _inner.FindExistingAsync(eventIds, cancellationToken);
-
-    public Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
-        _failing ? Task.FromException(Down()) : _inner.AddCheckpointAsync(checkpoint, cancellationToken);
-
-    public Task<IReadOnlyList<ChainedAuditRecord>> ReadRangeAsync(string tenantId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default) =>
-        _inner.ReadRangeAsync(tenantId, fromSeq, toSeq, limit, cancellationToken);
-
-    public Task<IReadOnlyList<ChainedAuditRecord>> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken = default) =>
-        _inner.QueryAsync(tenantId, query, cancellationToken);
-
-    public Task<ChainedAuditRecord?> FindAsync(string tenantId, string eventId, CancellationToken cancellationToken = default) =>
-        _inner.FindAsync(tenantId, eventId, cancellationToken);
-
-    public Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(string tenantId, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
-        _inner.ListCheckpointsAsync(tenantId, afterSeq, limit, cancellationToken);
-
-    public Task<AuditCheckpoint?> FindCheckpointAsync(string tenantId, long? seq, CancellationToken cancellationToken = default) =>
-        _inner.FindCheckpointAsync(tenantId, seq, cancellationToken);
+    public override Task AddCheckpointAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default) =>
+        _failing ? Task.FromException(Down()) : base.AddCheckpointAsync(checkpoint, cancellationToken);
 
     private static AuditStoreUnavailableException Down() => new("test: the chain store is down");
 }

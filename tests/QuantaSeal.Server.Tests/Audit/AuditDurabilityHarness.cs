@@ -84,9 +84,9 @@ internal static class AuditDurabilityHarness
     }
 
     /// <summary>Every event of the tenant, oldest first, page by page through <c>GET /api/v2/audit/events</c>.</summary>
-    public static async Task<List<AuditEvent>> ReadChainAsync(QuantaSealClient admin, CancellationToken cancellationToken)
+    public static async Task<List<AuditRecord>> ReadChainAsync(QuantaSealClient admin, CancellationToken cancellationToken)
     {
-        var events = new List<AuditEvent>();
+        var events = new List<AuditRecord>();
         await foreach (var e in admin.EnumerateAuditEventsAsync(new AuditEventQuery(Limit: 1000), cancellationToken))
         {
             events.Add(e);
@@ -100,11 +100,11 @@ internal static class AuditDurabilityHarness
     /// read and how many reads were answered 503 on the way (counted and retried: a poll runs while the server recovers).
     /// </summary>
     public static async Task<ChainWait> WaitForChainAsync(
-        QuantaSealClient admin, Func<List<AuditEvent>, Task<bool>> done, TimeSpan timeout, CancellationToken cancellationToken)
+        QuantaSealClient admin, Func<List<AuditRecord>, Task<bool>> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var unavailable = new List<string>();
-        List<AuditEvent> events = [];
+        List<AuditRecord> events = [];
         while (true)
         {
             try
@@ -132,7 +132,7 @@ internal static class AuditDurabilityHarness
     /// <summary>
     /// The chain has no gap and no repeat: seqs are exactly 1..N in order and every event id occurs once.
     /// </summary>
-    public static void AssertGaplessAndUnique(IReadOnlyList<AuditEvent> chain)
+    public static void AssertGaplessAndUnique(IReadOnlyList<AuditRecord> chain)
     {
         for (var i = 0; i < chain.Count; i++)
         {
@@ -149,7 +149,7 @@ internal static class AuditDurabilityHarness
     /// </summary>
     /// <returns>The server verification and the number of checkpoints in the export.</returns>
     public static async Task<(AuditChainVerification Server, AuditVerification Offline)> AssertChainVerifiesAsync(
-        QuantaSealClient admin, string tenantId, IReadOnlyList<AuditEvent> chain, CancellationToken cancellationToken)
+        QuantaSealClient admin, string tenantId, IReadOnlyList<AuditRecord> chain, CancellationToken cancellationToken)
     {
         var server = await admin.VerifyAuditChainAsync(cancellationToken);
         Assert.True(server.Valid, $"GET /api/v2/audit/verify: invalid at seq {server.FirstBadSeq}: {server.Problem}");
@@ -167,7 +167,7 @@ internal static class AuditDurabilityHarness
 
         Assert.Equal(tenantId, exportedTenant);
         Assert.True(offline.Valid, $"Offline verification of the export: invalid at seq {offline.FirstBadSeq}: {offline.Problem}");
-        Assert.Equal(chain.Select(e => e.EventId), events.Select(e => e.Record.EventId));
+        Assert.Equal(chain.Select(e => e.EventId), events.Select(e => e.EventId));
         Assert.Equal(chain[^1].Hash, offline.LastHashHex);
         return (server, offline);
     }
@@ -179,7 +179,7 @@ internal static class AuditDurabilityHarness
     }
 
     /// <summary>The outcome of <see cref="WaitForChainAsync"/>.</summary>
-    internal sealed record ChainWait(List<AuditEvent> Events, bool Done, TimeSpan Waited, IReadOnlyList<string> Unavailable);
+    internal sealed record ChainWait(List<AuditRecord> Events, bool Done, TimeSpan Waited, IReadOnlyList<string> Unavailable);
 
     /// <summary>What a caller saw of one call: a status and body, or no answer at all.</summary>
     internal sealed record CallResult(HttpStatusCode? Status, string Text, JsonElement? Body, TimeSpan? RetryAfter, TimeSpan Elapsed, string? Failure)

@@ -40,7 +40,7 @@ public sealed class AuditExportTests
 
         var (tenantId, events, checkpoints) = AuditExport.Read(new StringReader(export));
         Assert.Equal(8, events.Count);
-        Assert.Equal(events[^1].Record.Seq, checkpoints.Max(c => c.Seq));
+        Assert.Equal(events[^1].Seq, checkpoints.Max(c => c.Seq));
         Assert.True(AuditChainVerifier.Verify(tenantId, events, checkpoints, keys).Valid);
 
         var truncated = AuditChainVerifier.Verify(tenantId, events.Take(7), checkpoints, keys);

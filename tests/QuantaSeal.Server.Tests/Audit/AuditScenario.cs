@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Client.Tenants;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Audit;
@@ -40,6 +41,16 @@ public sealed class AuditScenario(EmulatorServerFixture fixture)
         Assert.Equal(intent.EventId, outcome.AttemptEventId);
         Assert.Equal((intent.Action, intent.Actor, intent.ObjectId, intent.IntegrationId), (outcome.Action, outcome.Actor, outcome.ObjectId, outcome.IntegrationId));
         return (intent, outcome);
+    }
+
+    /// <summary>Asserts the event's action, outcome, actor and object, and that its id is an audit event id.</summary>
+    public static void AssertEvent(AuditRecord audited, string action, string outcome, string actor, string? objectId)
+    {
+        Assert.Equal(action, audited.Action);
+        Assert.Equal(outcome, audited.Outcome);
+        Assert.Equal(actor, audited.Actor);
+        Assert.Equal(objectId, audited.ObjectId);
+        Assert.StartsWith("aud_", audited.EventId, StringComparison.Ordinal);
     }
 
     /// <summary>The events made since <paramref name="before"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 
 namespace QuantaSeal.Server.Tests.Audit;
@@ -32,21 +33,7 @@ public sealed class AuditTrail(QuantaSealServer server)
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
             using var page = JsonDocument.Parse(text);
-            foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
-            {
-                events.Add(new AuditRecord(
-                    item.GetProperty("event_id").GetString()!,
-                    item.GetProperty("tenant_id").GetString()!,
-                    item.GetProperty("actor").GetString()!,
-                    item.GetProperty("action").GetString()!,
-                    String(item, "integration_id"),
-                    String(item, "operation"),
-                    item.GetProperty("outcome").GetString()!,
-                    item.TryGetProperty("upstream_status", out var upstream) && upstream.ValueKind == JsonValueKind.Number ? upstream.GetInt32() : null,
-                    String(item, "request_sha256"),
-                    String(item, "object_id"),
-                    String(item, "attempt_event_id")));
-            }
+            events.AddRange(page.RootElement.GetProperty("items").Deserialize<List<AuditRecord>>()!);
 
             cursor = String(page.RootElement, "next_cursor");
         }

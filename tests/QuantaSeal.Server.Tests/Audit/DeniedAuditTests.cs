@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Grains.Hosting.Serialization;
 using QuantaSeal.Grains.Integrations;
 using QuantaSeal.Server.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("https://quantaseal.dev/problems/insufficient-scope", problem.GetProperty("type").GetString());
-        AssertDenied(audited, AuditActions.VaultSeal, proxyKey.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.VaultSeal, AuditOutcomes.Denied, proxyKey.ApiKeyId, objectId: null);
         var (_, stored) = await _scenario.SendAsync(HttpMethod.Get, "/api/v2/vault/credentials", session.Tenant.ApiKey, null, Ct);
         Assert.Equal(0, stored.GetProperty("data").GetArrayLength());
     }
@@ -47,7 +48,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        AssertDenied(audited, AuditActions.IntegrationDelete, readKey.ApiKeyId, integrationId);
+        AuditScenario.AssertEvent(audited, AuditActions.IntegrationDelete, AuditOutcomes.Denied, readKey.ApiKeyId, integrationId);
         Assert.Equal(integrationId, audited.IntegrationId);
     }
 
@@ -62,7 +63,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("scopes", problem.GetProperty("field").GetString());
-        AssertDenied(audited, AuditActions.ApiKeyCreate, session.Tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.ApiKeyCreate, AuditOutcomes.Denied, session.Tenant.ApiKeyId, objectId: null);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        AssertDenied(audited, AuditActions.IntegrationCreate, session.Tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.IntegrationCreate, AuditOutcomes.Denied, session.Tenant.ApiKeyId, objectId: null);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        AssertDenied(audited, AuditActions.RecipientKeyRegister, session.Tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.RecipientKeyRegister, AuditOutcomes.Denied, session.Tenant.ApiKeyId, objectId: null);
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        AssertDenied(audited, AuditActions.VaultDelete, caller.Tenant.ApiKeyId, credentialId);
+        AuditScenario.AssertEvent(audited, AuditActions.VaultDelete, AuditOutcomes.Denied, caller.Tenant.ApiKeyId, credentialId);
         Assert.Empty(await _scenario.NewSinceAsync(owner.Tenant, ownerBefore, Ct));
     }
 
@@ -120,7 +121,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        AssertDenied(audited, AuditActions.VaultRead, caller.Tenant.ApiKeyId, credentialId);
+        AuditScenario.AssertEvent(audited, AuditActions.VaultRead, AuditOutcomes.Denied, caller.Tenant.ApiKeyId, credentialId);
     }
 
     [Fact]
@@ -134,7 +135,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        AssertDenied(audited, AuditActions.RecipientKeyRevoke, session.Tenant.ApiKeyId, unknown);
+        AuditScenario.AssertEvent(audited, AuditActions.RecipientKeyRevoke, AuditOutcomes.Denied, session.Tenant.ApiKeyId, unknown);
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.Conflict, status);
-        AssertDenied(audited, AuditActions.VaultDelete, session.Tenant.ApiKeyId, credentialId);
+        AuditScenario.AssertEvent(audited, AuditActions.VaultDelete, AuditOutcomes.Denied, session.Tenant.ApiKeyId, credentialId);
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.False(problem.TryGetProperty("audit_event_id", out _));
-        AssertDenied(audited, AuditActions.EnvelopeEcho, tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.EnvelopeEcho, AuditOutcomes.Denied, tenant.ApiKeyId, objectId: null);
     }
 
     [Fact]
@@ -178,7 +179,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
 
         Assert.Equal(403, response.StatusCode);
         Assert.Equal("operation_not_allowed", response.ErrorType);
-        AssertDenied(audited, AuditActions.ProxyOutbound, session.Tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.ProxyOutbound, AuditOutcomes.Denied, session.Tenant.ApiKeyId, objectId: null);
         Assert.Equal(integrationId, audited.IntegrationId);
         Assert.Equal("delete_user", audited.Operation);
         Assert.Equal(audited.EventId, response.AuditEventId);
@@ -196,7 +197,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(caller.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        AssertDenied(audited, AuditActions.ProxyOutbound, caller.Tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.ProxyOutbound, AuditOutcomes.Denied, caller.Tenant.ApiKeyId, objectId: null);
         Assert.Equal(integrationId, audited.IntegrationId);
         Assert.Equal("get_users", audited.Operation);
         Assert.NotNull(audited.RequestSha256);
@@ -244,7 +245,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         Assert.DoesNotContain("127.0.0.1", problem.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain("blocked.example.net", problem.GetRawText(), StringComparison.Ordinal);
         Assert.False(problem.TryGetProperty("encrypted", out _));
-        AssertDenied(audited, AuditActions.ProxyOutbound, session.Tenant.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.ProxyOutbound, AuditOutcomes.Denied, session.Tenant.ApiKeyId, objectId: null);
         Assert.Equal(integrationId, audited.IntegrationId);
         Assert.Equal("get_users", audited.Operation);
         Assert.Null(audited.UpstreamStatus);
@@ -262,7 +263,7 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
         var audited = await _scenario.SingleNewAsync(session.Tenant, before, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        AssertDenied(audited, AuditActions.ProxyOutbound, readKey.ApiKeyId, objectId: null);
+        AuditScenario.AssertEvent(audited, AuditActions.ProxyOutbound, AuditOutcomes.Denied, readKey.ApiKeyId, objectId: null);
         Assert.Equal(audited.EventId, problem.GetProperty("audit_event_id").GetString());
     }
 
@@ -278,14 +279,5 @@ public sealed class DeniedAuditTests(EmulatorServerFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Empty(await _scenario.NewSinceAsync(session.Tenant, before, Ct));
-    }
-
-    private static void AssertDenied(AuditRecord audited, string action, string actor, string? objectId)
-    {
-        Assert.Equal(action, audited.Action);
-        Assert.Equal(AuditOutcomes.Denied, audited.Outcome);
-        Assert.Equal(actor, audited.Actor);
-        Assert.Equal(objectId, audited.ObjectId);
-        Assert.StartsWith("aud_", audited.EventId, StringComparison.Ordinal);
     }
 }

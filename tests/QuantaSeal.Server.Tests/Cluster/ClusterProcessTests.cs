@@ -104,7 +104,7 @@ public sealed class ClusterProcessTests
 
             // Every acknowledged call chained exactly once: read the chain until it holds them all, or the deadline passes.
             var acknowledged = run.AcknowledgedEventIds;
-            var chained = new List<QuantaSeal.Client.Audit.AuditEvent>();
+            var chained = new List<QuantaSeal.Crypto.Audit.AuditRecord>();
             int lostEvents = 0, lostChanges = 0;
             var caughtUp = Stopwatch.StartNew();
             do

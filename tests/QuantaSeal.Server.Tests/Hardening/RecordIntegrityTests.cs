@@ -11,6 +11,7 @@ using QuantaSeal.Abstractions.Tenants;
 using QuantaSeal.Client;
 using QuantaSeal.Client.Audit;
 using QuantaSeal.Client.Tenants;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Grains.Security;
 using QuantaSeal.Grains.Tenants;
@@ -339,7 +340,7 @@ public sealed class RecordIntegrityTests(RecordIntegrityTests.PostgresServerFixt
     private async Task WaitForRefusalEventAsync(string adminKey, string objectId)
     {
         var sdk = Server.Sdk(adminKey);
-        AuditEvent? found = null;
+        AuditRecord? found = null;
         await WaitUntil.TrueAsync(
             async () =>
             {

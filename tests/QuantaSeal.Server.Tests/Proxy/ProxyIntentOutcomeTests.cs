@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using QuantaSeal.Abstractions.Audit;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 using QuantaSeal.Tests.Shared;

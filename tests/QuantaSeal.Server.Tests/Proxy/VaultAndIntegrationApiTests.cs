@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Client;
+using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Server.Tests.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
 

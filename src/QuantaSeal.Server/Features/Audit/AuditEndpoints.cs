@@ -79,7 +79,7 @@ internal static class AuditEndpoints
 
         var page = await Reader(http, grains).QueryAsync(new AuditEventQuery(from, to, action, integrationId, outcome, after, descending, limit), cancellationToken);
         return TypedResults.Ok(new AuditEventListResponse(
-            [.. page.Items.Select(AuditEventDto.From)],
+            page.Items,
             page.NextAfterSeq?.ToString(CultureInfo.InvariantCulture)));
     }
 
@@ -94,8 +94,8 @@ internal static class AuditEndpoints
         return proof is null
             ? Problems.NotFound("audit event")
             : TypedResults.Ok(new AuditEventProofResponse(
-                AuditEventDto.From(proof.Event),
-                new AuditProofDto(proof.PreviousHash, [.. proof.Following.Select(AuditEventDto.From)], proof.Checkpoint is null ? null : AuditCheckpointDto.From(proof.Checkpoint))));
+                proof.Event,
+                new AuditProofDto(proof.PreviousHash, proof.Following, proof.Checkpoint is null ? null : AuditCheckpointDto.From(proof.Checkpoint))));
     }
 
     private static async Task<Ok<AuditVerifyResponse>> VerifyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
@@ -164,7 +164,7 @@ internal static class AuditEndpoints
 
                 foreach (var e in page)
                 {
-                    await writer.WriteLineAsync(AuditExport.EventLine(ToChained(e)));
+                    await writer.WriteLineAsync(AuditExport.EventLine(e));
                 }
 
                 from = page[^1].Seq + 1;
@@ -199,9 +199,6 @@ internal static class AuditEndpoints
             http.Abort();
         }
     }
-
-    private static ChainedAuditRecord ToChained(AuditEventRecord e) =>
-        new(new AuditRecord(e.EventId, e.TenantId, e.Seq, e.Timestamp, e.Actor, e.Action, e.IntegrationId, e.Operation, e.Outcome, e.UpstreamStatus, e.RequestSha256, e.LatencyMs, e.ObjectId, e.AttemptEventId), e.Hash);
 
     private static IAuditReaderGrain Reader(HttpContext http, IGrainFactory grains) =>
         grains.GetGrain<IAuditReaderGrain>(CallerContext.From(http.User).TenantId);
