@@ -127,7 +127,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         Assert.NotNull(proof.Checkpoint);
         Assert.Equal(Created + 10, proof.Event.Seq);
         Assert.Equal(proof.Checkpoint.Seq - (Created + 10), proof.Following.Count);
-        var checkpoint = ToCheckpoint(proof.Checkpoint);
+        var checkpoint = proof.Checkpoint;
         var result = AuditInclusionProof.Verify(proof.Event, proof.PreviousHash, proof.Following, checkpoint, keys);
         Assert.True(result.Valid, result.Problem);
 
@@ -231,7 +231,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
 
         foreach (var c in await reader.ListCheckpointsAsync(0, 2000, Ct))
         {
-            text.Append(AuditExport.CheckpointLine(ToCheckpoint(c))).Append('\n');
+            text.Append(AuditExport.CheckpointLine(c)).Append('\n');
         }
 
         return text.ToString();
@@ -257,8 +257,6 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
 
         throw new TimeoutException($"The chain of {tenantId} holds {seen} of {count} events after 30 s.");
     }
-
-    private static AuditCheckpoint ToCheckpoint(AuditCheckpointInfo c) => new(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature);
 }
 
 [CollectionDefinition(Name)]
