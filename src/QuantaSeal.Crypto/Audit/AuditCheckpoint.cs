@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace QuantaSeal.Crypto.Audit;
 
 /// <summary>
-/// A signed checkpoint of a tenant's chain: <c>{tenant_id, seq, hash, timestamp}</c> signed with ML-DSA-65 by
-/// <see cref="KeyId"/>. The one type for a checkpoint, from the store through the grain contracts and the API's JSON to
+/// A signed checkpoint of a tenant's chain: <c>{tenant_id, seq, hash, timestamp}</c> signed with ML-DSA-65 by the key
+/// named by <c>key_id</c>. The one type for a checkpoint, from the store through the grain contracts and the API's JSON to
 /// the SDK, the CLI and the offline verifier.
 /// </summary>
 /// <remarks>
@@ -14,10 +14,13 @@ namespace QuantaSeal.Crypto.Audit;
 /// </remarks>
 /// <param name="TenantId">Tenant.</param>
 /// <param name="Seq">Last seq covered.</param>
-/// <param name="Hash">Chain hash at <paramref name="Seq"/>, lower-case hex.</param>
+/// <param name="Hash">Chain hash at <c>seq</c>, lower-case hex.</param>
 /// <param name="Timestamp">When it was made (UTC, millisecond precision in the canonical form).</param>
 /// <param name="KeyId">The tenant signing key id (<c>sk_...</c>) that signed it.</param>
-/// <param name="Signature">ML-DSA-65 signature (context <c>QuantaSeal/v1/audit-checkpoint</c>) over <see cref="AuditCheckpointSigning.SignedBytes"/>.</param>
+/// <param name="Signature">
+/// ML-DSA-65 signature (context <c>QuantaSeal/v1/audit-checkpoint</c>) over the canonical
+/// <c>{tenant_id, seq, hash, timestamp}</c> (<c>AuditCheckpointSigning.SignedBytes</c>); standard base64 in JSON.
+/// </param>
 public sealed record AuditCheckpoint(
     [property: JsonPropertyName("tenant_id")] string TenantId,
     [property: JsonPropertyName("seq")] long Seq,

@@ -69,6 +69,8 @@ public sealed class AuditCheckpointWireTests(MemoryServerFixture fixture) : ICla
         var properties = schema.GetProperty("properties");
         Assert.Equal(Members, properties.EnumerateObject().Select(p => p.Name));
         Assert.Equal("string", TypeOf(properties.GetProperty("timestamp")));
+        Assert.Equal("date-time", properties.GetProperty("timestamp").GetProperty("format").GetString());
+        Assert.DoesNotContain("byte[]", schema.GetRawText(), StringComparison.Ordinal);
         Assert.Equal("string", TypeOf(properties.GetProperty("signature")));
         Assert.Equal("byte", properties.GetProperty("signature").GetProperty("format").GetString());
 
