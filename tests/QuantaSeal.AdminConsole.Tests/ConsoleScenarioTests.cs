@@ -1,6 +1,7 @@
 using Npgsql;
 using QuantaSeal.Client.Encryption;
 using QuantaSeal.Crypto.Envelope;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.AdminConsole.Tests;
 
@@ -163,14 +164,20 @@ public sealed class ConsoleScenarioTests(ConsoleFixture fixture)
     }
 
     /// <summary>Reloads the page until <paramref name="condition"/> holds (the audit chain is appended asynchronously).</summary>
-    internal static async Task WaitUntilAsync(IPage page, Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(250, Ct);
-            await page.ReloadAsync();
-        }
-    }
+    internal static Task WaitUntilAsync(IPage page, Func<Task<bool>> condition) =>
+        WaitUntil.TrueAsync(
+            async () =>
+            {
+                if (await condition())
+                {
+                    return true;
+                }
+
+                await page.ReloadAsync();
+                return false;
+            },
+            TimeSpan.FromSeconds(30),
+            () => "the page to show the expected state",
+            Ct,
+            TimeSpan.FromMilliseconds(250));
 }

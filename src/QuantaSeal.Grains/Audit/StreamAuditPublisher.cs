@@ -26,8 +26,8 @@ public sealed partial class StreamAuditPublisher : IAuditPublisher
     /// <summary>
     /// Writes of one tenant in flight at once. One: every commit costs the database (and the machine it shares) a round
     /// trip and a WAL flush whatever it carries, so one writer whose batches grow while it waits beats two half-size
-    /// ones. Measured on 2 cores (loadtests/README.md): the chain scenario went from 32,300 acknowledged / 27,400
-    /// chained events/s (the chain falling behind) with two to 28,900 / 28,800 (keeping up) with one.
+    /// ones: with two, the chain fell behind what was acknowledged; with one it keeps up (loadtests/README.md, the chain
+    /// scenario).
     /// </summary>
     internal const int MaxWritersPerTenant = 1;
 

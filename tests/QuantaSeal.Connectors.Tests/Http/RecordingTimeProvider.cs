@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Connectors.Tests.Http;
 
@@ -26,20 +27,14 @@ internal sealed class RecordingTimeProvider(DateTimeOffset start) : FakeTimeProv
     /// </summary>
     public IReadOnlyList<TimeSpan> TimersShorterThan(TimeSpan shorterThan) => [.. _timers.Where(t => t > TimeSpan.Zero && t < shorterThan)];
 
-    /// <summary>Polls (real time, against a deadline) until <paramref name="count"/> timers shorter than <paramref name="shorterThan"/> exist.</summary>
+    /// <summary>Waits until <paramref name="count"/> timers shorter than <paramref name="shorterThan"/> exist.</summary>
     public async Task<IReadOnlyList<TimeSpan>> WaitForTimersAsync(int count, TimeSpan shorterThan, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (TimersShorterThan(shorterThan).Count < count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} retry timer(s); saw [{string.Join(", ", Timers)}].");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
-        }
-
+        await WaitUntil.TrueAsync(
+            () => TimersShorterThan(shorterThan).Count >= count,
+            TimeSpan.FromSeconds(10),
+            () => $"{count} retry timer(s); saw [{string.Join(", ", Timers)}]",
+            cancellationToken);
         return TimersShorterThan(shorterThan);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Configuration;
@@ -162,19 +161,8 @@ public sealed class AuditChainBoundsTests(AuditChainClusterFixture fixture)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static async Task PollAsync(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException($"Not seen within 30 s: {what}.");
-            }
-
-            await Task.Delay(50, Ct);
-        }
-    }
+    private static Task PollAsync(Func<Task<bool>> condition, string what) =>
+        WaitUntil.TrueAsync(condition, TimeSpan.FromSeconds(30), () => what, Ct, TimeSpan.FromMilliseconds(50));
 
     private static IAuditReaderGrain Reader(IClusterClient client, string tenantId)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Abstractions.Tenants;
@@ -242,20 +241,14 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
     {
         TenantCallContext.SetTenant(tenantId);
         var reader = client.GetGrain<IAuditReaderGrain>(tenantId);
-        var watch = Stopwatch.StartNew();
         long seen = 0;
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            seen = await reader.GetLastSeqAsync(Ct);
-            if (seen >= count)
-            {
-                return await reader.ReadRangeAsync(1, long.MaxValue, 2000, Ct);
-            }
-
-            await Task.Delay(50, Ct);
-        }
-
-        throw new TimeoutException($"The chain of {tenantId} holds {seen} of {count} events after 30 s.");
+        await WaitUntil.TrueAsync(
+            async () => (seen = await reader.GetLastSeqAsync(Ct)) >= count,
+            TimeSpan.FromSeconds(30),
+            () => $"the chain of {tenantId} to hold {count} events (it holds {seen})",
+            Ct,
+            TimeSpan.FromMilliseconds(50));
+        return await reader.ReadRangeAsync(1, long.MaxValue, 2000, Ct);
     }
 }
 

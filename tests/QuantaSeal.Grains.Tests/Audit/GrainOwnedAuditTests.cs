@@ -8,6 +8,7 @@ using QuantaSeal.Crypto.Keys;
 using QuantaSeal.Grains.Tenants;
 using QuantaSeal.Grains.Tests.Tenants;
 using QuantaSeal.Grains.Vault;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Grains.Tests.Audit;
 
@@ -158,21 +159,21 @@ public sealed class GrainOwnedAuditTests(InMemoryAuditClusterFixture fixture)
         return CredentialSealing.Seal(vaultKey, tenantId, credentialId, "oauth2_client", version, CredentialTypes.Canonicalize("oauth2_client", values));
     }
 
-    /// <summary>The tenant's chain once it holds <paramref name="count"/> events (delivery is asynchronous), polled against a deadline.</summary>
+    /// <summary>The tenant's chain once it holds <paramref name="count"/> events (delivery is asynchronous).</summary>
     private async Task<IReadOnlyList<AuditRecord>> ReadChainAsync(string tenantId, int count)
     {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            RequestContext.Clear();
-            TenantCallContext.SetTenant(tenantId);
-            var page = await fixture.Client.GetGrain<IAuditReaderGrain>(tenantId).QueryAsync(new AuditEventQuery(null, null, null, null, null, null, false, 1000), Ct);
-            if (page.Items.Count >= count || DateTimeOffset.UtcNow > deadline)
+        IReadOnlyList<AuditRecord> items = [];
+        await WaitUntil.TrueAsync(
+            async () =>
             {
-                return page.Items;
-            }
-
-            await Task.Delay(25, Ct);
-        }
+                RequestContext.Clear();
+                TenantCallContext.SetTenant(tenantId);
+                items = (await fixture.Client.GetGrain<IAuditReaderGrain>(tenantId).QueryAsync(new AuditEventQuery(null, null, null, null, null, null, false, 1000), Ct)).Items;
+                return items.Count >= count;
+            },
+            TimeSpan.FromSeconds(20),
+            () => $"{count} events in the chain of {tenantId} (it holds {items.Count})",
+            Ct);
+        return items;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QuantaSeal.Crypto.Audit;
 using QuantaSeal.Server.Tests.Infrastructure;
+using QuantaSeal.Tests.Shared;
 
 namespace QuantaSeal.Server.Tests.Audit;
 
@@ -74,22 +75,14 @@ public sealed class AuditTrail(QuantaSealServer server)
 
     private async Task<IReadOnlyList<AuditRecord>> WaitForCountAsync(string tenantId, string apiKey, int count, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + Deadline;
-        while (true)
-        {
-            var events = await ReadAsync(tenantId, apiKey, cancellationToken);
-            if (events.Count >= count)
-            {
-                return events;
-            }
-
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                Assert.Fail($"Expected at least {count} audit events for {tenantId} within {Deadline}, saw {events.Count}: {string.Join(", ", events.Select(e => e.Action + "/" + e.Outcome))}.");
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
+        IReadOnlyList<AuditRecord> events = [];
+        await WaitUntil.TrueAsync(
+            async () => (events = await ReadAsync(tenantId, apiKey, cancellationToken)).Count >= count,
+            Deadline,
+            () => $"at least {count} audit events for {tenantId}, saw {events.Count}: {string.Join(", ", events.Select(e => e.Action + "/" + e.Outcome))}",
+            cancellationToken,
+            PollInterval);
+        return events;
     }
 
     /// <summary>Polls until the count has not changed for <see cref="QuietWindow"/>.</summary>

@@ -64,17 +64,10 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
         var session = await fixture.NewTenantAsync(Ct);
         // Odd spacing on purpose, as for the proxy: the hash covers the payload's text as sent.
         const string PayloadText = "{ \"ping\" :  [1, 2] }";
-        using var http = fixture.Server.Http();
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/v2/tenant/envelopes/echo")
-        {
-            Content = new StringContent($$"""{"payload":{{PayloadText}}}""", Encoding.UTF8, "application/json"),
-        };
-        message.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-        using var response = await http.SendAsync(message, Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
+        var (status, body) = await PostAsync(session, "/api/v2/tenant/envelopes/echo", $$"""{"payload":{{PayloadText}}}""");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
         var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"envelope.echo\n{PayloadText}")));
         var opened = session.Opener.Open(HybridEnvelope.FromJson(body), session.Opener.Expectations(expectedHash));
         Assert.Equal("""{"ping":[1,2]}""", Encoding.UTF8.GetString(opened.Plaintext));
@@ -86,14 +79,10 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
     {
         var session = await fixture.NewTenantAsync(Ct);
         var credential = await session.Sdk.SealCredentialAsync("api_key", new { api_token = "test-token-not-secret" }, cancellationToken: Ct);
-        using var http = fixture.Server.Http();
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"/api/v2/vault/credentials/{credential.CredentialId}/unseal");
-        message.Headers.Add("X-API-Key", session.Tenant.ApiKey);
 
-        using var response = await http.SendAsync(message, Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
+        var (status, body) = await PostAsync(session, $"/api/v2/vault/credentials/{credential.CredentialId}/unseal", null);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
         var expectedHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"vault.unseal\n{credential.CredentialId}")));
         var opened = session.Opener.Open(HybridEnvelope.FromJson(body), session.Opener.Expectations(expectedHash));
         Assert.Equal(2, opened.Verified.Version);
@@ -134,10 +123,13 @@ public sealed class ProxyEnvelopeV2Tests(EmulatorServerFixture fixture) : IClass
         return (await session.Sdk.CreateIntegrationAsync("okta", "okta", fixture.Okta.BaseUri.ToString().TrimEnd('/'), credential.CredentialId, ["list_users"], Ct)).IntegrationId;
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> PostProxyAsync(TenantSession session, string json)
+    private Task<(HttpStatusCode Status, string Body)> PostProxyAsync(TenantSession session, string json) => PostAsync(session, "/api/v2/proxy/outbound", json);
+
+    /// <summary>Posts <paramref name="json"/> exactly as given (no body when null): the request hash covers the text sent.</summary>
+    private async Task<(HttpStatusCode Status, string Body)> PostAsync(TenantSession session, string path, string? json)
     {
         using var http = fixture.Server.Http();
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
         message.Headers.Add("X-API-Key", session.Tenant.ApiKey);
         using var response = await http.SendAsync(message, Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));

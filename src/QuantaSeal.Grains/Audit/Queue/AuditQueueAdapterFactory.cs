@@ -12,9 +12,8 @@ namespace QuantaSeal.Grains.Audit.Queue;
 
 /// <summary>
 /// QuantaSeal's persistent stream provider for the audit transport: Orleans' pulling agents, queue cache and hash-ring
-/// queue mapping over a PostgreSQL log read by cursor (deploy/sql/0007, <see cref="AuditQueueStore"/>). It replaced the
-/// ADO.NET stream provider, which leased every message with an UPDATE on each poll and confirmed it by receipt: here a
-/// poll writes nothing and a confirmation is one range DELETE (loadtests/README.md has the measurements).
+/// queue mapping over a PostgreSQL log read by cursor (deploy/sql/0007, <see cref="AuditQueueStore"/>). A poll writes
+/// nothing and a confirmation is one range DELETE (loadtests/README.md has the measurements).
 /// </summary>
 internal sealed partial class AuditQueueAdapterFactory : IQueueAdapterFactory, IAsyncDisposable
 {

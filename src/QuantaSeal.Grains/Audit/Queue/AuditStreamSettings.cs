@@ -42,9 +42,8 @@ internal sealed record AuditStreamSettings
     /// Messages a pulling agent holds between reading and confirming them (<c>SimpleQueueCacheOptions.CacheSize</c>,
     /// default 4,096). The cache reads at most a tenth of this per poll and confirms (deletes) messages a tenth at a
     /// time once every consumer has moved past them. 512 messages (up to 32,768 events) still lets a poll read 51
-    /// messages, more than three deliveries, while what a crash makes the next reader deliver again stays small. (With
-    /// the ADO.NET provider every poll walked past the cached rows, and 4,096 cost 9.2 s of PostgreSQL time per 30 s
-    /// run against 1.4 s; the audit queue reads from its position and does not.)
+    /// messages, more than three deliveries, while what a crash makes the next reader deliver again stays small
+    /// (loadtests/README.md has the measurements).
     /// </summary>
     public int CacheSize { get; init; } = 512;
 

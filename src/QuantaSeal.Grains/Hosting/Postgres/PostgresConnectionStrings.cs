@@ -46,8 +46,8 @@ internal static class PostgresConnectionStrings
     /// 100 ms, a write per publish; the audit chain store): unless the caller set them, Npgsql prepares a statement on
     /// its second use on a connection and keeps it (<c>Max Auto Prepare</c>), and a connection going back to the pool
     /// is not reset with <c>DISCARD ALL</c> (<c>No Reset On Close</c>: these statements leave no session state).
-    /// Measured on 2 cores under proxy load (with the ADO.NET stream provider of the time), parsing and planning its
-    /// statements on every call and resetting every connection were most of PostgreSQL's work for the audit path.
+    /// Parsing and planning these statements on every call and resetting every connection would otherwise be most of
+    /// PostgreSQL's work on the audit path (loadtests/README.md).
     /// </summary>
     internal static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder builder)
     {
