@@ -74,7 +74,7 @@ public sealed partial class QuantaSealClient
     }
 
     /// <summary>The latest signed checkpoint, or null when none has been made yet (<c>GET /api/v2/audit/checkpoints/latest</c>).</summary>
-    public async Task<AuditCheckpointDetails?> GetLatestAuditCheckpointAsync(CancellationToken cancellationToken = default)
+    public async Task<AuditCheckpoint?> GetLatestAuditCheckpointAsync(CancellationToken cancellationToken = default)
     {
         using var request = AuditRequest(AuditPath + "checkpoints/latest");
         using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -88,7 +88,7 @@ public sealed partial class QuantaSealClient
             throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
         }
 
-        return await response.Content.ReadFromJsonAsync<AuditCheckpointDetails>(JsonOptions, cancellationToken).ConfigureAwait(false)
+        return await response.Content.ReadFromJsonAsync<AuditCheckpoint>(JsonOptions, cancellationToken).ConfigureAwait(false)
             ?? throw new QuantaSealApiException("The server answered with an empty body.");
     }
 

@@ -102,7 +102,7 @@ builder.Services.AddAuthentication()
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 builder.Services.AddSingleton<IAuthenticationSchemeProvider, NoDefaultAuthenticateSchemeProvider>();
 builder.Services.AddAuthorization(ScopePolicies.Add);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddSchemaTransformer<AuditTimestampSchemaTransformer>());
 var health = builder.Services.AddHealthChecks().AddCheck<OrleansHealthCheck>("orleans", tags: ["ready"]);
 if (!options.IsMemory)
 {

@@ -2,16 +2,6 @@ using QuantaSeal.Crypto.Audit;
 
 namespace QuantaSeal.Abstractions.Audit;
 
-/// <summary>A signed checkpoint: <c>{tenant_id, seq, hash, timestamp}</c> signed with ML-DSA-65 by <see cref="KeyId"/>.</summary>
-[GenerateSerializer, Immutable, Alias("qs.AuditCheckpointInfo")]
-public sealed record AuditCheckpointInfo(
-    [property: Id(0)] string TenantId,
-    [property: Id(1)] long Seq,
-    [property: Id(2)] string Hash,
-    [property: Id(3)] DateTimeOffset Timestamp,
-    [property: Id(4)] string KeyId,
-    [property: Id(5)] byte[] Signature);
-
 /// <summary>The head of a chain.</summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditChainHeadInfo")]
 public sealed record AuditChainHeadInfo(
@@ -46,7 +36,7 @@ public sealed record AuditEventProof(
     [property: Id(0)] AuditRecord Event,
     [property: Id(1)] string PreviousHash,
     [property: Id(2)] IReadOnlyList<AuditRecord> Following,
-    [property: Id(3)] AuditCheckpointInfo? Checkpoint);
+    [property: Id(3)] AuditCheckpoint? Checkpoint);
 
 /// <summary>The result of walking a chain.</summary>
 [GenerateSerializer, Immutable, Alias("qs.AuditVerifyReport")]

@@ -1,3 +1,5 @@
+using QuantaSeal.Crypto.Audit;
+
 namespace QuantaSeal.Abstractions.Audit;
 
 /// <summary>
@@ -16,5 +18,5 @@ public interface IAuditChainGrain : IGrainWithStringKey
     /// latest checkpoint (null while the chain is empty).
     /// </summary>
     [Alias("CheckpointNow")]
-    Task<AuditCheckpointInfo?> CheckpointNowAsync(CancellationToken cancellationToken = default);
+    Task<AuditCheckpoint?> CheckpointNowAsync(CancellationToken cancellationToken = default);
 }

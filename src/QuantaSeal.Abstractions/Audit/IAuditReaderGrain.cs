@@ -37,11 +37,11 @@ public interface IAuditReaderGrain : IGrainWithStringKey
 
     /// <summary>Checkpoints with seq after <paramref name="afterSeq"/>, oldest first.</summary>
     [Alias("ListCheckpoints")]
-    Task<IReadOnlyList<AuditCheckpointInfo>> ListCheckpointsAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The newest checkpoint, or null.</summary>
     [Alias("GetLatestCheckpoint")]
-    Task<AuditCheckpointInfo?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default);
+    Task<AuditCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The last stored seq (0 when the chain is empty).</summary>
     [Alias("GetLastSeq")]

@@ -1,3 +1,5 @@
+using QuantaSeal.Crypto.Audit;
+
 namespace QuantaSeal.AdminConsole.Pages;
 
 /// <summary>Overview: tenant, signing and recipient keys, counts, chain head and latest checkpoint (no chain walk: see the audit page).</summary>
@@ -16,7 +18,7 @@ internal sealed class IndexModel(ConsoleApi api) : ConsolePage(api)
     /// <summary>The chain hash at <see cref="HeadSeq"/>.</summary>
     public string? HeadHash { get; private set; }
 
-    public AuditCheckpointDetails? Checkpoint { get; private set; }
+    public AuditCheckpoint? Checkpoint { get; private set; }
 
     private protected override async Task LoadAsync(QuantaSealClient api, CancellationToken cancellationToken)
     {

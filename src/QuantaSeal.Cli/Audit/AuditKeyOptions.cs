@@ -96,7 +96,7 @@ internal sealed class AuditKeyOptions
             foreach (var group in checkpoints.GroupBy(c => c.KeyId, StringComparer.Ordinal).Where(g => !keys.ContainsKey(g.Key)))
             {
                 var match = group
-                    .SelectMany(c => unnamed.Where(key => AuditCheckpointSigning.Verify(key, c.TenantId, c.Seq, c.HashHex, c.Timestamp, c.Signature)))
+                    .SelectMany(c => unnamed.Where(key => AuditCheckpointSigning.Verify(key, c.TenantId, c.Seq, c.Hash, c.Timestamp, c.Signature)))
                     .FirstOrDefault();
 
                 // No key verifies: still name one, so the failure reads "bad signature", not "unknown key id".

@@ -41,7 +41,7 @@ internal static class AuditVerifyEventCommand
         }
 
         var checkpoint = answer.Proof.Checkpoint;
-        var signingKeys = await AuditKeyOptions.ResolveAsync(console, keyValues, checkpoint is null ? [] : [checkpoint.ToCheckpoint()], cancellationToken).ConfigureAwait(false);
+        var signingKeys = await AuditKeyOptions.ResolveAsync(console, keyValues, checkpoint is null ? [] : [checkpoint], cancellationToken).ConfigureAwait(false);
         var result = answer.VerifyProof(signingKeys);
         if (!result.Valid)
         {

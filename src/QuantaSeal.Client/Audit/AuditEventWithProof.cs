@@ -34,7 +34,7 @@ public sealed record AuditEventWithProof(AuditRecord Event, AuditInclusionProofD
             Event,
             Proof.PreviousHash,
             Proof.Following,
-            Proof.Checkpoint.ToCheckpoint(),
+            Proof.Checkpoint,
             signingKeys);
     }
 

@@ -6,4 +6,4 @@ namespace QuantaSeal.Client.Audit;
 /// <param name="PreviousHash">The chain hash before the event (64 zero hex digits for seq 1).</param>
 /// <param name="Following">The events after it, in seq order, up to the checkpoint's seq.</param>
 /// <param name="Checkpoint">The first signed checkpoint covering the event; null while no checkpoint covers it yet.</param>
-public sealed record AuditInclusionProofDetails(string PreviousHash, IReadOnlyList<AuditRecord> Following, AuditCheckpointDetails? Checkpoint);
+public sealed record AuditInclusionProofDetails(string PreviousHash, IReadOnlyList<AuditRecord> Following, AuditCheckpoint? Checkpoint);

@@ -204,7 +204,7 @@ public sealed class AuditChainWalker
 
         if (!string.Equals(checkpoint.TenantId, _tenantId, StringComparison.Ordinal)
             || !_signingPublicKeys.TryGetValue(checkpoint.KeyId, out var publicKey)
-            || !AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.HashHex, checkpoint.Timestamp, checkpoint.Signature))
+            || !AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.Hash, checkpoint.Timestamp, checkpoint.Signature))
         {
             FailCheckpoint(checkpoint.Seq, $"the checkpoint at seq {checkpoint.Seq} is not signed by a published key of this tenant.");
             return;
@@ -216,7 +216,7 @@ public sealed class AuditChainWalker
             return;
         }
 
-        if (checkpoint.Seq > 0 && !string.Equals(computedHashHex, checkpoint.HashHex, StringComparison.Ordinal))
+        if (checkpoint.Seq > 0 && !string.Equals(computedHashHex, checkpoint.Hash, StringComparison.Ordinal))
         {
             // Stored hashes were consistent but the checkpoint disagrees: the whole range was rewritten after the
             // previous good checkpoint, so the first seq after it is the earliest that can be blamed.

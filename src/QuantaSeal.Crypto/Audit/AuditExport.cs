@@ -52,7 +52,7 @@ public static class AuditExport
         var sb = new StringBuilder("{\"type\":\"checkpoint\",\"tenant_id\":");
         AuditCanonicalJson.AppendString(sb, checkpoint.TenantId);
         sb.Append(",\"seq\":").Append(checkpoint.Seq.ToString(CultureInfo.InvariantCulture));
-        sb.Append(",\"hash\":\"").Append(checkpoint.HashHex).Append('"');
+        sb.Append(",\"hash\":\"").Append(checkpoint.Hash).Append('"');
         sb.Append(",\"timestamp\":\"").Append(AuditCanonicalJson.FormatTimestamp(checkpoint.Timestamp)).Append('"');
         sb.Append(",\"key_id\":");
         AuditCanonicalJson.AppendString(sb, checkpoint.KeyId);

@@ -94,7 +94,7 @@ public static class AuditInclusionProof
             return Fail(Invariant($"the proof ends at seq {lastSeq} but the checkpoint is at seq {checkpoint.Seq}."));
         }
 
-        if (!string.Equals(checkpoint.HashHex, lastHash, StringComparison.Ordinal))
+        if (!string.Equals(checkpoint.Hash, lastHash, StringComparison.Ordinal))
         {
             return Fail(Invariant($"the chain hash at seq {lastSeq} differs from the hash the checkpoint certifies."));
         }
@@ -104,7 +104,7 @@ public static class AuditInclusionProof
             return Fail($"the checkpoint names signing key {checkpoint.KeyId}, which is not among the given keys of the tenant.");
         }
 
-        if (!AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.HashHex, checkpoint.Timestamp, checkpoint.Signature))
+        if (!AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.Hash, checkpoint.Timestamp, checkpoint.Signature))
         {
             return Fail($"the checkpoint signature does not verify with signing key {checkpoint.KeyId}.");
         }

@@ -119,7 +119,7 @@ internal sealed partial class AuditChainGrain(
         return new AuditChainHeadInfo(head.Seq, Convert.ToHexStringLower(head.Hash), head.CheckpointSeq);
     }
 
-    public async Task<AuditCheckpointInfo?> CheckpointNowAsync(CancellationToken cancellationToken = default)
+    public async Task<AuditCheckpoint?> CheckpointNowAsync(CancellationToken cancellationToken = default)
     {
         var head = await LoadHeadAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
@@ -136,8 +136,7 @@ internal sealed partial class AuditChainGrain(
             }
         }
 
-        var latest = await store.FindCheckpointAsync(TenantId, null, cancellationToken);
-        return latest is null ? null : AuditMapping.ToInfo(latest);
+        return await store.FindCheckpointAsync(TenantId, null, cancellationToken);
     }
 
     /// <summary>

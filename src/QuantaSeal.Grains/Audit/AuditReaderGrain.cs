@@ -59,7 +59,7 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
             found,
             previousHash,
             following,
-            checkpoint is null ? null : AuditMapping.ToInfo(checkpoint));
+            checkpoint);
     }
 
     public async Task<AuditVerifyStep> VerifyPageAsync(AuditVerifyCursor? cursor, CancellationToken cancellationToken = default)
@@ -111,17 +111,11 @@ internal sealed class AuditReaderGrain(IAuditStore store, IOptions<AuditChainOpt
     public Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(long fromSeq, long toSeq, int limit, CancellationToken cancellationToken = default) =>
         store.ReadRangeAsync(TenantId, fromSeq, toSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
 
-    public async Task<IReadOnlyList<AuditCheckpointInfo>> ListCheckpointsAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
-    {
-        var rows = await store.ListCheckpointsAsync(TenantId, afterSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
-        return [.. rows.Select(AuditMapping.ToInfo)];
-    }
+    public Task<IReadOnlyList<AuditCheckpoint>> ListCheckpointsAsync(long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        store.ListCheckpointsAsync(TenantId, afterSeq, Math.Clamp(limit, 1, PageSize), cancellationToken);
 
-    public async Task<AuditCheckpointInfo?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default)
-    {
-        var latest = await store.FindCheckpointAsync(TenantId, null, cancellationToken);
-        return latest is null ? null : AuditMapping.ToInfo(latest);
-    }
+    public Task<AuditCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default) =>
+        store.FindCheckpointAsync(TenantId, null, cancellationToken);
 
     public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default) =>
         (await store.GetHeadAsync(TenantId, cancellationToken)).Seq;

@@ -396,7 +396,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     {
         parameters.Add(new NpgsqlParameter<string>("tenant", checkpoint.TenantId));
         parameters.Add(new NpgsqlParameter<long>("seq", checkpoint.Seq));
-        parameters.Add(new NpgsqlParameter<byte[]>("hash", Convert.FromHexString(checkpoint.HashHex)));
+        parameters.Add(new NpgsqlParameter<byte[]>("hash", Convert.FromHexString(checkpoint.Hash)));
         parameters.Add(new NpgsqlParameter<DateTime>("signed_at", checkpoint.Timestamp.UtcDateTime));
         parameters.Add(new NpgsqlParameter<string>("key_id", checkpoint.KeyId));
         parameters.Add(new NpgsqlParameter<byte[]>("signature", checkpoint.Signature));

@@ -180,7 +180,7 @@ public sealed class AuditClientTests : IDisposable
         Assert.Equal("/api/v2/audit/checkpoints?after_seq=0&limit=2", Assert.Single(handler.Requests).PathAndQuery);
         Assert.Equal("10", page.NextCursor);
         Assert.Equal(2, page.Items.Count);
-        var checkpoint = page.Items[1].ToCheckpoint();
+        var checkpoint = page.Items[1];
         Assert.Equal(_chain.Checkpoints[1].Signature, checkpoint.Signature);
         Assert.Equal(_chain.Checkpoints[1] with { Signature = checkpoint.Signature }, checkpoint);
         Assert.True(page.Items[1].VerifySignature(_chain.Keys));

@@ -62,7 +62,7 @@ public sealed class AuditEndToEndTests(AuditServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Checkpoints_AreSignedByTheTenantsKeys_BeforeAndAfterRotation()
     {
-        var checkpoints = new List<AuditCheckpointDetails>();
+        var checkpoints = new List<AuditCheckpoint>();
         for (long? after = null; ;)
         {
             var page = await fixture.Auditor.ListAuditCheckpointsAsync(after, 1, Ct);

@@ -25,7 +25,7 @@ public sealed class AuditExportStreamingTests : IDisposable
 
         Assert.Equal(TestChain.Tenant, tenant);
         Assert.Equal(chain.Records, events);
-        Assert.Equal(chain.Checkpoints.Select(c => (c.Seq, c.HashHex, c.KeyId, Convert.ToBase64String(c.Signature))), checkpoints.Select(c => (c.Seq, c.HashHex, c.KeyId, Convert.ToBase64String(c.Signature))));
+        Assert.Equal(chain.Checkpoints.Select(c => (c.Seq, c.Hash, c.KeyId, Convert.ToBase64String(c.Signature))), checkpoints.Select(c => (c.Seq, c.Hash, c.KeyId, Convert.ToBase64String(c.Signature))));
     }
 
     [Fact]

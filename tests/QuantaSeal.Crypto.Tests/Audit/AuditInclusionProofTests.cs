@@ -174,7 +174,7 @@ public sealed class AuditInclusionProofTests : IDisposable
     public void CheckpointOfAnotherTenant_IsRejected()
     {
         var proof = ProofFor(4);
-        proof = proof with { Checkpoint = TestChain.Sign(_key, 10, proof.Checkpoint.HashHex, tenant: "ten_other") };
+        proof = proof with { Checkpoint = TestChain.Sign(_key, 10, proof.Checkpoint.Hash, tenant: "ten_other") };
 
         AssertRejected(Verify(proof), "but the checkpoint to tenant ten_other");
     }

@@ -48,7 +48,7 @@ internal static class ReferenceChainVerifier
         {
             if (!string.Equals(checkpoint.TenantId, tenantId, StringComparison.Ordinal)
                 || !signingPublicKeys.TryGetValue(checkpoint.KeyId, out var publicKey)
-                || !AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.HashHex, checkpoint.Timestamp, checkpoint.Signature))
+                || !AuditCheckpointSigning.Verify(publicKey, checkpoint.TenantId, checkpoint.Seq, checkpoint.Hash, checkpoint.Timestamp, checkpoint.Signature))
             {
                 return Fail(checkpoint.Seq, $"the checkpoint at seq {checkpoint.Seq} is not signed by a published key of this tenant.", walked, checkedCount, lastSeq, lastHash);
             }
@@ -58,7 +58,7 @@ internal static class ReferenceChainVerifier
                 return Fail(lastSeq + 1, $"the chain ends at seq {lastSeq} but a signed checkpoint covers seq {checkpoint.Seq}: events were removed from the tail.", walked, checkedCount, lastSeq, lastHash);
             }
 
-            if (checkpoint.Seq > 0 && !string.Equals(computed[checkpoint.Seq], checkpoint.HashHex, StringComparison.Ordinal))
+            if (checkpoint.Seq > 0 && !string.Equals(computed[checkpoint.Seq], checkpoint.Hash, StringComparison.Ordinal))
             {
                 return Fail(FirstDivergence(checkpoint), $"the chain up to seq {checkpoint.Seq} differs from what the signed checkpoint certifies.", walked, checkedCount, lastSeq, lastHash);
             }
@@ -72,7 +72,7 @@ internal static class ReferenceChainVerifier
             new(false, seq, problem, events < 0 ? walked : events, cps, last < 0 ? expected - 1 : last, hash ?? Convert.ToHexStringLower(previous));
 
         long FirstDivergence(AuditCheckpoint failing) => 1 + checkpoints
-            .Where(c => c.Seq < failing.Seq && computed.TryGetValue(c.Seq, out var h) && string.Equals(h, c.HashHex, StringComparison.Ordinal))
+            .Where(c => c.Seq < failing.Seq && computed.TryGetValue(c.Seq, out var h) && string.Equals(h, c.Hash, StringComparison.Ordinal))
             .Select(c => c.Seq)
             .DefaultIfEmpty(0)
             .Max();

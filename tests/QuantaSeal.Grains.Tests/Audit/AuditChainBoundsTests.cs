@@ -54,7 +54,7 @@ public sealed class AuditChainBoundsTests(AuditChainClusterFixture fixture)
         var oneShot = AuditChainVerifier.Verify(
             tenantId,
             rows,
-            checkpoints.Where(c => c.Seq <= total).Select(c => new AuditCheckpoint(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature)),
+            checkpoints.Where(c => c.Seq <= total),
             await SigningKeysAsync(fixture.Client, tenantId));
         Assert.True(report.Valid, report.Problem);
         Assert.Equal((oneShot.Valid, oneShot.EventsChecked, oneShot.CheckpointsChecked, oneShot.LastSeq, oneShot.LastHashHex), (report.Valid, report.EventsChecked, report.CheckpointsChecked, report.LastSeq, report.LastHash));

@@ -126,7 +126,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
         Assert.NotNull(proof.Checkpoint);
         Assert.Equal(Created + 10, proof.Event.Seq);
         Assert.Equal(proof.Checkpoint.Seq - (Created + 10), proof.Following.Count);
-        var checkpoint = ToCheckpoint(proof.Checkpoint);
+        var checkpoint = proof.Checkpoint;
         var result = AuditInclusionProof.Verify(proof.Event, proof.PreviousHash, proof.Following, checkpoint, keys);
         Assert.True(result.Valid, result.Problem);
 
@@ -230,7 +230,7 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
 
         foreach (var c in await reader.ListCheckpointsAsync(0, 2000, Ct))
         {
-            text.Append(AuditExport.CheckpointLine(ToCheckpoint(c))).Append('\n');
+            text.Append(AuditExport.CheckpointLine(c)).Append('\n');
         }
 
         return text.ToString();
@@ -250,8 +250,6 @@ public sealed class AuditChainGrainTests(AuditChainClusterFixture fixture)
             TimeSpan.FromMilliseconds(50));
         return await reader.ReadRangeAsync(1, long.MaxValue, 2000, Ct);
     }
-
-    private static AuditCheckpoint ToCheckpoint(AuditCheckpointInfo c) => new(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature);
 }
 
 [CollectionDefinition(Name)]

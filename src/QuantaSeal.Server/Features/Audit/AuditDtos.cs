@@ -1,18 +1,7 @@
 using System.Text.Json.Serialization;
-using QuantaSeal.Abstractions.Audit;
 using QuantaSeal.Crypto.Audit;
 
 namespace QuantaSeal.Server.Features.Audit;
-
-/// <summary>A signed checkpoint; <c>signature</c> is standard base64 of the ML-DSA-65 signature.</summary>
-internal sealed record AuditCheckpointDto(string TenantId, long Seq, string Hash, string Timestamp, string KeyId, byte[] Signature)
-{
-    public static AuditCheckpointDto From(AuditCheckpointInfo c)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        return new(c.TenantId, c.Seq, c.Hash, AuditCanonicalJson.FormatTimestamp(c.Timestamp), c.KeyId, c.Signature);
-    }
-}
 
 /// <summary>GET /api/v2/audit/events.</summary>
 internal sealed record AuditEventListResponse(
@@ -23,7 +12,7 @@ internal sealed record AuditEventListResponse(
 internal sealed record AuditProofDto(
     string PreviousHash,
     IReadOnlyList<AuditRecord> Following,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] AuditCheckpointDto? Checkpoint);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] AuditCheckpoint? Checkpoint);
 
 /// <summary>GET /api/v2/audit/events/{id}.</summary>
 internal sealed record AuditEventProofResponse(AuditRecord Event, AuditProofDto Proof);
@@ -42,5 +31,5 @@ internal sealed record AuditVerifyResponse(
 
 /// <summary>GET /api/v2/audit/checkpoints.</summary>
 internal sealed record AuditCheckpointListResponse(
-    IReadOnlyList<AuditCheckpointDto> Items,
+    IReadOnlyList<AuditCheckpoint> Items,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);

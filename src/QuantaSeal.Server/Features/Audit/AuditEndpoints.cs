@@ -95,7 +95,7 @@ internal static class AuditEndpoints
             ? Problems.NotFound("audit event")
             : TypedResults.Ok(new AuditEventProofResponse(
                 proof.Event,
-                new AuditProofDto(proof.PreviousHash, proof.Following, proof.Checkpoint is null ? null : AuditCheckpointDto.From(proof.Checkpoint))));
+                new AuditProofDto(proof.PreviousHash, proof.Following, proof.Checkpoint)));
     }
 
     private static async Task<Ok<AuditVerifyResponse>> VerifyAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
@@ -121,14 +121,14 @@ internal static class AuditEndpoints
 
         var items = await Reader(http, grains).ListCheckpointsAsync(after ?? 0, limit, cancellationToken);
         return TypedResults.Ok(new AuditCheckpointListResponse(
-            [.. items.Select(AuditCheckpointDto.From)],
+            items,
             items.Count == limit ? items[^1].Seq.ToString(CultureInfo.InvariantCulture) : null));
     }
 
-    private static async Task<Results<Ok<AuditCheckpointDto>, ProblemHttpResult>> LatestCheckpointAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AuditCheckpoint>, ProblemHttpResult>> LatestCheckpointAsync(HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var latest = await Reader(http, grains).GetLatestCheckpointAsync(cancellationToken);
-        return latest is null ? Problems.NotFound("audit checkpoint") : TypedResults.Ok(AuditCheckpointDto.From(latest));
+        return latest is null ? Problems.NotFound("audit checkpoint") : TypedResults.Ok(latest);
     }
 
     /// <summary>
@@ -176,7 +176,7 @@ internal static class AuditEndpoints
                 var page = await reader.ListCheckpointsAsync(after, ExportPage, cancellationToken);
                 foreach (var c in page.Where(c => c.Seq <= lastSeq))
                 {
-                    await writer.WriteLineAsync(AuditExport.CheckpointLine(new AuditCheckpoint(c.TenantId, c.Seq, c.Hash, c.Timestamp, c.KeyId, c.Signature)));
+                    await writer.WriteLineAsync(AuditExport.CheckpointLine(c));
                 }
 
                 if (page.Count < ExportPage || page[^1].Seq >= lastSeq)
