@@ -12,7 +12,7 @@ public sealed class AuditCheckpointJsonTests
     private static readonly AuditCheckpoint Checkpoint = new(
         "ten_1", 12, new string('c', 64), new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero), "sk_1", [0xfb, 0xff, 0xbf, 0x00, 0x01]);
 
-    public static TheoryData<string> Options => ["default", "web", "snake-case-nulls-omitted"];
+    public static TheoryData<string> Options => WireOptions.Names;
 
     [Theory]
     [MemberData(nameof(Options))]
@@ -47,14 +47,5 @@ public sealed class AuditCheckpointJsonTests
         Assert.False(signed.VerifySignature(new Dictionary<string, byte[]>()));
     }
 
-    private static JsonSerializerOptions For(string name) => name switch
-    {
-        "default" => JsonSerializerOptions.Default,
-        "web" => JsonSerializerOptions.Web,
-        _ => new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-        },
-    };
+    private static JsonSerializerOptions For(string name) => WireOptions.For(name);
 }

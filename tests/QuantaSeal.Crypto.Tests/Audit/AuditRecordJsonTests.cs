@@ -13,7 +13,7 @@ public sealed class AuditRecordJsonTests
         "aud_2", "ten_1", 8, new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero), "ak", "proxy.outbound",
         null, null, "success", 204, null, 41, null, "aud_1", new string('b', 64));
 
-    public static TheoryData<string> Options => ["default", "web", "snake-case-nulls-omitted"];
+    public static TheoryData<string> Options => WireOptions.Names;
 
     [Theory]
     [MemberData(nameof(Options))]
@@ -56,14 +56,5 @@ public sealed class AuditRecordJsonTests
         Assert.Equal(AuditCanonicalJson.Serialize(Record), AuditCanonicalJson.Serialize(Record with { Hash = string.Empty }));
     }
 
-    private static JsonSerializerOptions For(string name) => name switch
-    {
-        "default" => JsonSerializerOptions.Default,
-        "web" => JsonSerializerOptions.Web,
-        _ => new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-        },
-    };
+    private static JsonSerializerOptions For(string name) => WireOptions.For(name);
 }
