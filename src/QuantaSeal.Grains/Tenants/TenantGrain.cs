@@ -625,7 +625,6 @@ internal sealed partial class TenantGrain(
         }
     }
 
-    /// <summary>Writes the record with a new version and its authenticator; on failure memory keeps the stored ones.</summary>
     /// <summary>
     /// Schema 0 → 1. A tenant stored before the default recipient key was explicit sealed to its newest key; that key
     /// becomes the explicit default once, so nothing changes for its clients, and from now on only a PUT changes it.
@@ -664,6 +663,7 @@ internal sealed partial class TenantGrain(
             AuditActors.System);
     }
 
+    /// <summary>Writes the record with a new version and its authenticator; on failure memory keeps the stored ones.</summary>
     private async Task WriteSealedAsync(CancellationToken cancellationToken)
     {
         var (version, authenticator) = (S.RecordVersion, S.Authenticator);

@@ -212,14 +212,7 @@ internal sealed class FailedAuthentication : IDisposable
             }
         }
 
-        public bool IsFull(DateTimeOffset now, RateLimitOptions options)
-        {
-            lock (_lock)
-            {
-                Refill(now, options);
-                return _tokens >= options.FailedAuthBurst;
-            }
-        }
+        public bool IsFull(DateTimeOffset now, RateLimitOptions options) => Tokens(now, options) >= options.FailedAuthBurst;
 
         private void Refill(DateTimeOffset now, RateLimitOptions options)
         {
